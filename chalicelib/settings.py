@@ -1,0 +1,82 @@
+"""One typed settings object, read from the environment.
+
+Per-stage values live in `.chalice/config.json`; see `stage_env.py` for how the shell overrides
+them locally. Secret settings hold either a literal (local/dev only) or a reference
+(`env:NAME`, `ssm:/path`, `secretsmanager:name`) resolved lazily by `secrets.py`.
+"""
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, field_validator, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+Stage = Literal["local", "dev", "prod", "test"]
+SECRET_SETTINGS = ("SMTP_PASSWORD", "SIGNING_KEYS")
+REFERENCE_PREFIXES = ("env:", "ssm:", "secretsmanager:")
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(case_sensitive=True, extra="ignore", frozen=True)
+
+    STAGE: Stage = "local"
+    AWS_REGION: str = Field(default="eu-central-1", validation_alias="AWS_DEFAULT_REGION")
+    DYNAMODB_ENDPOINT: str = ""
+    TABLE_PREFIX: str = "greenlight-local-"
+    PUBLIC_BASE_URL: str = "http://127.0.0.1:8000"
+    EMAIL_BACKEND: Literal["outbox", "smtp", "ses"] = "outbox"
+    EMAIL_FROM: str = "Greenlight <greenlight@localhost>"
+    OUTBOX_DIR: str = ".data/outbox"
+    SMTP_HOST: str = "127.0.0.1"
+    SMTP_PORT: int = 25
+    SMTP_USER: str = ""
+    SMTP_PASSWORD: str = ""
+    SMTP_STARTTLS: bool = False
+    SIGNING_KEYS: str = ""
+    FILES_DIR: str = ".data/files"
+    SESSION_TTL_HOURS: int = Field(default=24 * 14, ge=1, le=24 * 90)
+    MAGIC_LINK_TTL_MINUTES: int = Field(default=15, ge=1, le=60)
+    DEFAULT_LANGUAGE: Literal["en", "ru"] = "en"
+    LOG_LEVEL: str = "INFO"
+
+    @field_validator("PUBLIC_BASE_URL")
+    @classmethod
+    def _no_trailing_slash(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("PUBLIC_BASE_URL must start with http:// or https://")
+        return value.rstrip("/")
+
+    @model_validator(mode="after")
+    def _secret_references_fit_the_stage(self) -> "Settings":
+        for name in SECRET_SETTINGS:
+            value = getattr(self, name)
+            if value.startswith("env:") and self.STAGE == "prod":
+                raise ValueError(f"{name}: env: references are allowed only in local and dev")
+            if self.STAGE == "prod" and value and not value.startswith(REFERENCE_PREFIXES):
+                raise ValueError(f"{name}: in prod give a ssm: or secretsmanager: reference, not the secret")
+        if self.STAGE == "prod" and not self.PUBLIC_BASE_URL.startswith("https://"):
+            raise ValueError("PUBLIC_BASE_URL must be https in prod")
+        return self
+
+    @property
+    def table_name(self) -> str:
+        return f"{self.TABLE_PREFIX}main"
+
+    @property
+    def is_local(self) -> bool:
+        return self.STAGE in ("local", "test")
+
+    @property
+    def secure_cookies(self) -> bool:
+        return not self.is_local
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    return Settings()
+
+
+def reset_settings() -> None:
+    """Forget the cached settings (tests and the CLI change the environment)."""
+    get_settings.cache_clear()
