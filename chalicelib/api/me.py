@@ -1,0 +1,42 @@
+"""The caller: profile and personal API tokens."""
+from __future__ import annotations
+
+from chalice import Blueprint
+from pydantic import Field
+
+from chalicelib.api.http import json_route
+from chalicelib.schemas.common import Created, Id, Input
+from chalicelib.schemas.people import MeOut, TokenCreate, TokenCreated, TokenList, TokenOut
+from chalicelib.services import tokens
+
+bp = Blueprint(__name__)
+
+
+class TokenRevoke(Input):
+    id: Id = Field(description="The token to revoke")
+
+
+@json_route(bp, "/v1/me", "GET", tag="people", summary="Who am I", response=MeOut, errors=(401,))
+def me(call):
+    p = call.principal
+    return MeOut(id=p.user_id, email=p.email, name=p.name, language=p.language, is_admin=p.is_admin,
+                 brands=p.brands)
+
+
+@json_route(bp, "/v1/tokens", "GET", tag="people", summary="My API tokens", response=TokenList, errors=(401,))
+def list_tokens(call):
+    return TokenList(items=[TokenOut.model_validate(t) for t in tokens.list_tokens(call.principal)])
+
+
+@json_route(bp, "/v1/tokens", "POST", tag="people", summary="Create an API token (shown once)",
+            body=TokenCreate, response=TokenCreated, status=201, errors=(401, 415, 422))
+def create_token(call):
+    item, secret = tokens.create(call.principal, call.body.name)
+    return TokenCreated(id=item.id, name=item.name, prefix=item.prefix, created_at=item.created_at, token=secret)
+
+
+@json_route(bp, "/v1/tokens", "DELETE", tag="people", summary="Revoke one of my API tokens",
+            query=TokenRevoke, status=204, errors=(401, 404, 422))
+def revoke_token(call):
+    tokens.revoke(call.principal, call.query.id)
+    return None

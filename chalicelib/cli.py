@@ -1,0 +1,130 @@
+"""Operator commands: `python -m chalicelib.cli COMMAND` with the same settings as the app.
+
+The stage comes from STAGE (default local); its values from .chalice/config.json fill in whatever
+the shell has not set.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+
+def _setup() -> None:
+    from chalicelib.stage_env import apply_stage_environment
+
+    apply_stage_environment()
+
+
+def cmd_create_tables(args) -> int:
+    from chalicelib.db.tables import create_tables
+    from chalicelib.settings import get_settings
+
+    created = create_tables()
+    print(f"table {get_settings().table_name}: {'created' if created else 'already exists'}")
+    return 0
+
+
+def cmd_seed_demo(args) -> int:
+    from chalicelib.services.demo import seed
+
+    result = seed()
+    print(f"demo brand {result['brand_slug']} ({result['brand_id']}): {'created' if result['created'] else 'already there'}")
+    print("demo people (sign in with any of these emails):")
+    for role, email in result["people"].items():
+        print(f"  {role:<20} {email}")
+    return 0
+
+
+def cmd_create_user(args) -> int:
+    from chalicelib.db import brands as brand_repo
+    from chalicelib.db import members as member_repo
+    from chalicelib.db import users as user_repo
+    from chalicelib.db.credentials import create_token
+    from chalicelib.db.writes import Actor
+    from chalicelib.domain.roles import BRAND_ROLES
+
+    actor = Actor(None, "cli", "cli")
+    if args.role != "admin" and args.role not in BRAND_ROLES:
+        print(f"unknown role {args.role!r}; one of: admin, {', '.join(BRAND_ROLES)}", file=sys.stderr)
+        return 2
+    if args.role != "admin" and not args.brand:
+        print("a brand role needs --brand SLUG", file=sys.stderr)
+        return 2
+    brand = None
+    if args.brand:
+        brand = brand_repo.get_by_slug(args.brand)
+        if brand is None:
+            print(f"no brand with slug {args.brand!r}", file=sys.stderr)
+            return 2
+    user = user_repo.get_by_email(args.email)
+    if user is None:
+        user = user_repo.create(actor, email=args.email, name=args.name or args.email.split("@")[0],
+                                language=args.language, is_admin=args.role == "admin")
+        print(f"created user {user.email} ({user.id})")
+    else:
+        print(f"user {user.email} ({user.id}) already exists")
+    if brand is not None and args.role != "admin":
+        current = member_repo.get(brand.id, user.id)
+        member_repo.set_roles(actor, brand.id, user_repo.get(user.id),
+                              (list(current.roles) if current else []) + [args.role])
+        print(f"role {args.role} in brand {brand.slug}")
+    if args.token:
+        _, token = create_token(actor, user.id, "created by cli")
+        print(token)
+    return 0
+
+
+def cmd_run_job(args) -> int:
+    from chalicelib.jobs import all as _  # noqa: F401
+    from chalicelib.jobs.registry import JOBS
+
+    job = JOBS.get(args.name)
+    if job is None:
+        print(f"no job {args.name!r}; known: {', '.join(sorted(JOBS)) or '(none)'}", file=sys.stderr)
+        return 2
+    print(json.dumps(job.run(), default=str))
+    return 0
+
+
+def cmd_list_jobs(args) -> int:
+    from chalicelib.jobs import all as _  # noqa: F401
+    from chalicelib.jobs.registry import JOBS
+
+    if not JOBS:
+        print("(no scheduled jobs)")
+    for job in JOBS.values():
+        print(f"{job.name:<24} every {job.every_minutes} min  {job.description}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m chalicelib.cli", description="Greenlight operator commands")
+    sub = parser.add_subparsers(dest="command", required=True)
+    sub.add_parser("create-tables", help="create the DynamoDB table if missing").set_defaults(func=cmd_create_tables)
+    sub.add_parser("seed-demo", help="add the demo brand, people and channels").set_defaults(func=cmd_seed_demo)
+    p = sub.add_parser("create-user", help="add a person (and a role), optionally with an API token")
+    p.add_argument("email")
+    p.add_argument("--name")
+    p.add_argument("--role", required=True)
+    p.add_argument("--brand", help="brand slug (for brand roles)")
+    p.add_argument("--language", default="en", choices=["en", "ru"])
+    p.add_argument("--token", action="store_true", help="also create an API token; it is the last line printed")
+    p.set_defaults(func=cmd_create_user)
+    p = sub.add_parser("run-job", help="run one scheduled job once")
+    p.add_argument("name")
+    p.set_defaults(func=cmd_run_job)
+    sub.add_parser("list-jobs", help="list scheduled jobs").set_defaults(func=cmd_list_jobs)
+    args = parser.parse_args(argv)
+    _setup()
+    from chalicelib.errors import DomainError
+
+    try:
+        return args.func(args)
+    except DomainError as exc:
+        print(f"error: {exc.message}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,200 @@
+"""PynamoDB models. All share the one table of `schema.py`; `deps.bind_models()` sets the table
+name, endpoint and region at first use, so importing this module builds nothing.
+
+Item layout per entity (access patterns in README.md, "Data access patterns"):
+
+  entity        pk                   sk                 gsi1pk                      gsi1sk
+  user          USER#<id>            PROFILE            -                           -
+  user email    EMAIL#<email>        USER               -                           -
+  session       USER#<id>            SESSION#<sid>      -                           -
+  api token     USER#<id>            TOKEN#<tid>        -                           -
+  sign-in link  SIGNIN#<nonce>       SIGNIN             -                           -
+  brand         BRAND#<id>           BRAND              BRANDS                      <slug>
+  brand slug    SLUG#<slug>          BRAND              -                           -
+  membership    BRAND#<id>           MEMBER#<user id>   -                           -
+  channel       CHANNEL#<id>         CHANNEL            BRAND#<id>#CHANNELS         <channel id>
+  audit entry   AUDIT#<brand|global> <entry id>         AUDIT#<brand>#<entity>#<id> <entry id>
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
+from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
+from pynamodb.models import Model
+
+
+class _Meta:
+    table_name = "unbound"  # replaced by deps.bind_models()
+    host = None
+    region = None
+    connect_timeout_seconds = 2
+    read_timeout_seconds = 5
+    max_retry_attempts = 3
+
+
+def _meta():
+    return type("Meta", (_Meta,), {})
+
+
+class Gsi1(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi1"
+        projection = AllProjection()
+
+    gsi1pk = UnicodeAttribute(hash_key=True)
+    gsi1sk = UnicodeAttribute(range_key=True)
+
+
+class Gsi2(GlobalSecondaryIndex):
+    class Meta:
+        index_name = "gsi2"
+        projection = AllProjection()
+
+    gsi2pk = UnicodeAttribute(hash_key=True)
+    gsi2sk = UnicodeAttribute(range_key=True)
+
+
+class _Item(Model):
+    Meta = _meta()
+    pk = UnicodeAttribute(hash_key=True)
+    sk = UnicodeAttribute(range_key=True)
+
+
+class UserItem(_Item):
+    Meta = _meta()
+    id = UnicodeAttribute()
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    language = UnicodeAttribute(default="en")
+    is_admin = BooleanAttribute(default=False)
+    # brand id -> list of roles; the membership items are the source for listing a brand's members,
+    # this copy lets one read of the user authorize a request. Both change in one transaction.
+    brands = MapAttribute(default=dict)
+    status = UnicodeAttribute(default="active")
+    created_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class UserEmailItem(_Item):
+    """Unique email -> user id (the conditional put of this item keeps emails unique)."""
+
+    Meta = _meta()
+    user_id = UnicodeAttribute()
+
+
+class SessionItem(_Item):
+    Meta = _meta()
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+
+class TokenItem(_Item):
+    Meta = _meta()
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    secret_hash = UnicodeAttribute()
+    prefix = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    revoked_at = UnicodeAttribute(null=True)
+
+
+class SignInItem(_Item):
+    Meta = _meta()
+    user_id = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    used_at = UnicodeAttribute(null=True)
+    next_path = UnicodeAttribute(null=True)
+    ttl = NumberAttribute()
+
+
+class BrandItem(_Item):
+    Meta = _meta()
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    slug = UnicodeAttribute()
+    timezone = UnicodeAttribute()
+    settings = MapAttribute(default=dict)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class BrandSlugItem(_Item):
+    """Unique slug -> brand id."""
+
+    Meta = _meta()
+    brand_id = UnicodeAttribute()
+
+
+class MembershipItem(_Item):
+    Meta = _meta()
+    brand_id = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    roles = ListAttribute(of=UnicodeAttribute, default=list)
+    email = UnicodeAttribute()
+    name = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class ChannelItem(_Item):
+    Meta = _meta()
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    name = UnicodeAttribute()
+    handle = UnicodeAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(null=True)
+    credentials_ref = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="active")
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class AuditItem(_Item):
+    Meta = _meta()
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute()
+    gsi1sk = UnicodeAttribute()
+    id = UnicodeAttribute()
+    at = UnicodeAttribute()
+    brand_id = UnicodeAttribute(null=True)
+    actor_id = UnicodeAttribute(null=True)
+    actor_label = UnicodeAttribute(null=True)
+    entity = UnicodeAttribute()
+    entity_id = UnicodeAttribute()
+    action = UnicodeAttribute()
+    before = MapAttribute(null=True)
+    after = MapAttribute(null=True)
+    via = UnicodeAttribute()
+    request_id = UnicodeAttribute(null=True)
+    version = NumberAttribute(null=True)  # the entity's version after the change, where it has one
+
+
+ALL_MODELS: tuple[type[Model], ...] = (
+    UserItem,
+    UserEmailItem,
+    SessionItem,
+    TokenItem,
+    SignInItem,
+    BrandItem,
+    BrandSlugItem,
+    MembershipItem,
+    ChannelItem,
+    AuditItem,
+)

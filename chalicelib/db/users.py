@@ -1,0 +1,78 @@
+"""Users, their unique emails, and their brand roles (copied onto the user item)."""
+from __future__ import annotations
+
+from pynamodb.exceptions import DoesNotExist
+
+from chalicelib import deps
+from chalicelib.clock import iso, utcnow
+from chalicelib.db.models import UserEmailItem, UserItem
+from chalicelib.db.writes import Actor, Change, WriteConflict, transact
+from chalicelib.errors import Conflict
+from chalicelib.ids import new_id
+
+
+def normalize_email(email: str) -> str:
+    return email.strip().lower()
+
+
+def user_key(user_id: str) -> tuple[str, str]:
+    return f"USER#{user_id}", "PROFILE"
+
+
+def get(user_id: str) -> UserItem | None:
+    deps.bind_models()
+    try:
+        return UserItem.get(*user_key(user_id))
+    except DoesNotExist:
+        return None
+
+
+def get_by_email(email: str) -> UserItem | None:
+    deps.bind_models()
+    try:
+        link = UserEmailItem.get(f"EMAIL#{normalize_email(email)}", "USER")
+    except DoesNotExist:
+        return None
+    return get(link.user_id)
+
+
+def batch_get(user_ids: list[str]) -> dict[str, UserItem]:
+    deps.bind_models()
+    keys = [user_key(uid) for uid in dict.fromkeys(user_ids)]
+    return {item.id: item for item in UserItem.batch_get(keys)} if keys else {}
+
+
+def create(actor: Actor, *, email: str, name: str, language: str = "en", is_admin: bool = False) -> UserItem:
+    email = normalize_email(email)
+    user_id = new_id()
+    user = UserItem(
+        *user_key(user_id), id=user_id, email=email, name=name, language=language,
+        is_admin=is_admin, brands={}, created_at=iso(utcnow()),
+    )
+    link = UserEmailItem(f"EMAIL#{email}", "USER", user_id=user_id)
+
+    def build(tx):
+        tx.save(link, condition=UserEmailItem.pk.does_not_exist())
+        tx.save(user, condition=UserItem.pk.does_not_exist())
+
+    try:
+        transact(actor, Change(None, "user", user_id, "create",
+                               after={"email": email, "name": name, "is_admin": is_admin}, version=1), build)
+    except WriteConflict:
+        raise Conflict("A user with this email already exists.", details=[{"field": "email", "message": "taken"}])
+    return user
+
+
+def update_profile(actor: Actor, user: UserItem, *, name: str | None = None, language: str | None = None) -> UserItem:
+    before, after, actions = {}, {}, []
+    if name is not None and name != user.name:
+        before["name"], after["name"] = user.name, name
+        actions.append(UserItem.name.set(name))
+    if language is not None and language != user.language:
+        before["language"], after["language"] = user.language, language
+        actions.append(UserItem.language.set(language))
+    if not actions:
+        return user
+    transact(actor, Change(None, "user", user.id, "update", before, after, user.version + 1),
+             lambda tx: tx.update(user, actions))
+    return user

@@ -1,0 +1,116 @@
+"""Transactional writes with the audit entry inside the same TransactWrite.
+
+Every state change in Greenlight goes through `transact`: the caller adds its conditional puts,
+updates and deletes; the audit item is appended; DynamoDB applies all or nothing.
+"""
+from __future__ import annotations
+
+import random
+import time
+from dataclasses import dataclass, field
+from typing import Any, Callable
+
+from pynamodb.exceptions import TransactWriteError
+from pynamodb.transactions import TransactWrite
+
+from chalicelib import deps
+from chalicelib.clock import iso, utcnow
+from chalicelib.db.models import AuditItem
+from chalicelib.errors import Conflict, Upstream
+from chalicelib.ids import new_id
+
+MAX_AUDIT_VALUE = 200
+TRANSACTION_RETRIES = 4
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who causes a change, and through which door."""
+
+    user_id: str | None
+    label: str  # email or job name: shown in the audit trail
+    via: str  # web | api | email | slack | job | cli
+    request_id: str | None = None
+
+
+@dataclass
+class Change:
+    brand_id: str | None
+    entity: str
+    entity_id: str
+    action: str
+    before: dict[str, Any] | None = None
+    after: dict[str, Any] | None = None
+    version: int | None = None
+    extra_items: list = field(default_factory=list)
+
+
+class WriteConflict(Conflict):
+    """A condition of the transaction failed; `reasons[i]` is the code for the i-th operation."""
+
+    def __init__(self, reasons: list[str | None]):
+        super().__init__("Someone changed this at the same time; reload and try again.")
+        self.reasons = reasons
+
+
+def _short(values: dict[str, Any] | None) -> dict[str, Any] | None:
+    if values is None:
+        return None
+    short = {}
+    for key, value in values.items():
+        if isinstance(value, str) and len(value) > MAX_AUDIT_VALUE:
+            value = value[: MAX_AUDIT_VALUE - 1] + "…"
+        short[key] = value
+    return short
+
+
+def audit_item(actor: Actor, change: Change) -> AuditItem:
+    entry_id = new_id()
+    scope = change.brand_id or "global"
+    return AuditItem(
+        pk=f"AUDIT#{scope}",
+        sk=entry_id,
+        gsi1pk=f"AUDIT#{scope}#{change.entity}#{change.entity_id}",
+        gsi1sk=entry_id,
+        id=entry_id,
+        at=iso(utcnow()),
+        brand_id=change.brand_id,
+        actor_id=actor.user_id,
+        actor_label=actor.label,
+        entity=change.entity,
+        entity_id=change.entity_id,
+        action=change.action,
+        before=_short(change.before),
+        after=_short(change.after),
+        via=actor.via,
+        request_id=actor.request_id,
+        version=change.version,
+    )
+
+
+def transact(actor: Actor, change: Change, build: Callable[[TransactWrite], None]) -> None:
+    """Run `build(tx)` + the audit put as one transaction.
+
+    The operations `build` adds must carry their own conditions. A failed condition raises
+    WriteConflict (with the per-operation reasons); DynamoDB's TransactionConflict (another
+    transaction touching the same items) is retried with jitter, since conditions are re-evaluated.
+    """
+    deps.bind_models()
+    for attempt in range(TRANSACTION_RETRIES):
+        try:
+            with TransactWrite(connection=deps.connection()) as tx:
+                build(tx)
+                tx.save(audit_item(actor, change))
+            return
+        except TransactWriteError as exc:
+            reasons = [getattr(r, "code", None) if r else None for r in (exc.cancellation_reasons or [])]
+            if "ConditionalCheckFailed" in reasons:
+                raise WriteConflict(reasons) from None
+            retriable = exc.cause_response_code in ("TransactionConflictException", "ThrottlingException",
+                                                    "ProvisionedThroughputExceededException") or \
+                "TransactionConflict" in reasons
+            if not retriable or attempt == TRANSACTION_RETRIES - 1:
+                if retriable:
+                    raise Conflict("Too many changes at once to this item; try again in a moment.") from None
+                raise Upstream("The database refused the change; try again.") from exc
+            time.sleep(random.uniform(0.02, 0.1) * (2**attempt))

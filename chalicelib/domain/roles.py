@@ -1,0 +1,50 @@
+"""Roles and what each may do. Pure rules, no I/O.
+
+A user holds roles per brand; `admin` is global (a flag on the user, not a brand role).
+"""
+from __future__ import annotations
+
+from enum import Enum
+
+
+class Role(str, Enum):
+    admin = "admin"
+    smm_manager = "smm_manager"
+    content_manager = "content_manager"
+    copywriter = "copywriter"
+    designer = "designer"
+    influencer_manager = "influencer_manager"
+    client_approver = "client_approver"
+
+
+BRAND_ROLES = tuple(r.value for r in Role if r is not Role.admin)
+
+
+class Permission(str, Enum):
+    view_brand = "view_brand"
+    edit_brand = "edit_brand"
+    view_members = "view_members"
+    manage_members = "manage_members"
+    view_channels = "view_channels"
+    manage_channels = "manage_channels"
+    view_audit = "view_audit"
+
+
+_TEAM = {Role.smm_manager, Role.content_manager, Role.copywriter, Role.designer, Role.influencer_manager}
+
+GRANTS: dict[Permission, set[Role]] = {
+    Permission.view_brand: _TEAM | {Role.client_approver},
+    Permission.edit_brand: {Role.smm_manager},
+    Permission.view_members: _TEAM,
+    Permission.manage_members: {Role.smm_manager},
+    Permission.view_channels: _TEAM,
+    Permission.manage_channels: {Role.smm_manager, Role.content_manager},
+    Permission.view_audit: {Role.smm_manager},
+}
+
+
+def allows(is_admin: bool, brand_roles: list[str] | tuple[str, ...], permission: Permission) -> bool:
+    if is_admin:
+        return True
+    granted = GRANTS[permission]
+    return any(Role(role) in granted for role in brand_roles if role in Role.__members__)

@@ -1,0 +1,49 @@
+"""Brands: create (admin), list mine, read, change."""
+from __future__ import annotations
+
+from chalicelib.db import brands as brand_repo
+from chalicelib.db.pages import Page
+from chalicelib.domain.roles import Permission
+from chalicelib.errors import Conflict, NotFound
+from chalicelib.schemas.brands import BrandCreate, BrandPatch
+from chalicelib.services.principal import Principal
+
+
+def create(principal: Principal, data: BrandCreate):
+    principal.require_admin()
+    return brand_repo.create(principal.actor, name=data.name, slug=data.slug, timezone=data.timezone,
+                             settings=data.settings.model_dump())
+
+
+def list_mine(principal: Principal, cursor: str | None, limit: int | None) -> Page:
+    """Admins: every brand, by slug. Others: the brands they belong to, by slug."""
+    if principal.is_admin:
+        return brand_repo.list_all(cursor, limit)
+    items = sorted(brand_repo.batch_get(list(principal.brands)), key=lambda b: b.slug)
+    return Page(items=items, cursor=None)  # a person belongs to a bounded number of brands
+
+
+def get(principal: Principal, brand_id: str):
+    principal.require(brand_id, Permission.view_brand)
+    brand = brand_repo.get(brand_id)
+    if brand is None:
+        raise NotFound("No such brand.")
+    return brand
+
+
+def update(principal: Principal, brand_id: str, data: BrandPatch):
+    principal.require(brand_id, Permission.edit_brand)
+    brand = get(principal, brand_id)
+    if data.version is not None and data.version != brand.version:
+        raise Conflict("The brand changed since you loaded it.", current_version=brand.version)
+    changes = data.model_dump(exclude_unset=True, exclude={"version"}, exclude_none=True)
+    if "settings" in changes:
+        merged = dict(brand_settings(brand))
+        merged.update(changes["settings"])
+        changes["settings"] = merged
+    return brand_repo.update(principal.actor, brand, changes)
+
+
+def brand_settings(brand) -> dict:
+    raw = brand.settings
+    return raw.as_dict() if hasattr(raw, "as_dict") else dict(raw or {})
