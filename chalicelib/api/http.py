@@ -40,8 +40,13 @@ class Call:
     headers: dict | None = None
 
 
-def request_id_of(request) -> str | None:
-    return (request.context or {}).get("requestId")
+def request_id_of(request, bp=None) -> str | None:
+    """API Gateway's request id; locally (chalice local, test client) the Lambda context's."""
+    request_id = (request.context or {}).get("requestId")
+    if not request_id:
+        context = getattr(bp, "lambda_context", None)
+        request_id = getattr(context, "aws_request_id", None)
+    return request_id
 
 
 def cookies_of(request) -> dict[str, str]:
@@ -152,7 +157,7 @@ def json_route(bp, path: str, method: str, *, tag: str, summary: str, body: type
         @functools.wraps(view)
         def handler(**uri_params):
             request = bp.current_request
-            call = Call(request=request, request_id=request_id_of(request), headers=request.headers)
+            call = Call(request=request, request_id=request_id_of(request, bp), headers=request.headers)
             try:
                 if query is not None:
                     call.query = parse_query(request, query)

@@ -4,14 +4,14 @@ from __future__ import annotations
 import json
 
 from chalice import Blueprint, Response
-from pydantic import BaseModel
 
 from chalicelib.api.http import JSON_HEADERS, error_response, json_route
+from chalicelib.schemas.common import Output
 
 bp = Blueprint(__name__)
 
 
-class Health(BaseModel):
+class Health(Output):
     status: str
 
 

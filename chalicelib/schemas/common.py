@@ -8,13 +8,24 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstra
 
 
 class Input(BaseModel):
-    """Base of every request body: unknown fields are an error, strings are trimmed."""
+    """Base of every request body: unknown fields are an error, strings are trimmed.
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    defer_build: validators are compiled on first use, not at import (cold start)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, defer_build=True)
 
 
 class Output(BaseModel):
-    model_config = ConfigDict(from_attributes=True)
+    model_config = ConfigDict(from_attributes=True, defer_build=True)
+
+
+def _valid_email(value: str) -> str:
+    from email_validator import EmailNotValidError, validate_email
+
+    try:
+        return validate_email(value, check_deliverability=False).normalized.lower()
+    except EmailNotValidError as exc:
+        raise ValueError(f"not a valid email address: {exc}") from None
 
 
 def _valid_timezone(value: str) -> str:
@@ -40,27 +51,28 @@ def _zones() -> set[str]:
 TimeZoneName = Annotated[str, StringConstraints(min_length=1, max_length=64), AfterValidator(_valid_timezone)]
 Name = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 Slug = Annotated[str, StringConstraints(min_length=2, max_length=48, pattern=r"^[a-z0-9](?:[a-z0-9-]*[a-z0-9])$")]
+Email = Annotated[str, StringConstraints(min_length=3, max_length=254), AfterValidator(_valid_email)]
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[0-9a-z]+$")]
 
 
-class ErrorDetail(BaseModel):
+class ErrorDetail(Output):
     field: str | None = None
     message: str
 
 
-class ErrorInfo(BaseModel):
+class ErrorInfo(Output):
     code: str
     message: str
     details: list[dict[str, Any]] = Field(default_factory=list)
 
 
-class ErrorBody(BaseModel):
+class ErrorBody(Output):
     """Every 4xx/5xx JSON answer."""
 
     error: ErrorInfo
 
 
-class Created(BaseModel):
+class Created(Output):
     id: str
 
 

@@ -1,16 +1,16 @@
 from __future__ import annotations
 
-from pydantic import EmailStr, Field, model_validator
+from pydantic import Field, model_validator
 
 from chalicelib.domain.roles import Role
-from chalicelib.schemas.common import Id, Input, Name, Output
+from chalicelib.schemas.common import Email, Id, Input, Name, Output
 
 
 class MemberAdd(Input):
     """Give a person a role in the brand; an unknown email is invited (an account is made and a
     sign-in link mailed)."""
 
-    email: EmailStr | None = None
+    email: Email | None = None
     user_id: Id | None = None
     name: Name | None = None
     role: Role

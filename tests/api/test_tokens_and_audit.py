@@ -91,3 +91,11 @@ def test_every_write_has_exactly_one_audit_entry(client, make_user, admin):
     client.patch(f"/v1/brands/{brand_id}", headers=admin.headers, body=json.dumps({"name": "Audited 2"}))  # no change
     entries = body(client.get(f"/v1/audit?brand_id={brand_id}", headers=admin.headers))["items"]
     assert [(e["entity"], e["action"], e["version"]) for e in entries] == [("brand", "update", 2), ("brand", "create", 1)]
+
+
+def test_audit_entries_carry_the_request_id(client, admin):
+    r = client.post("/v1/brands", headers=admin.headers,
+                    body=json.dumps({"name": "Req", "slug": "req-id-1x", "timezone": "UTC"}))
+    brand_id = body(r)["id"]
+    entries = body(client.get(f"/v1/audit?brand_id={brand_id}", headers=admin.headers))["items"]
+    assert entries[0]["request_id"]
