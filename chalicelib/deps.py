@@ -62,9 +62,12 @@ def reset() -> None:
 @lru_cache(maxsize=None)
 def aws_client(service: str):
     import boto3
+    from botocore.config import Config
 
     settings = get_settings()
-    kwargs = {"region_name": settings.AWS_REGION}
+    # Every outbound call has a timeout; retries use the SDK's standard mode (backoff + jitter).
+    kwargs = {"region_name": settings.AWS_REGION,
+              "config": Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})}
     if service == "dynamodb" and settings.DYNAMODB_ENDPOINT:
         kwargs["endpoint_url"] = settings.DYNAMODB_ENDPOINT
     return boto3.session.Session().client(service, **kwargs)

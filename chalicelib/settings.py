@@ -37,6 +37,7 @@ class Settings(BaseModel):
     SMTP_STARTTLS: bool = False
     SIGNING_KEYS: str = ""
     FILES_DIR: str = ".data/files"
+    FILES_BUCKET: str = ""  # S3 bucket for files in AWS (set by the infra template); empty: FILES_DIR
     SESSION_TTL_HOURS: int = Field(default=24 * 14, ge=1, le=24 * 90)
     MAGIC_LINK_TTL_MINUTES: int = Field(default=15, ge=1, le=60)
     DEFAULT_LANGUAGE: Literal["en", "ru"] = "en"

@@ -85,16 +85,18 @@ def admin(make_user):
 @pytest.fixture(scope="session")
 def live_server(dynamodb):
     """`chalice local` (our launcher) on the port PUBLIC_BASE_URL names, against the session's DynamoDB Local."""
+    log_path = env.SESSION_DIR / "live-server.log"
+    log_file = open(log_path, "w")  # a file, not a pipe: nobody drains a pipe while tests run
     process = subprocess.Popen(
         [sys.executable, "-m", "chalicelib.local.server", "--port", str(env.LIVE_PORT)],
-        cwd=PROJECT_DIR, env=dict(os.environ), stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        cwd=PROJECT_DIR, env=dict(os.environ), stdout=log_file, stderr=subprocess.STDOUT, text=True)
     url = get_settings().PUBLIC_BASE_URL
     deadline = time.monotonic() + 60
     import requests
 
     while True:
         if process.poll() is not None:
-            raise RuntimeError(f"chalice local exited:\n{process.stdout.read()}")
+            raise RuntimeError(f"chalice local exited:\n{log_path.read_text()}")
         try:
             requests.get(f"{url}/health", timeout=2)
             break
@@ -109,3 +111,4 @@ def live_server(dynamodb):
         process.wait(timeout=10)
     except subprocess.TimeoutExpired:
         process.kill()
+    log_file.close()

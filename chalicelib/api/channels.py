@@ -24,8 +24,15 @@ def create_channel(call, brand_id):
     return Created(id=channels.create(call.principal, brand_id, call.body).id)
 
 
+def _channel(channel_id: str) -> list:
+    from chalicelib.db.channels import channel_key
+    from chalicelib.db.models import ChannelItem
+
+    return [(ChannelItem, *channel_key(channel_id))]
+
+
 @json_route(bp, "/v1/channels/{channel_id}", "GET", tag="channels", summary="One channel", response=ChannelOut,
-            errors=(401, 404))
+            errors=(401, 404), prefetch=_channel)
 def get_channel(call, channel_id):
     return ChannelOut.model_validate(channels.get(call.principal, channel_id))
 

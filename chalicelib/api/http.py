@@ -20,6 +20,7 @@ from chalice import Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.spec import ROUTES, RouteSpec
+from chalicelib.db.prefetch import request_scope
 from chalicelib.errors import BadRequest, DomainError, UnsupportedMediaType, ValidationFailed
 from chalicelib.settings import get_settings
 
@@ -147,8 +148,12 @@ def crash_response(exc: Exception, request_id: str | None) -> Response:
 
 def json_route(bp, path: str, method: str, *, tag: str, summary: str, body: type[BaseModel] | None = None,
                query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
-               status: int = 200, auth: bool = True, errors: tuple[int, ...] = ()):
-    """Register a JSON route on a blueprint and describe it for the OpenAPI document."""
+               status: int = 200, auth: bool = True, errors: tuple[int, ...] = (),
+               prefetch: Callable[..., list] | None = None):
+    """Register a JSON route on a blueprint and describe it for the OpenAPI document.
+
+    prefetch(**uri_params) -> [(Model, pk, sk)]: items the view will read, loaded together with
+    the caller's credential in one round trip (see db/prefetch.py)."""
     spec = RouteSpec(path=path, method=method, summary=summary, tag=tag, status=status, body=body, query=query,
                      response=response, auth=auth, errors=errors)
     ROUTES.append(spec)
@@ -161,14 +166,16 @@ def json_route(bp, path: str, method: str, *, tag: str, summary: str, body: type
             try:
                 if query is not None:
                     call.query = parse_query(request, query)
-                if auth:
-                    from chalicelib.services.auth import authenticate
+                with request_scope():
+                    if auth:
+                        from chalicelib.services.auth import authenticate
 
-                    call.principal = authenticate(request.headers, cookies_of(request), via="api",
-                                                  request_id=call.request_id)
-                if body is not None:
-                    call.body = parse_json_body(request, body)
-                result = view(call, **uri_params)
+                        call.principal = authenticate(
+                            request.headers, cookies_of(request), via="api", request_id=call.request_id,
+                            prefetch=prefetch(**uri_params) if prefetch else ())
+                    if body is not None:
+                        call.body = parse_json_body(request, body)
+                    result = view(call, **uri_params)
             except DomainError as exc:
                 return domain_error_response(exc)
             except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into 500s

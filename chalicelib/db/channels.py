@@ -4,6 +4,7 @@ from __future__ import annotations
 from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import deps
+from chalicelib.db import prefetch
 from chalicelib.clock import iso, utcnow
 from chalicelib.db.models import ChannelItem
 from chalicelib.db.pages import Page, query_page
@@ -24,11 +25,13 @@ def brand_channels_key(brand_id: str) -> str:
 def get(channel_id: str) -> ChannelItem | None:
     """Active channels only; a deleted channel is gone for every reader."""
     deps.bind_models()
-    try:
-        item = ChannelItem.get(*channel_key(channel_id))
-    except DoesNotExist:
-        return None
-    return item if item.status == "active" else None
+    found, item = prefetch.take(ChannelItem, *channel_key(channel_id))
+    if not found:
+        try:
+            item = ChannelItem.get(*channel_key(channel_id))
+        except DoesNotExist:
+            return None
+    return item if item is not None and item.status == "active" else None
 
 
 def list_for_brand(brand_id: str, cursor: str | None, limit: int | None) -> Page[ChannelItem]:

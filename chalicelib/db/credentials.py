@@ -2,18 +2,20 @@
 from __future__ import annotations
 
 import hashlib
+import time
 import hmac
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import DoesNotExist, PutError, UpdateError
-from pynamodb.transactions import TransactGet
 
 from chalicelib import deps
+from chalicelib.db import prefetch as prefetch_store
 from chalicelib.clock import iso, utcnow
 from chalicelib.db.models import SessionItem, SignInItem, TokenItem, UserItem
 from chalicelib.db.users import user_key
 from chalicelib.db.writes import Actor, Change, transact
-from chalicelib.errors import Conflict
+from chalicelib.errors import Conflict, Upstream
+from chalicelib.settings import get_settings
 from chalicelib.ids import new_id, new_secret
 
 
@@ -76,16 +78,38 @@ def delete_session(user_id: str, session_id: str) -> None:
     SessionItem(f"USER#{user_id}", f"SESSION#{session_id}").delete()
 
 
-def load_with_user(credential_cls, sk: str, user_id: str):
-    """One round trip: the credential item and its user, strongly consistent (TransactGetItems)."""
+def load_with_user(credential_cls, sk: str, user_id: str, prefetch: list[prefetch_store.Key] = ()):
+    """One round trip: the credential item, its user and any keys the route reads next (stashed
+    for the request) — a strongly consistent BatchGetItem, so a revoked token or ended session
+    is refused on the very next request."""
+    credential_key = (credential_cls, f"USER#{user_id}", sk)
+    user_key_ = (UserItem, *user_key(user_id))
+    found = batch_read([credential_key, user_key_, *prefetch])
+    for key in prefetch:
+        prefetch_store.stash(key, found.get(key))
+    return found.get(credential_key), found.get(user_key_)
+
+
+def batch_read(keys: list[prefetch_store.Key]) -> dict:
+    """Items of any models by key from the one table (missing keys are absent from the answer)."""
     deps.bind_models()
-    with TransactGet(connection=deps.connection()) as tg:
-        credential = tg.get(credential_cls, f"USER#{user_id}", sk)
-        user = tg.get(UserItem, *user_key(user_id))
-    try:
-        return credential.get(), user.get()
-    except DoesNotExist:
-        return None, None
+    by_key = {(pk, sk): model for model, pk, sk in keys}
+    pending = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in by_key]
+    found: dict = {}
+    table = get_settings().table_name
+    for attempt in range(5):
+        answer = deps.aws_client("dynamodb").batch_get_item(
+            RequestItems={table: {"Keys": pending, "ConsistentRead": True}})
+        for raw in answer.get("Responses", {}).get(table, []):
+            pk, sk = raw["pk"]["S"], raw["sk"]["S"]
+            model = by_key[(pk, sk)]
+            found[(model, pk, sk)] = model.from_raw_data(raw)
+        unprocessed = answer.get("UnprocessedKeys", {}).get(table, {}).get("Keys", [])
+        if not unprocessed:
+            return found
+        pending = unprocessed
+        time.sleep(0.05 * 2**attempt)
+    raise Upstream("The database is busy; try again.")
 
 
 # --- API tokens ----------------------------------------------------------------------------------

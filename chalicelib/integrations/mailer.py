@@ -86,7 +86,11 @@ def _via_ses(mime: EmailMessage) -> None:
 
     from chalicelib import deps
 
+    from email.utils import parseaddr
+
     try:
-        deps.aws_client("sesv2").send_email(Content={"Raw": {"Data": bytes(mime)}})
+        # FromEmailAddress explicitly: the IAM policy limits sending with the ses:FromAddress condition.
+        deps.aws_client("sesv2").send_email(FromEmailAddress=parseaddr(str(mime["From"]))[1],
+                                            Content={"Raw": {"Data": bytes(mime)}})
     except (BotoCoreError, ClientError) as exc:
         raise Upstream(f"Amazon SES did not accept the message ({type(exc).__name__}).") from exc

@@ -104,7 +104,7 @@ def sign_out(principal: Principal) -> None:
 
 # --- turning credentials into a principal --------------------------------------------------------
 
-def from_session_cookie(cookie: str, *, via: str, request_id: str | None) -> Principal | None:
+def from_session_cookie(cookie: str, *, via: str, request_id: str | None, prefetch=()) -> Principal | None:
     from itsdangerous import BadData
 
     try:
@@ -112,7 +112,7 @@ def from_session_cookie(cookie: str, *, via: str, request_id: str | None) -> Pri
         user_id, session_id = str(data["u"]), str(data["s"])
     except (BadData, KeyError, TypeError):
         return None
-    session, user = credentials.load_with_user(SessionItem, f"SESSION#{session_id}", user_id)
+    session, user = credentials.load_with_user(SessionItem, f"SESSION#{session_id}", user_id, prefetch)
     if session is None or user is None or user.status != "active":
         return None
     if session.expires_at <= utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"):
@@ -120,12 +120,12 @@ def from_session_cookie(cookie: str, *, via: str, request_id: str | None) -> Pri
     return Principal.from_user(user, via=via, request_id=request_id, session_id=session_id)
 
 
-def from_bearer_token(raw: str, *, via: str, request_id: str | None) -> Principal | None:
+def from_bearer_token(raw: str, *, via: str, request_id: str | None, prefetch=()) -> Principal | None:
     parsed = credentials.parse_token(raw)
     if parsed is None:
         return None
     user_id, token_id, secret = parsed
-    token, user = credentials.load_with_user(TokenItem, f"TOKEN#{token_id}", user_id)
+    token, user = credentials.load_with_user(TokenItem, f"TOKEN#{token_id}", user_id, prefetch)
     if token is None or user is None or token.revoked_at or user.status != "active":
         return None
     if not credentials.same_hash(token.secret_hash, credentials.hash_secret(secret)):
@@ -133,20 +133,22 @@ def from_bearer_token(raw: str, *, via: str, request_id: str | None) -> Principa
     return Principal.from_user(user, via=via, request_id=request_id, token_id=token_id)
 
 
-def authenticate(headers: dict, cookies: dict, *, via: str, request_id: str | None) -> Principal:
-    """Bearer token first (scripts), then the session cookie (browsers)."""
+def authenticate(headers: dict, cookies: dict, *, via: str, request_id: str | None, prefetch=()) -> Principal:
+    """Bearer token first (scripts), then the session cookie (browsers).
+
+    `prefetch`: keys (model, pk, sk) the caller reads next, fetched in the same round trip."""
     authorization = headers.get("authorization") or ""
     if authorization:
         scheme, _, value = authorization.partition(" ")
         if scheme.lower() != "bearer" or not value.strip():
             raise Unauthenticated("Use 'Authorization: Bearer <token>'.")
-        principal = from_bearer_token(value.strip(), via=via, request_id=request_id)
+        principal = from_bearer_token(value.strip(), via=via, request_id=request_id, prefetch=prefetch)
         if principal is None:
             raise Unauthenticated("This API token is not valid or was revoked.")
         return principal
     cookie = cookies.get(SESSION_COOKIE)
     if cookie:
-        principal = from_session_cookie(cookie, via="web" if via == "web" else via, request_id=request_id)
+        principal = from_session_cookie(cookie, via=via, request_id=request_id, prefetch=prefetch)
         if principal is not None:
             return principal
     raise Unauthenticated("Sign in first, or send an API token.")

@@ -1,0 +1,111 @@
+"""`chalice local --stage local --no-autoreload`, but the shell's variables win over the stage's.
+
+`chalice local` writes the stage's `environment_variables` over os.environ, so an endpoint
+exported in the shell (another DynamoDB port, say) would be ignored. Here the stage values only
+fill what the shell left unset (chalicelib.stage_env), and chalice's own overwrite goes into a
+throwaway copy of the environment.
+
+Also makes unknown routes answer like our deployed API (404 JSON, see install_not_found_gateway).
+
+    python -m chalicelib.local.server --host 127.0.0.1 --port 8000 --stage local
+"""
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import logging
+import os
+import sys
+
+from pathlib import Path
+
+from chalicelib.stage_env import PROJECT_DIR, apply_stage_environment, stage_environment
+
+# What API Gateway answers for an unknown route once our GatewayResponse
+# (MISSING_AUTHENTICATION_TOKEN -> 404, in infra/) rewrites its default 403.
+NOT_FOUND_BODY = {"error": {"code": "not_found", "message": "No such page or API route.", "details": []}}
+
+
+def not_found_response() -> dict:
+    """A Lambda-proxy style response dict, the shape LocalGateway.handle_request returns."""
+    return {
+        "statusCode": 404,
+        "headers": {"Content-Type": "application/json"},
+        "multiValueHeaders": {},
+        "body": json.dumps(NOT_FOUND_BODY),
+    }
+
+
+def install_not_found_gateway() -> None:
+    """Patch chalice's LocalGateway so an unknown route gets our 404 instead of 403
+    `{"message": "Missing Authentication Token"}`. Covers `chalice local` and chalice.test.Client
+    (both route through LocalGateway.handle_request). Idempotent.
+    """
+    from chalice.local import LocalGateway
+
+    original = LocalGateway.handle_request
+    if getattr(original, "_greenlight_not_found", False):
+        return
+
+    @functools.wraps(original)
+    def handle_request(self, method, path, headers, body):
+        # The original turns the ValueError of "no route matches" into its 403. Matching the
+        # route first is cheap and leaves every other path (auth, OPTIONS, errors) untouched.
+        try:
+            self._generate_lambda_event(method, path, headers, body)
+        except ValueError:
+            return not_found_response()
+        return original(self, method, path, headers, body)
+
+    handle_request._greenlight_not_found = True
+    LocalGateway.handle_request = handle_request
+
+
+def create_server(host: str = "127.0.0.1", port: int = 8000, stage: str = "local",
+                  project_dir: str | os.PathLike = PROJECT_DIR):
+    """Load app.py with the stage's config and return a bound (listening) LocalDevServer."""
+    from chalice.cli.factory import CLIFactory
+    from chalice.deploy.validate import validate_routes
+
+    os.environ["AWS_CHALICE_CLI_MODE"] = "true"  # as the chalice CLI sets it
+    # Stage values fill only what the shell did not set.
+    if Path(project_dir).resolve() == PROJECT_DIR:
+        apply_stage_environment(stage)
+    else:  # another project (the tests use a throwaway one): the same, from its config
+        config_path = Path(project_dir) / ".chalice" / "config.json"
+        for key, value in stage_environment(stage, config_path).items():
+            os.environ.setdefault(key, value)
+    install_not_found_gateway()
+    # chalice updates `environ` with the stage's variables: give it a copy it may clobber.
+    factory = CLIFactory(str(project_dir), environ=dict(os.environ))
+    config = factory.create_config_obj(chalice_stage_name=stage)
+    app = config.chalice_app  # imports app.py
+    validate_routes(app.routes)  # what `chalice local` checks before serving
+    return factory.create_local_server(app, config, host, port)
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000, help="0 picks a free port")
+    parser.add_argument("--stage", default="local")
+    parser.add_argument("--project-dir", default=str(PROJECT_DIR), help=argparse.SUPPRESS)  # tests
+    args = parser.parse_args(argv)
+
+    # Same as `chalice local`: log records go to stdout, as they would to CloudWatch.
+    logging.basicConfig(stream=sys.stdout, level=logging.INFO, format="%(message)s")
+    os.chdir(args.project_dir)  # relative paths in the stage config (.data/...) are the project's
+    server = create_server(args.host, args.port, args.stage, args.project_dir)
+    host, port = server.server.server_address[:2]  # the socket is bound and listening already
+    print(f"Greenlight API listening on http://{host}:{port}", flush=True)
+    try:
+        server.server.serve_forever()  # not server.serve_forever(): that prints its own banner
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server.server_close()
+
+
+if __name__ == "__main__":
+    main()
