@@ -219,3 +219,24 @@ def test_lists_are_paged(client, make_user, brand):
     assert r.status_code == 400
     r = client.get(f"/v1/brands/{brand.id}/channels?limit=1000", headers=manager.headers)
     assert r.status_code == 422
+
+
+def test_member_sees_only_own_brands_paged(client, make_user):
+    from chalicelib.db import members as member_repo
+    from chalicelib.db import users as user_repo
+    from tests.support.factories import ACTOR, make_brand
+
+    brands = [make_brand() for _ in range(3)]
+    other = make_brand()
+    person = make_user("copywriter", brand=brands[0])
+    for b in brands[1:]:
+        member_repo.set_roles(ACTOR, b.id, user_repo.get(person.id), ["designer"])
+    seen, cursor = [], None
+    for _ in range(4):
+        page = body(client.get("/v1/brands?limit=2" + (f"&cursor={cursor}" if cursor else ""), headers=person.headers))
+        seen += [(b["id"], b["my_roles"]) for b in page["items"]]
+        cursor = page["cursor"]
+        if not cursor:
+            break
+    assert sorted(seen) == sorted([(brands[0].id, ["copywriter"])] + [(b.id, ["designer"]) for b in brands[1:]])
+    assert other.id not in [b for b, _ in seen]
