@@ -6,7 +6,7 @@ from pydantic import Field
 
 from chalicelib.api.http import json_route
 from chalicelib.schemas.common import Created, Id, Input
-from chalicelib.schemas.people import MeOut, TokenCreate, TokenCreated, TokenList, TokenOut
+from chalicelib.schemas.people import MeOut, MePatch, TokenCreate, TokenCreated, TokenList, TokenOut
 from chalicelib.services import tokens
 
 bp = Blueprint(__name__)
@@ -21,6 +21,17 @@ def me(call):
     p = call.principal
     return MeOut(id=p.user_id, email=p.email, name=p.name, language=p.language, is_admin=p.is_admin,
                  brands=p.brands)
+
+
+@json_route(bp, "/v1/me", "PATCH", tag="people", summary="Change my name or language", body=MePatch,
+            response=MeOut, errors=(401, 409, 415, 422))
+def patch_me(call):
+    from chalicelib.services import people
+    from chalicelib.services.principal import brand_roles_of
+
+    user = people.update_profile(call.principal, name=call.body.name, language=call.body.language)
+    return MeOut(id=user.id, email=user.email, name=user.name, language=user.language, is_admin=bool(user.is_admin),
+                 brands=brand_roles_of(user))
 
 
 @json_route(bp, "/v1/tokens", "GET", tag="people", summary="My API tokens", response=TokenList, errors=(401,))

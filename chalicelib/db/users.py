@@ -75,4 +75,4 @@ def update_profile(actor: Actor, user: UserItem, *, name: str | None = None, lan
         return user
     transact(actor, Change(None, "user", user.id, "update", before, after, user.version + 1),
              lambda tx: tx.update(user, actions))
-    return user
+    return get(user.id)

@@ -14,6 +14,11 @@ class MeOut(Output):
     brands: dict[str, list[str]]
 
 
+class MePatch(Input):
+    name: Name | None = None
+    language: str | None = Field(default=None, pattern="^(en|ru)$", description="en or ru")
+
+
 class TokenCreate(Input):
     name: Name
 

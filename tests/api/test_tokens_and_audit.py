@@ -99,3 +99,12 @@ def test_audit_entries_carry_the_request_id(client, admin):
     brand_id = body(r)["id"]
     entries = body(client.get(f"/v1/audit?brand_id={brand_id}", headers=admin.headers))["items"]
     assert entries[0]["request_id"]
+
+
+def test_change_my_language(client, make_user):
+    user = make_user()
+    r = client.patch("/v1/me", headers=user.headers, body=json.dumps({"language": "ru", "name": "Анна"}))
+    assert r.status_code == 200, r.body
+    assert body(r)["language"] == "ru" and body(r)["name"] == "Анна"
+    assert body(client.get("/v1/me", headers=user.headers))["language"] == "ru"
+    assert client.patch("/v1/me", headers=user.headers, body=json.dumps({"language": "de"})).status_code == 422
