@@ -5,7 +5,7 @@ from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.api.http import json_route
-from chalicelib.schemas.common import Created, Id, Input
+from chalicelib.schemas.common import Id, Input
 from chalicelib.schemas.people import MeOut, MePatch, TokenCreate, TokenCreated, TokenList, TokenOut
 from chalicelib.services import tokens
 

@@ -59,7 +59,8 @@ def create(actor: Actor, *, email: str, name: str, language: str = "en", is_admi
         transact(actor, Change(None, "user", user_id, "create",
                                after={"email": email, "name": name, "is_admin": is_admin}, version=1), build)
     except WriteConflict:
-        raise Conflict("A user with this email already exists.", details=[{"field": "email", "message": "taken"}])
+        raise Conflict("A user with this email already exists.",
+                       details=[{"field": "email", "message": "taken"}]) from None
     return user
 
 

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from tests.support.mail import latest_to, links_in, path_of
+from tests.support.mail import latest_to, links_in
 
 
 def body(response):
