@@ -1,12 +1,11 @@
 """Brands and their unique slugs."""
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib import deps
 from chalicelib.clock import iso, utcnow
 from chalicelib.db.models import BrandItem, BrandSlugItem
 from chalicelib.db.pages import Page, query_page
+from chalicelib.db.reads import changed_fields, get_item
 from chalicelib.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.errors import Conflict
 from chalicelib.ids import new_id
@@ -19,11 +18,7 @@ def brand_key(brand_id: str) -> tuple[str, str]:
 
 
 def get(brand_id: str) -> BrandItem | None:
-    deps.bind_models()
-    try:
-        return BrandItem.get(*brand_key(brand_id))
-    except DoesNotExist:
-        return None
+    return get_item(BrandItem, *brand_key(brand_id))
 
 
 def batch_get(brand_ids: list[str]) -> list[BrandItem]:
@@ -33,11 +28,8 @@ def batch_get(brand_ids: list[str]) -> list[BrandItem]:
 
 
 def get_by_slug(slug: str) -> BrandItem | None:
-    deps.bind_models()
-    try:
-        return get(BrandSlugItem.get(f"SLUG#{slug}", "BRAND").brand_id)
-    except DoesNotExist:
-        return None
+    link = get_item(BrandSlugItem, f"SLUG#{slug}", "BRAND")
+    return get(link.brand_id) if link else None
 
 
 def list_all(cursor: str | None, limit: int | None) -> Page[BrandItem]:
@@ -69,10 +61,9 @@ def create(actor: Actor, *, name: str, slug: str, timezone: str, settings: dict)
 
 def update(actor: Actor, brand: BrandItem, changes: dict) -> BrandItem:
     """Apply changed fields (name, slug, timezone, settings) under the brand's version."""
-    changes = {k: v for k, v in changes.items() if getattr(brand, k) != v}
+    changes, before = changed_fields(brand, changes)
     if not changes:
         return brand
-    before = {k: getattr(brand, k) for k in changes}
     actions = [getattr(BrandItem, k).set(v) for k, v in changes.items()]
     actions.append(BrandItem.updated_at.set(iso(utcnow())))
     old_slug = brand.slug

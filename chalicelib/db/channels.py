@@ -1,13 +1,11 @@
 """Channels of a brand (a Telegram channel, a VK community, a webhook …)."""
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib import deps
-from chalicelib.db import prefetch
 from chalicelib.clock import iso, utcnow
 from chalicelib.db.models import ChannelItem
 from chalicelib.db.pages import Page, query_page
+from chalicelib.db.reads import changed_fields, get_item
 from chalicelib.db.writes import Actor, Change, transact
 from chalicelib.ids import new_id
 
@@ -24,13 +22,7 @@ def brand_channels_key(brand_id: str) -> str:
 
 def get(channel_id: str) -> ChannelItem | None:
     """Active channels only; a deleted channel is gone for every reader."""
-    deps.bind_models()
-    found, item = prefetch.take(ChannelItem, *channel_key(channel_id))
-    if not found:
-        try:
-            item = ChannelItem.get(*channel_key(channel_id))
-        except DoesNotExist:
-            return None
+    item = get_item(ChannelItem, *channel_key(channel_id))
     return item if item is not None and item.status == "active" else None
 
 
@@ -52,10 +44,9 @@ def create(actor: Actor, brand_id: str, values: dict) -> ChannelItem:
 
 
 def update(actor: Actor, channel: ChannelItem, changes: dict) -> ChannelItem:
-    changes = {k: v for k, v in changes.items() if getattr(channel, k) != v}
+    changes, before = changed_fields(channel, changes)
     if not changes:
         return channel
-    before = {k: getattr(channel, k) for k in changes}
     actions = [getattr(ChannelItem, k).set(v) if v is not None else getattr(ChannelItem, k).remove()
                for k, v in changes.items()]
     actions.append(ChannelItem.updated_at.set(iso(utcnow())))

@@ -11,6 +11,7 @@ from pynamodb.exceptions import DoesNotExist, UpdateError
 from chalicelib import deps
 from chalicelib.db import prefetch as prefetch_store
 from chalicelib.clock import iso, utcnow
+from chalicelib.db.reads import get_item
 from chalicelib.db.models import SessionItem, SignInItem, TokenItem, UserItem
 from chalicelib.db.users import user_key
 from chalicelib.db.writes import Actor, Change, transact
@@ -42,11 +43,7 @@ def create_sign_in(user_id: str, ttl: timedelta, next_path: str | None) -> str:
 
 
 def get_sign_in(nonce: str) -> SignInItem | None:
-    deps.bind_models()
-    try:
-        return SignInItem.get(f"SIGNIN#{nonce}", "SIGNIN", consistent_read=True)
-    except DoesNotExist:
-        return None
+    return get_item(SignInItem, f"SIGNIN#{nonce}", "SIGNIN", consistent=True)
 
 
 def consume_sign_in(item: SignInItem) -> bool:
@@ -144,12 +141,8 @@ def list_tokens(user_id: str) -> list[TokenItem]:
 
 
 def revoke_token(actor: Actor, user_id: str, token_id: str) -> bool:
-    deps.bind_models()
-    try:
-        item = TokenItem.get(f"USER#{user_id}", f"TOKEN#{token_id}")
-    except DoesNotExist:
-        return False
-    if item.revoked_at:
+    item = get_item(TokenItem, f"USER#{user_id}", f"TOKEN#{token_id}", consistent=True)
+    if item is None or item.revoked_at:
         return False
     try:
         transact(actor, Change(None, "api_token", token_id, "revoke", before={"name": item.name}),

@@ -5,12 +5,11 @@ single read of the user authorizes a request.
 """
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib import deps
 from chalicelib.clock import iso, utcnow
 from chalicelib.db.models import MembershipItem, UserItem
 from chalicelib.db.pages import Page, query_page
+from chalicelib.db.reads import get_item
 from chalicelib.db.writes import Actor, Change, transact
 
 
@@ -19,11 +18,7 @@ def member_key(brand_id: str, user_id: str) -> tuple[str, str]:
 
 
 def get(brand_id: str, user_id: str) -> MembershipItem | None:
-    deps.bind_models()
-    try:
-        return MembershipItem.get(*member_key(brand_id, user_id))
-    except DoesNotExist:
-        return None
+    return get_item(MembershipItem, *member_key(brand_id, user_id))
 
 
 def list_for_brand(brand_id: str, cursor: str | None, limit: int | None) -> Page[MembershipItem]:

@@ -1,11 +1,10 @@
 """Users, their unique emails, and their brand roles (copied onto the user item)."""
 from __future__ import annotations
 
-from pynamodb.exceptions import DoesNotExist
-
 from chalicelib import deps
 from chalicelib.clock import iso, utcnow
 from chalicelib.db.models import UserEmailItem, UserItem
+from chalicelib.db.reads import get_item
 from chalicelib.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.errors import Conflict
 from chalicelib.ids import new_id
@@ -20,20 +19,12 @@ def user_key(user_id: str) -> tuple[str, str]:
 
 
 def get(user_id: str) -> UserItem | None:
-    deps.bind_models()
-    try:
-        return UserItem.get(*user_key(user_id))
-    except DoesNotExist:
-        return None
+    return get_item(UserItem, *user_key(user_id))
 
 
 def get_by_email(email: str) -> UserItem | None:
-    deps.bind_models()
-    try:
-        link = UserEmailItem.get(f"EMAIL#{normalize_email(email)}", "USER")
-    except DoesNotExist:
-        return None
-    return get(link.user_id)
+    link = get_item(UserEmailItem, f"EMAIL#{normalize_email(email)}", "USER")
+    return get(link.user_id) if link else None
 
 
 def batch_get(user_ids: list[str]) -> dict[str, UserItem]:
