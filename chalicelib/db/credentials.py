@@ -6,7 +6,7 @@ import time
 import hmac
 from datetime import datetime, timedelta
 
-from pynamodb.exceptions import DoesNotExist, UpdateError
+from pynamodb.exceptions import UpdateError
 
 from chalicelib import deps
 from chalicelib.db import prefetch as prefetch_store
