@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from dataclasses import dataclass
 from http.cookies import CookieError, SimpleCookie
 from typing import Any, Callable
@@ -21,7 +22,7 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.spec import ROUTES, RouteSpec
 from chalicelib.db.prefetch import request_scope
-from chalicelib.errors import BadRequest, DomainError, UnsupportedMediaType, ValidationFailed
+from chalicelib.errors import BadRequest, DomainError, NotFound, UnsupportedMediaType, ValidationFailed
 from chalicelib.settings import get_settings
 
 log = logging.getLogger("greenlight.api")
@@ -94,6 +95,16 @@ def parse_json_body(request, model: type[BaseModel]):
         raise ValidationFailed("Some fields are not valid.", details=validation_details(exc)) from None
 
 
+PATH_ID = re.compile(r"^[0-9a-z]{1,64}$")
+
+
+def check_path_ids(uri_params: dict) -> None:
+    """Every {id} in our paths is a lower-case ULID-like token; anything else names nothing."""
+    for value in uri_params.values():
+        if not PATH_ID.match(value or ""):
+            raise NotFound("No such object.")
+
+
 def parse_query(request, model: type[BaseModel]):
     params = dict(request.query_params or {})
     try:
@@ -164,6 +175,7 @@ def json_route(bp, path: str, method: str, *, tag: str, summary: str, body: type
             request = bp.current_request
             call = Call(request=request, request_id=request_id_of(request, bp), headers=request.headers)
             try:
+                check_path_ids(uri_params)
                 if query is not None:
                     call.query = parse_query(request, query)
                 with request_scope():

@@ -27,6 +27,10 @@ from chalicelib.stage_env import PROJECT_DIR, apply_stage_environment, stage_env
 NOT_FOUND_BODY = {"error": {"code": "not_found", "message": "No such page or API route.", "details": []}}
 
 
+METHOD_NOT_ALLOWED_BODY = {"error": {"code": "method_not_allowed",
+                                     "message": "This route does not answer to that HTTP method.", "details": []}}
+
+
 def not_found_response() -> dict:
     """A Lambda-proxy style response dict, the shape LocalGateway.handle_request returns."""
     return {
@@ -56,7 +60,11 @@ def install_not_found_gateway() -> None:
             self._generate_lambda_event(method, path, headers, body)
         except ValueError:
             return not_found_response()
-        return original(self, method, path, headers, body)
+        response = original(self, method, path, headers, body)
+        if response.get("statusCode") == 405:  # a known path, another method: our error shape too
+            response = {**response, "headers": {**response.get("headers", {}), "Content-Type": "application/json"},
+                        "body": json.dumps(METHOD_NOT_ALLOWED_BODY)}
+        return response
 
     handle_request._greenlight_not_found = True
     LocalGateway.handle_request = handle_request
@@ -77,6 +85,10 @@ def create_server(host: str = "127.0.0.1", port: int = 8000, stage: str = "local
         for key, value in stage_environment(stage, config_path).items():
             os.environ.setdefault(key, value)
     install_not_found_gateway()
+    # Send headers and body in one segment: otherwise each answer waits ~40 ms for a delayed ACK.
+    from chalice.local import ChaliceRequestHandler
+
+    ChaliceRequestHandler.disable_nagle_algorithm = True
     # chalice updates `environ` with the stage's variables: give it a copy it may clobber.
     factory = CLIFactory(str(project_dir), environ=dict(os.environ))
     config = factory.create_config_obj(chalice_stage_name=stage)

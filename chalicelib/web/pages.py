@@ -23,7 +23,7 @@ from urllib.parse import quote, urlencode, urlparse
 from chalice import Response
 
 from chalicelib import i18n
-from chalicelib.api.http import cookies_of, request_id_of
+from chalicelib.api.http import check_path_ids, cookies_of, request_id_of
 from chalicelib.db.prefetch import request_scope
 from chalicelib.errors import DomainError, Forbidden, Unauthenticated
 from chalicelib.rendering import TEMPLATES_DIR, render
@@ -216,6 +216,7 @@ def page(bp, path: str, methods: tuple[str, ...] = ("GET",), *, auth: str = "req
                             cookies=cookies_of(request))
             try:
                 with request_scope():
+                    check_path_ids(uri_params)
                     call.principal = _authenticate(call, auth == "required",
                                                    prefetch(**uri_params) if prefetch else ())
                     call.language = page_language(call.query, call.cookies, call.principal,

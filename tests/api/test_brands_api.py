@@ -240,3 +240,11 @@ def test_member_sees_only_own_brands_paged(client, make_user):
             break
     assert sorted(seen) == sorted([(brands[0].id, ["copywriter"])] + [(b.id, ["designer"]) for b in brands[1:]])
     assert other.id not in [b for b, _ in seen]
+
+
+def test_overlong_ids_and_wrong_methods_answer_in_error_shape(client, admin):
+    for path in ("/v1/channels/" + "a" * 3000, "/v1/brands/" + "b" * 65, "/v1/brands/UPPER"):
+        r = client.get(path, headers=admin.headers)
+        assert r.status_code == 404 and body(r)["error"]["code"] == "not_found"
+    r = client.put("/v1/me", headers=admin.headers, body="{}")
+    assert r.status_code == 405 and body(r)["error"]["code"] == "method_not_allowed"

@@ -619,3 +619,10 @@ def test_quote_in_brand_path():
     from chalicelib.web.routes import brand_path
 
     assert brand_path("a/b?c") == "/brands/" + quote("a/b?c", safe="")
+
+
+def test_overlong_or_odd_ids_are_404_pages(client, make_user, brand):
+    user = make_user("smm_manager", brand=brand)
+    for bad in ("a" * 3000, "ABC", "x%2F..%2Fy"):
+        r = client.get(f"/brands/{bad}", headers={"Authorization": f"Bearer {user.token}"})
+        assert r.status_code == 404
