@@ -7,15 +7,17 @@ from chalicelib.api.http import json_route
 from chalicelib.schemas.brands import BrandCreate, BrandList, BrandOut, BrandPatch
 from chalicelib.schemas.common import Created, PageQuery
 from chalicelib.schemas.members import MemberAdd, MemberList, MemberOut, MemberRemove
-from chalicelib.services import brands, members
-from chalicelib.services.brands import brand_settings
+from chalicelib.lazy import lazy_import
+
+brands = lazy_import("chalicelib.services.brands")
+members = lazy_import("chalicelib.services.members")
 
 bp = Blueprint(__name__)
 
 
 def brand_out(item, principal) -> BrandOut:
     return BrandOut(id=item.id, name=item.name, slug=item.slug, timezone=item.timezone,
-                    settings=brand_settings(item), my_roles=principal.roles_in(item.id), version=item.version,
+                    settings=brands.brand_settings(item), my_roles=principal.roles_in(item.id), version=item.version,
                     created_at=item.created_at, updated_at=item.updated_at)
 
 

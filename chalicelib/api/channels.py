@@ -6,7 +6,9 @@ from chalice import Blueprint
 from chalicelib.api.http import json_route
 from chalicelib.schemas.channels import ChannelCreate, ChannelList, ChannelOut, ChannelPatch
 from chalicelib.schemas.common import Created, PageQuery
-from chalicelib.services import channels
+from chalicelib.lazy import lazy_import
+
+channels = lazy_import("chalicelib.services.channels")
 
 bp = Blueprint(__name__)
 

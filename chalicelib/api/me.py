@@ -7,7 +7,9 @@ from pydantic import Field
 from chalicelib.api.http import json_route
 from chalicelib.schemas.common import Id, Input
 from chalicelib.schemas.people import MeOut, MePatch, TokenCreate, TokenCreated, TokenList, TokenOut
-from chalicelib.services import tokens
+from chalicelib.lazy import lazy_import
+
+tokens = lazy_import("chalicelib.services.tokens")
 
 bp = Blueprint(__name__)
 

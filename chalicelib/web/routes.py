@@ -12,13 +12,18 @@ from chalice import Blueprint
 
 from chalicelib.domain.roles import BRAND_ROLES, Permission
 from chalicelib.errors import BadRequest, Gone, NotFound, ValidationFailed
+from chalicelib.lazy import lazy_import
 from chalicelib.schemas.channels import ChannelCreate, Platform
 from chalicelib.schemas.members import MemberAdd, MemberRemove
-from chalicelib.services import auth, brands, channels, members
 from chalicelib.settings import get_settings
 from chalicelib.web import cookies
 from chalicelib.web.forms import FormState, SignInForm, errors_from_domain, validate
 from chalicelib.web.pages import NOTICES, PageCall, page, static_file
+
+auth = lazy_import("chalicelib.services.auth")
+brands = lazy_import("chalicelib.services.brands")
+channels = lazy_import("chalicelib.services.channels")
+members = lazy_import("chalicelib.services.members")
 
 bp = Blueprint(__name__)
 
