@@ -4,10 +4,10 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.http import json_route
+from chalicelib.lazy import lazy_import
 from chalicelib.schemas.brands import BrandCreate, BrandList, BrandOut, BrandPatch
 from chalicelib.schemas.common import Created, PageQuery
 from chalicelib.schemas.members import MemberAdd, MemberList, MemberOut, MemberRemove
-from chalicelib.lazy import lazy_import
 
 brands = lazy_import("chalicelib.services.brands")
 members = lazy_import("chalicelib.services.members")

@@ -4,9 +4,14 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.http import json_route
-from chalicelib.schemas.channels import ChannelCreate, ChannelList, ChannelOut, ChannelPatch
-from chalicelib.schemas.common import Created, PageQuery
 from chalicelib.lazy import lazy_import
+from chalicelib.schemas.channels import (
+    ChannelCreate,
+    ChannelList,
+    ChannelOut,
+    ChannelPatch,
+)
+from chalicelib.schemas.common import Created, PageQuery
 
 channels = lazy_import("chalicelib.services.channels")
 

@@ -22,7 +22,13 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.api.spec import ROUTES, RouteSpec
 from chalicelib.db.prefetch import request_scope
-from chalicelib.errors import BadRequest, DomainError, NotFound, UnsupportedMediaType, ValidationFailed
+from chalicelib.errors import (
+    BadRequest,
+    DomainError,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from chalicelib.settings import get_settings
 
 log = logging.getLogger("greenlight.api")
@@ -61,8 +67,10 @@ def cookies_of(request) -> dict[str, str]:
 
 
 def error_response(status: int, code: str, message: str, details: list | None = None,
-                   headers: dict | None = None, **extra) -> Response:
-    body = {"error": {"code": code, "message": message, "details": details or [], **extra}}
+                   headers: dict | None = None, extra: dict | None = None) -> Response:
+    """The one error body: {"error": {"code", "message", "details", …extra facts such as current_version}}."""
+    facts = {k: v for k, v in (extra or {}).items() if k not in ("code", "message", "details")}
+    body = {"error": {"code": code, "message": message, "details": details or [], **facts}}
     return Response(body=json.dumps(body, ensure_ascii=False, default=str), status_code=status,
                     headers={**JSON_HEADERS, **(headers or {})})
 
@@ -122,7 +130,7 @@ def to_json(result: Any, response_model: type[BaseModel] | None) -> Any:
 
 
 def domain_error_response(exc: DomainError) -> Response:
-    return error_response(exc.status, exc.code, exc.message, exc.details, **exc.extra)
+    return error_response(exc.status, exc.code, exc.message, exc.details, extra=exc.extra)
 
 
 def _is_database_outage(exc: BaseException) -> bool:
@@ -147,26 +155,27 @@ def crash_response(exc: Exception, request_id: str | None) -> Response:
     if _is_database_outage(exc):
         log.warning("database unavailable: %s", type(exc).__name__, extra={"request_id": request_id})
         return error_response(503, "upstream_unavailable", "The database is not answering right now; try again shortly.",
-                              headers={"Retry-After": "5"}, request_id=request_id)
+                              headers={"Retry-After": "5"}, extra={"request_id": request_id})
     log.exception("unhandled error", extra={"request_id": request_id})
     message = "Something went wrong on our side. The error is logged"
     message += f" under request id {request_id}." if request_id else "."
     extra = {}
     if get_settings().is_local:
         extra["debug"] = f"{type(exc).__name__}: {exc}"
-    return error_response(500, "internal_error", message, request_id=request_id, **extra)
+    return error_response(500, "internal_error", message, extra={"request_id": request_id, **extra})
 
 
 def json_route(bp, path: str, method: str, *, tag: str, summary: str, body: type[BaseModel] | None = None,
                query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
                status: int = 200, auth: bool = True, errors: tuple[int, ...] = (),
-               prefetch: Callable[..., list] | None = None):
+               prefetch: Callable[..., list] | None = None, raw_body: str | None = None,
+               raw_response: str | None = None):
     """Register a JSON route on a blueprint and describe it for the OpenAPI document.
 
     prefetch(**uri_params) -> [(Model, pk, sk)]: items the view will read, loaded together with
     the caller's credential in one round trip (see db/prefetch.py)."""
     spec = RouteSpec(path=path, method=method, summary=summary, tag=tag, status=status, body=body, query=query,
-                     response=response, auth=auth, errors=errors)
+                     response=response, auth=auth, errors=errors, raw_body=raw_body, raw_response=raw_response)
     ROUTES.append(spec)
 
     def decorator(view: Callable):

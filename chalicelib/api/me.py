@@ -5,9 +5,16 @@ from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.api.http import json_route
-from chalicelib.schemas.common import Id, Input
-from chalicelib.schemas.people import MeOut, MePatch, TokenCreate, TokenCreated, TokenList, TokenOut
 from chalicelib.lazy import lazy_import
+from chalicelib.schemas.common import Id, Input
+from chalicelib.schemas.people import (
+    MeOut,
+    MePatch,
+    TokenCreate,
+    TokenCreated,
+    TokenList,
+    TokenOut,
+)
 
 tokens = lazy_import("chalicelib.services.tokens")
 

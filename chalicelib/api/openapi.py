@@ -44,7 +44,7 @@ def _error_codes(route: RouteSpec) -> list[int]:
     400 malformed JSON or a foreign page cursor, 415 a body that is not JSON, 422 invalid fields,
     401 no or a bad credential, 500 a crash (logged, no stack trace), 503 DynamoDB not answering."""
     codes = set(route.errors) | {500, 503}
-    if route.body is not None:
+    if route.body is not None or route.raw_body:
         codes |= {400, 415, 422}
     if route.query is not None:
         codes |= {400, 422}
@@ -78,9 +78,13 @@ def document() -> dict:
         if route.body is not None:
             op["requestBody"] = {"required": True, "content": {
                 route.body_media_type: {"schema": keys[(route.body, "validation")]}}}
+        elif route.raw_body:
+            op["requestBody"] = {"required": True, "content": {route.raw_body: {"schema": {"type": "string"}}}}
         ok: dict = {"description": {201: "Created", 204: "Done, no content"}.get(route.status, "OK")}
         if route.response is not None and route.status != 204:
             ok["content"] = {route.response_media_type: {"schema": keys[(route.response, "serialization")]}}
+        elif route.raw_response:
+            ok["content"] = {route.raw_response: {"schema": {"type": "string"}}}
         op["responses"][str(route.status)] = ok
         for code in _error_codes(route):
             op["responses"][str(code)] = {"description": ERROR_TEXT.get(code, "Error"),

@@ -18,6 +18,8 @@ class RouteSpec:
     query: type[BaseModel] | None = None
     response: type[BaseModel] | None = None
     response_media_type: str = "application/json"
+    raw_body: str | None = None  # media type of a non-JSON body (e.g. text/csv), read by the view itself
+    raw_response: str | None = None  # media type of a non-JSON answer the view builds itself
     auth: bool = True
     errors: tuple[int, ...] = field(default=())
 

@@ -2,22 +2,22 @@
 from __future__ import annotations
 
 import hashlib
-import time
 import hmac
+import time
 from datetime import datetime, timedelta
 
 from pynamodb.exceptions import UpdateError
 
 from chalicelib import deps
-from chalicelib.db import prefetch as prefetch_store
 from chalicelib.clock import iso, utcnow
-from chalicelib.db.reads import get_item
+from chalicelib.db import prefetch as prefetch_store
 from chalicelib.db.models import SessionItem, SignInItem, TokenItem, UserItem
+from chalicelib.db.reads import get_item
 from chalicelib.db.users import user_key
 from chalicelib.db.writes import Actor, Change, transact
 from chalicelib.errors import Conflict, Upstream
-from chalicelib.settings import get_settings
 from chalicelib.ids import new_id, new_secret
+from chalicelib.settings import get_settings
 
 
 def _epoch(instant: datetime) -> int:

@@ -14,6 +14,12 @@ Item layout per entity (access patterns in README.md, "Data access patterns"):
   membership    BRAND#<id>           MEMBER#<user id>   -                           -
   channel       CHANNEL#<id>         CHANNEL            BRAND#<id>#CHANNELS         <channel id>
   audit entry   AUDIT#<brand|global> <entry id>         AUDIT#<brand>#<entity>#<id> <entry id>
+  post          POST#<id>            POST               BRAND#<id>#POSTS            <utc publish instant|~>#<id>
+  post version  POST#<id>            VERSION#<n, 6 digits>  -                       -
+  decision      POST#<id>            DECISION#<id>      -                           -
+  comment       POST#<id>            COMMENT#<id>       -                           -
+  chain         CHAIN#<id>           CHAIN              BRAND#<id>#CHAINS           <chain id>
+  idempotency   IDEMPOTENCY#<user>#<key> IDEMPOTENCY    -                           -
 """
 from __future__ import annotations
 
@@ -186,6 +192,111 @@ class AuditItem(_Item):
     version = NumberAttribute(null=True)  # the entity's version after the change, where it has one
 
 
+class PostItem(_Item):
+    """A post: its current content, workflow state and approval progress.
+
+    `revision` is the optimistic lock of every change (content or state); `version` counts
+    content versions only (what approvers decide on)."""
+
+    Meta = _meta()
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    title = UnicodeAttribute(default="")
+    body = UnicodeAttribute(default="")
+    channel_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    content_type = UnicodeAttribute()
+    variants = MapAttribute(default=dict)
+    media = ListAttribute(default=list)
+    links = ListAttribute(of=UnicodeAttribute, default=list)
+    tags = ListAttribute(of=UnicodeAttribute, default=list)
+    assignee_ids = ListAttribute(of=UnicodeAttribute, default=list)
+    campaign_id = UnicodeAttribute(null=True)
+    due_at = UnicodeAttribute(null=True)
+    publish_wall = UnicodeAttribute(null=True)  # local wall time YYYY-MM-DDTHH:MM as the user gave it
+    timezone = UnicodeAttribute(null=True)  # the IANA zone of publish_wall
+    publish_at = UnicodeAttribute(null=True)  # the UTC instant, recomputed from wall + zone on change
+    status = UnicodeAttribute()
+    hold = BooleanAttribute(default=False)
+    version = NumberAttribute()
+    content_hash = UnicodeAttribute()
+    approval = MapAttribute(default=dict)  # chain_id, stages [{name, rule, approvers, lead_hours}], stage_index, votes
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    revision = VersionAttribute()
+
+
+class PostVersionItem(_Item):
+    """An immutable snapshot of a post's content (put once, never updated)."""
+
+    Meta = _meta()
+    post_id = UnicodeAttribute()
+    version = NumberAttribute()
+    content = MapAttribute()
+    content_hash = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class DecisionItem(_Item):
+    Meta = _meta()
+    id = UnicodeAttribute()
+    post_id = UnicodeAttribute()
+    version = NumberAttribute()
+    stage = NumberAttribute()
+    stage_name = UnicodeAttribute()
+    user_id = UnicodeAttribute()
+    user_label = UnicodeAttribute()
+    decision = UnicodeAttribute()
+    comment = UnicodeAttribute(null=True)
+    via = UnicodeAttribute()
+    at = UnicodeAttribute()
+
+
+class CommentItem(_Item):
+    Meta = _meta()
+    id = UnicodeAttribute()
+    post_id = UnicodeAttribute()
+    author_id = UnicodeAttribute()
+    author_label = UnicodeAttribute()
+    visibility = UnicodeAttribute()  # internal (team only) | external (client approvers too)
+    text = UnicodeAttribute()
+    version = NumberAttribute()
+    at = UnicodeAttribute()
+
+
+class ChainItem(_Item):
+    Meta = _meta()
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+    id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    content_types = ListAttribute(of=UnicodeAttribute, default=list)
+    is_default = BooleanAttribute(default=False)
+    stages = ListAttribute(default=list)  # [{name, approver_roles, approver_user_ids, rule, lead_hours}]
+    status = UnicodeAttribute(default="active")
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
+
+
+class IdempotencyItem(_Item):
+    """The answer given to (user, Idempotency-Key): a repeat returns it instead of acting twice."""
+
+    Meta = _meta()
+    request_hash = UnicodeAttribute()
+    status_code = NumberAttribute(null=True)
+    response = UnicodeAttribute(null=True)  # JSON; empty while the first request is still running
+    created_at = UnicodeAttribute()
+    expires_at = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     UserItem,
     UserEmailItem,
@@ -197,4 +308,10 @@ ALL_MODELS: tuple[type[Model], ...] = (
     MembershipItem,
     ChannelItem,
     AuditItem,
+    PostItem,
+    PostVersionItem,
+    DecisionItem,
+    CommentItem,
+    ChainItem,
+    IdempotencyItem,
 )

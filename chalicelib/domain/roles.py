@@ -28,6 +28,13 @@ class Permission(str, Enum):
     view_channels = "view_channels"
     manage_channels = "manage_channels"
     view_audit = "view_audit"
+    view_posts = "view_posts"
+    edit_posts = "edit_posts"
+    hold_posts = "hold_posts"
+    archive_posts = "archive_posts"
+    manage_chains = "manage_chains"
+    comment_internal = "comment_internal"
+    comment_external = "comment_external"
 
 
 _TEAM = {Role.smm_manager, Role.content_manager, Role.copywriter, Role.designer, Role.influencer_manager}
@@ -40,6 +47,13 @@ GRANTS: dict[Permission, set[Role]] = {
     Permission.view_channels: _TEAM,
     Permission.manage_channels: {Role.smm_manager, Role.content_manager},
     Permission.view_audit: {Role.smm_manager},
+    Permission.view_posts: _TEAM,
+    Permission.edit_posts: {Role.smm_manager, Role.content_manager, Role.copywriter, Role.designer},
+    Permission.hold_posts: {Role.smm_manager, Role.content_manager, Role.client_approver},
+    Permission.archive_posts: {Role.smm_manager, Role.content_manager},
+    Permission.manage_chains: {Role.smm_manager},
+    Permission.comment_internal: _TEAM,
+    Permission.comment_external: _TEAM | {Role.client_approver},
 }
 
 

@@ -82,11 +82,11 @@ def _via_smtp(mime: EmailMessage) -> None:
 
 
 def _via_ses(mime: EmailMessage) -> None:
+    from email.utils import parseaddr
+
     from botocore.exceptions import BotoCoreError, ClientError
 
     from chalicelib import deps
-
-    from email.utils import parseaddr
 
     try:
         # FromEmailAddress explicitly: the IAM policy limits sending with the ses:FromAddress condition.

@@ -17,7 +17,6 @@ import json
 import logging
 import os
 import sys
-
 from pathlib import Path
 
 from chalicelib.stage_env import PROJECT_DIR, apply_stage_environment, stage_environment

@@ -44,4 +44,43 @@ def seed() -> dict:
         channel_repo.create(ACTOR, brand.id, {"platform": "vk", "name": "Demo Coffee — VK",
                                               "handle": "https://vk.com/democoffee", "external_id": "-1",
                                               "timezone": "Europe/Moscow", "credentials_ref": "env:DEMO_VK_TOKEN"})
+    _seed_workflow(brand, people)
     return {"brand_id": brand.id, "brand_slug": DEMO_SLUG, "created": created, "people": people}
+
+
+def _seed_workflow(brand, people: dict) -> None:
+    """A default two-stage chain and a draft post to take through it (only when the brand has no chain)."""
+    from datetime import timedelta
+
+    from chalicelib.clock import iso, utcnow
+    from chalicelib.db import chains as chain_repo
+    from chalicelib.db import posts as post_repo
+    from chalicelib.db.models import PostItem, PostVersionItem
+    from chalicelib.domain import diff, schedule
+    from chalicelib.ids import new_id
+
+    if chain_repo.all_for_brand(brand.id):
+        return
+    chain_repo.create(ACTOR, brand.id, {"name": "Standard", "content_types": [], "is_default": True, "stages": [
+        {"name": "Content review", "approver_roles": ["content_manager"], "approver_user_ids": [], "rule": "any",
+         "lead_hours": 24},
+        {"name": "SMM sign-off", "approver_roles": ["smm_manager"], "approver_user_ids": [], "rule": "any",
+         "lead_hours": 4}]})
+    channel = channel_repo.list_for_brand(brand.id, None, 1).items
+    author = user_repo.get_by_email(people["copywriter"])
+    when = (utcnow() + timedelta(days=3)).astimezone(schedule.zone_info(brand.timezone))
+    wall = when.strftime("%Y-%m-%dT10:00")
+    resolved = schedule.resolve(wall, brand.timezone)
+    content = {"title": "Осеннее меню / Autumn menu", "body": "Тыквенный латте вернулся! Pumpkin latte is back ☕",
+               "channel_ids": [channel[0].id] if channel else [], "variants": {}, "media": [], "links": []}
+    post_id, now = new_id(), iso(utcnow())
+    content_hash = diff.content_hash(content)
+    post = PostItem(*post_repo.post_key(post_id), gsi1pk=post_repo.calendar_pk(brand.id),
+                    gsi1sk=post_repo.calendar_sk(schedule.iso_utc(resolved.utc), post_id), id=post_id,
+                    brand_id=brand.id, author_id=author.id, status="draft", hold=False, version=1,
+                    content_hash=content_hash, approval={}, created_at=now, updated_at=now, content_type="advertising",
+                    tags=["demo"], assignee_ids=[], publish_wall=resolved.wall, timezone=brand.timezone,
+                    publish_at=schedule.iso_utc(resolved.utc), **content)
+    post_repo.create(ACTOR, post, PostVersionItem(f"POST#{post_id}", post_repo.version_sk(1), post_id=post_id,
+                                                  version=1, content=content, content_hash=content_hash,
+                                                  author_id=author.id, created_at=now))

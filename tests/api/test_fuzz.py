@@ -87,32 +87,65 @@ def _maybe_swap(values, pools: dict[str, str]) -> st.SearchStrategy:
 
 def flatmap_path_parameters(context, path_parameters):
     deleting = context.operation is not None and context.operation.method.upper() == "DELETE"
-    return _maybe_swap(path_parameters, {
+    swapped = _maybe_swap(path_parameters, {
         "brand_id": "brand_id",
         "channel_id": "victim_channel_id" if deleting else "channel_id",
+        "post_id": "post_id",
+        "chain_id": "victim_chain_id" if deleting else "chain_id",
     })
+    if isinstance(path_parameters, dict) and "number" in path_parameters:
+        return swapped.flatmap(lambda values: _mostly(values, st.just({**values, "number": "1"})))
+    return swapped
 
 
 def flatmap_query(context, query):
     path = context.operation.path if context.operation is not None else ""
+    if isinstance(query, dict) and ("cursor" in query or "limit" in query):
+        # a random cursor is always refused (400): mostly page from the start, with a valid limit
+        cleaned = {k: v for k, v in query.items() if k != "cursor"}
+        if "limit" in cleaned:
+            cleaned["limit"] = 20
+        return _mostly(query, _fix_query(path, cleaned))
+    return _fix_query(path, query)
+
+
+def _plan_csv() -> str:
+    """A content-plan file of one new post on a real channel (CSV is not something the schema can say)."""
+    from chalicelib.domain.content_plan_csv import COLUMNS
+
+    row = {"title": "Imported", "body": "From a spreadsheet", "channels": (KNOWN.get("channel_id") or ["x"])[0]}
+    return ",".join(COLUMNS) + "\r\n" + ",".join(row.get(c, "") for c in COLUMNS) + "\r\n"
+
+
+def _fix_query(path, query):
+    if path.endswith("content-plan.csv") and isinstance(query, dict):
+        return _mostly(query, st.just({}))
     if path == "/v1/tokens":
         return _maybe_swap(query, {"id": "spare_token_id"})
     if path.endswith("/members"):
         return _maybe_swap(query, {"user_id": "colleague_id"})
     if path == "/v1/audit":
         return _maybe_swap(query, {"brand_id": "brand_id", "id": "channel_id"})
+    if path == "/v1/posts":
+        return _maybe_swap(query, {"brand_id": "brand_id"})
+    if path.endswith("/diff") and isinstance(query, dict):
+        return _mostly(query, st.just({"from": 1, "to": 1}))
     return st.just(query)
 
 
 def flatmap_body(context, body):
     """Valid-looking bodies often fail on what the schema does not say (a real time zone, the current
     version, "email or user_id", no per-brand admin); mostly repair that so success paths get fuzzed."""
+    path = context.operation.path if context.operation is not None else ""
+    if path.endswith("/content-plan"):
+        return _mostly(body, st.builds(_plan_csv))
     if not isinstance(body, dict):
         return st.just(body)
-    adding_member = context.operation is not None and context.operation.path.endswith("/members")
+    adding_member = path.endswith("/members")
 
     def repaired(zone, person, role, n):
         fixed = {k: v for k, v in body.items() if k != "version" and not (k == "name" and v is None)}
+        _repair_post_fields(path, fixed, body)
         if isinstance(fixed.get("timezone"), str):
             fixed["timezone"] = zone
         if adding_member:
@@ -130,6 +163,37 @@ def flatmap_body(context, body):
     return _mostly(body, st.builds(repaired, st.sampled_from(VALID_ZONES), st.sampled_from(people),
                                    st.sampled_from(["copywriter", "designer", "content_manager"]),
                                    st.integers(0, 10**9)))
+
+
+def _repair_post_fields(path: str, fixed: dict, original: dict) -> None:
+    """Posts, decisions and chains name other objects and versions the schema cannot know."""
+    if "brand_id" in fixed and KNOWN.get("brand_id"):
+        fixed["brand_id"] = KNOWN["brand_id"][0]
+    if "channel_ids" in fixed and KNOWN.get("channel_id"):
+        fixed["channel_ids"] = KNOWN["channel_id"][:1]
+        fixed.pop("variants", None)
+    if "variants" in fixed:
+        fixed["variants"] = {}
+    if "assignee_ids" in fixed:
+        fixed["assignee_ids"] = (KNOWN.get("colleague_id") or [])[:1]
+    if "publish_at" in fixed and fixed["publish_at"] is not None:
+        fixed["publish_at"] = "2030-06-01T10:00"
+    if "due_at" in fixed and fixed["due_at"] is not None:
+        fixed["due_at"] = "2030-05-30"
+    if "campaign_id" in fixed:
+        fixed.pop("campaign_id")
+    if path.startswith("/v1/posts/{post_id}") and "version" in original:
+        fixed["version"] = 1
+    if path.endswith("/decisions"):
+        fixed["version"] = 1
+        if fixed.get("decision") != "approve" and not (fixed.get("comment") or "").strip():
+            fixed["comment"] = "please change"
+    if "stages" in fixed and isinstance(fixed["stages"], list):
+        fixed["stages"] = [{**st_, "approver_roles": ["content_manager"], "approver_user_ids": []}
+                           for st_ in fixed["stages"] if isinstance(st_, dict)] or fixed["stages"]
+    if path.endswith("/approval-chains") or path.startswith("/v1/approval-chains"):
+        fixed["content_types"] = []
+        fixed["default"] = False
 
 
 def after_call(context, case, response):
@@ -153,6 +217,11 @@ def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
     brand = make_brand()
     user = make_user(admin=True) if kind == "admin" else make_user("smm_manager", brand=brand)
     colleagues = [make_user(role, brand=brand) for role in ("copywriter", "designer", "client_approver")]
+    if kind == "admin":  # the admin also works on the brand, so it can approve its posts
+        from chalicelib.db import members as member_repo
+        from chalicelib.db import users as user_repo
+
+        member_repo.set_roles(ACTOR, brand.id, user_repo.get(user.id), ["smm_manager"])
     headers = {"Authorization": f"Bearer {user.token}"}
     channels = []
     for n in range(4):
@@ -162,9 +231,26 @@ def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
         assert r.status_code == 201, r.text
         channels.append(r.json()["id"])
     spare, _ = create_token(ACTOR, user.id, "spare")  # revocable without locking the fuzzer out
+    json_headers = {**headers, "Content-Type": "application/json"}
+    chains = []
+    for n, default in enumerate((True, False, False)):
+        r = requests.post(f"{live_server}/v1/brands/{brand.id}/approval-chains", timeout=30, headers=json_headers,
+                          data=json.dumps({"name": f"Chain {n}", "default": default, "stages": [
+                              {"name": "Managers", "approver_roles": ["smm_manager"]}]}))
+        assert r.status_code == 201, r.text
+        chains.append(r.json()["id"])
+    writer = {"Authorization": f"Bearer {colleagues[0].token}", "Content-Type": "application/json"}
+    posts = []
+    for n in range(2):
+        r = requests.post(f"{live_server}/v1/posts", timeout=30, headers=writer, data=json.dumps(
+            {"brand_id": brand.id, "title": f"Post {n}", "body": "Hello", "channel_ids": channels[:1]}))
+        assert r.status_code == 201, r.text
+        posts.append(r.json()["id"])
+    requests.post(f"{live_server}/v1/posts/{posts[1]}/submit", timeout=30, headers=writer)
     KNOWN.clear()
     KNOWN.update(brand_id=[brand.id], channel_id=channels[:2], victim_channel_id=channels[2:],
-                 colleague_id=[c.id for c in colleagues], spare_token_id=[spare.id])
+                 colleague_id=[c.id for c in colleagues], spare_token_id=[spare.id], post_id=posts,
+                 chain_id=chains[:2], victim_chain_id=chains[2:])
     CALLER[0] = kind
     return headers
 
