@@ -4,22 +4,25 @@ and the brand's calendar shows it as scheduled on the right day in the brand's t
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
-from urllib.parse import quote
 
 import pytest
 import requests
 
-from tests.browser.test_sign_in_flow import CHROMIUM, CHROMIUM_ARGS, DESKTOP, PHONE, chromium  # noqa: F401
-from tests.support.mail import latest_to, links_in, path_of
+from tests.browser.test_sign_in_flow import (  # noqa: F401
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    chromium,
+)
+from tests.support.browser import sign_in_via_outbox
 
 pytestmark = [pytest.mark.browser,
               pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")]
 
 
 def open_as(chromium, live_server, outbox, user, next_path):  # noqa: F811
-    from playwright.sync_api import expect
 
     context = chromium.new_context(viewport=DESKTOP, locale="en-US")
     page = context.new_page()
@@ -27,14 +30,7 @@ def open_as(chromium, live_server, outbox, user, next_path):  # noqa: F811
     page.problems = []
     page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
     page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    page.goto(f"{live_server}/sign-in?next={quote(next_path, safe='')}")
-    page.get_by_label("Work email").fill(user.email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    link = next(x for x in links_in(latest_to(outbox, user.email)) if "/auth/verify?token=" in x)
-    page.goto(live_server + path_of(link))
-    page.get_by_role("button", name=re.compile(r"^Sign in")).click()
-    expect(page).to_have_url(live_server + next_path)
+    sign_in_via_outbox(page, live_server, outbox, user.email, next_path)
     return context, page
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.browser import sign_in_via_outbox
 from tests.support.mail import latest_to, links_in, path_of
 
 CHROMIUM = "/usr/bin/chromium"
@@ -106,14 +107,7 @@ def test_brand_page_on_a_phone_add_a_channel_and_switch_language(live_server, ou
 
     user = make_user("smm_manager", brand=brand)
     make_user("copywriter", "designer", brand=brand, email=f"very-long-address-for-layout-{brand.slug}@example.com")
-    page.goto(f"{live_server}/sign-in?next=/brands/{brand.id}")
-    page.get_by_label("Work email").fill(user.email)
-    page.get_by_role("button", name="Email me a sign-in link").click()
-    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
-    link = next(x for x in links_in(latest_to(outbox, user.email)) if "/auth/verify?token=" in x)
-    page.goto(live_server + path_of(link))
-    page.get_by_role("button", name=re.compile(r"^Sign in")).click()
-    expect(page).to_have_url(f"{live_server}/brands/{brand.id}")
+    sign_in_via_outbox(page, live_server, outbox, user.email, f"/brands/{brand.id}")
 
     page.set_viewport_size(PHONE)
     page.get_by_text("Add a channel").click() if not page.locator("details.add-form[open]").count() else None
