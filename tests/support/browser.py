@@ -1,0 +1,21 @@
+"""Browser helpers shared by the Playwright tests."""
+from __future__ import annotations
+
+import re
+from urllib.parse import quote
+
+from tests.support.mail import latest_to, links_in, path_of
+
+
+def sign_in_via_outbox(page, live_server: str, outbox, email: str, next_path: str) -> None:
+    """Ask for a sign-in link in the page, read it from the outbox .eml, open it and confirm."""
+    from playwright.sync_api import expect
+
+    page.goto(f"{live_server}/sign-in?next={quote(next_path, safe='')}")
+    page.get_by_label("Work email").fill(email)
+    page.get_by_role("button", name="Email me a sign-in link").click()
+    expect(page.get_by_role("heading", name="Check your email")).to_be_visible()
+    link = next(x for x in links_in(latest_to(outbox, email)) if "/auth/verify?token=" in x)
+    page.goto(live_server + path_of(link))
+    page.get_by_role("button", name=re.compile(r"^Sign in")).click()
+    expect(page).to_have_url(live_server + next_path)
