@@ -51,7 +51,7 @@ STATUS_KEYS = {s.value: f"post.status.{s.value}" for s in wf.Status}
 CONTENT_TYPES = [c.value for c in ContentType]
 POST_NOTICES = ("post_created", "post_saved", "post_submitted", "post_decided", "post_held", "post_released",
                 "post_archived", "comment_added")
-FORM_FIELDS = ("title", "body", "content_type", "publish_at", "timezone", "tags")
+FORM_FIELDS = ("title", "body", "content_type", "publish_at", "timezone", "tags", "due_at", "links")
 
 
 def post_path(post_id: str) -> str:
@@ -210,8 +210,12 @@ def _form_data(call: PageCall) -> tuple[dict, FormState]:
     data["publish_at"] = wall or None
     data["timezone"] = values["timezone"].strip() or None
     data["tags"] = [tag.strip() for tag in values["tags"].split(",") if tag.strip()]
+    data["due_at"] = values["due_at"].strip() or None
+    data["links"] = [line.strip() for line in values["links"].splitlines() if line.strip()]
+    data["assignee_ids"] = _all_values(call, "assignee_ids")
     state = FormState(values={**values, "publish_at": wall})
     state.channel_ids = channel_ids  # type: ignore[attr-defined]
+    state.assignee_ids = data["assignee_ids"]  # type: ignore[attr-defined]
     return data, state
 
 
@@ -246,8 +250,13 @@ def _form_page(call: PageCall, brand, form: FormState, *, post=None, status: int
     previews = [{"channel": ch, "checked": ch.id in chosen, "count": limits.count_chars(body, ch.platform),
                  "max": limits.limit_for(ch.platform).max_chars} for ch in channel_items]
     action = url_for_form(post, brand)
+    chosen_people = set(getattr(form, "assignee_ids", []) or [])
+    team = [{"id": m.user_id, "name": m.name, "checked": m.user_id in chosen_people}
+            for m in members.list_members(call.principal, brand.id, None, 100).items
+            if set(m.roles) - {"client_approver"}]
     return call.render(
         "post_form.html", status=status, brand=brand, post=post, form=form, previews=previews, action=action,
+        team=team,
         content_types=CONTENT_TYPES, conflict=conflict, limits_json=json.dumps(limits.limits_for_form()),
         has_script="post_form.js" in STATIC_TYPES)
 
@@ -263,6 +272,7 @@ def new_post(call: PageCall):
     form = FormState(values={"timezone": brand.timezone, "content_type": ContentType.engaging.value,
                              "brand_id": brand.id})
     form.channel_ids = []  # type: ignore[attr-defined]
+    form.assignee_ids = []  # type: ignore[attr-defined]
     return _form_page(call, brand, form)
 
 
@@ -281,8 +291,10 @@ def create_post(call: PageCall):
 def _prefilled(post) -> FormState:
     form = FormState(values={"title": post.title or "", "body": post.body or "", "content_type": post.content_type,
                              "publish_at": post.publish_wall or "", "timezone": post.timezone or "",
-                             "tags": ", ".join(post.tags or [])})
+                             "tags": ", ".join(post.tags or []), "due_at": post.due_at or "",
+                             "links": "\n".join(post.links or [])})
     form.channel_ids = list(post.channel_ids or [])  # type: ignore[attr-defined]
+    form.assignee_ids = list(post.assignee_ids or [])  # type: ignore[attr-defined]
     return form
 
 

@@ -145,3 +145,22 @@ def test_comments_hold_and_archive_by_form(client, team):
     assert smm.post(f"/posts/{post['id']}/release", {csrf.FIELD: token}).status_code == 303
     assert smm.post(f"/posts/{post['id']}/archive", {csrf.FIELD: token}).status_code == 303
     assert body(call(client, "get", f"/v1/posts/{post['id']}", team["smm_manager"]))["status"] == "archived"
+
+
+def test_form_sets_assignees_due_date_and_links(client, team):
+    writer = as_user(client, team["copywriter"])
+    page = writer.get(f"/posts/new?brand_id={team['brand'].id}")
+    text = html(page)
+    assert 'name="assignee_ids"' in text and f'value="{team["designer"].id}"' in text
+    assert f'value="{team["client_approver"].id}"' not in text  # clients are not assignees
+    r = writer.post("/posts/new", {csrf.FIELD: csrf_token_in(page), **form_data(
+        team, assignee_ids=team["designer"].id, due_at="2026-11-28", links="https://example.com/menu\n\nhttps://example.com/b")})
+    assert r.status_code == 303, r.body
+    post_id = re.search(r"/posts/([0-9a-z]+)\?", r.headers["Location"]).group(1)
+    got = body(call(client, "get", f"/v1/posts/{post_id}", team["copywriter"]))
+    assert got["assignee_ids"] == [team["designer"].id] and got["due_at"] == "2026-11-28"
+    assert got["links"] == ["https://example.com/menu", "https://example.com/b"]
+    edit = html(writer.get(f"/posts/{post_id}/edit"))
+    assert "https://example.com/menu" in edit and 'value="2026-11-28"' in edit
+    bad = writer.post("/posts/new", {csrf.FIELD: csrf_token_in(page), **form_data(team, links="not a link")})
+    assert bad.status_code == 422
