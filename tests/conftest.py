@@ -82,6 +82,14 @@ def admin(make_user):
     return make_user(admin=True)
 
 
+@pytest.fixture
+def team(client, make_user):
+    """A brand with a Telegram and an X channel, a team, and a two-stage chain (content manager, then SMM)."""
+    from tests.support.posts import build_team
+
+    return build_team(client, make_user)
+
+
 @pytest.fixture(scope="session")
 def live_server(dynamodb):
     """`chalice local` (our launcher) on the port PUBLIC_BASE_URL names, against the session's DynamoDB Local."""

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from tests.api.test_posts_api import body, call, new_post, team  # noqa: F401 - the shared fixture
+from tests.support.posts import body, call, new_post
 
 
 def export(client, team, query=""):

@@ -7,8 +7,8 @@ import re
 from chalicelib import i18n
 from chalicelib.web import csrf
 from chalicelib.web.posts_pages import CONTENT_TYPES, POST_NOTICES, STATUS_KEYS
-from tests.api.test_posts_api import body, call, new_post, team  # noqa: F401 - the fixture
 from tests.api.test_web_pages import Browser, csrf_token_in, html
+from tests.support.posts import body, call, new_post
 
 
 def as_user(client, user) -> Browser:

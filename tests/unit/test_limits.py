@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.domain import limits
-from chalicelib.domain.limits import LIMITS, Problem, check, count_chars, count_hashtags, find_urls
+from chalicelib.domain.limits import (
+    LIMITS,
+    Problem,
+    check,
+    count_chars,
+    count_hashtags,
+    find_urls,
+)
 from chalicelib.errors import ValidationFailed
 
 PLATFORMS = ["telegram", "vk", "ok", "instagram", "facebook", "x", "linkedin", "tiktok", "youtube", "webhook"]

@@ -8,7 +8,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.domain import schedule
-from chalicelib.domain.schedule import InvalidSchedule, iso_utc, parse_wall_time, resolve, to_utc, to_wall
+from chalicelib.domain.schedule import (
+    InvalidSchedule,
+    iso_utc,
+    parse_wall_time,
+    resolve,
+    to_utc,
+    to_wall,
+)
 from chalicelib.errors import ValidationFailed
 
 ZONES = ["Europe/Berlin", "Europe/Moscow", "America/New_York", "Europe/London", "Australia/Sydney",
