@@ -69,6 +69,22 @@ def install_not_found_gateway() -> None:
     LocalGateway.handle_request = handle_request
 
 
+def _mask_access_log(handler_cls) -> None:
+    """http.server writes each request line (with its query string: sign-in tokens, cursors) straight
+    to stderr, past the logging filters; mask secrets there too."""
+    from chalicelib.logs import redact
+
+    if getattr(handler_cls.log_message, "_greenlight_masked", False):
+        return
+    original = handler_cls.log_message
+
+    def log_message(self, format, *args):  # noqa: A002 - http.server's signature
+        original(self, "%s", redact(format % args))
+
+    log_message._greenlight_masked = True
+    handler_cls.log_message = log_message
+
+
 def create_server(host: str = "127.0.0.1", port: int = 8000, stage: str = "local",
                   project_dir: str | os.PathLike = PROJECT_DIR):
     """Load app.py with the stage's config and return a bound (listening) LocalDevServer."""
@@ -88,6 +104,7 @@ def create_server(host: str = "127.0.0.1", port: int = 8000, stage: str = "local
     from chalice.local import ChaliceRequestHandler
 
     ChaliceRequestHandler.disable_nagle_algorithm = True
+    _mask_access_log(ChaliceRequestHandler)
     # chalice updates `environ` with the stage's variables: give it a copy it may clobber.
     factory = CLIFactory(str(project_dir), environ=dict(os.environ))
     config = factory.create_config_obj(chalice_stage_name=stage)

@@ -20,3 +20,16 @@ def test_every_logger_is_masked_after_configure(caplog):
     with caplog.at_level(logging.INFO):
         logging.getLogger("botocore.somewhere").warning("Authorization: Bearer glt_a_b_TOPSECRET")
     assert "TOPSECRET" not in caplog.text
+
+
+def test_local_server_access_log_masks_tokens(capsys):
+    from chalice.local import ChaliceRequestHandler
+
+    from chalicelib.local.server import _mask_access_log
+
+    _mask_access_log(ChaliceRequestHandler)
+    handler = ChaliceRequestHandler.__new__(ChaliceRequestHandler)
+    handler.client_address = ("127.0.0.1", 1)
+    handler.requestline = ""
+    handler.log_message('"%s" %s %s', "GET /auth/verify?token=SECRETTOKEN HTTP/1.1", "200", "-")
+    assert "SECRETTOKEN" not in capsys.readouterr().err
