@@ -5,6 +5,7 @@ from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.api.http import json_route
+from chalicelib.db.reads import plain
 from chalicelib.schemas.common import Id, PageQuery
 from chalicelib.schemas.people import AuditEntryOut, AuditList
 
@@ -28,7 +29,6 @@ def list_audit(call):
     for entry in page.items:
         data = {name: getattr(entry, name) for name in AuditEntryOut.model_fields}
         for side in ("before", "after"):
-            value = data[side]
-            data[side] = value.as_dict() if hasattr(value, "as_dict") else value
+            data[side] = plain(data[side])
         items.append(AuditEntryOut(**data))
     return AuditList(items=items, cursor=page.cursor)

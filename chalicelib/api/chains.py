@@ -4,6 +4,7 @@ from __future__ import annotations
 from chalice import Blueprint
 
 from chalicelib.api.http import json_route
+from chalicelib.db.reads import plain
 from chalicelib.lazy import lazy_import
 from chalicelib.schemas.common import Created, PageQuery
 from chalicelib.schemas.posts import ChainIn, ChainList, ChainOut, ChainPatch
@@ -13,10 +14,8 @@ bp = Blueprint(__name__)
 
 
 def chain_out(item) -> ChainOut:
-    from chalicelib.db.posts import _plain
-
     return ChainOut(id=item.id, brand_id=item.brand_id, name=item.name, content_types=list(item.content_types or []),
-                    default=bool(item.is_default), stages=_plain(item.stages) or [], version=item.version,
+                    default=bool(item.is_default), stages=plain(item.stages) or [], version=item.version,
                     created_at=item.created_at, updated_at=item.updated_at)
 
 

@@ -8,6 +8,7 @@ from chalice import Blueprint, Response
 from pydantic import Field
 
 from chalicelib.api.http import JSON_HEADERS, json_route
+from chalicelib.db.reads import plain
 from chalicelib.errors import (
     BadRequest,
     Conflict,
@@ -52,8 +53,8 @@ def post_out(item, notices: list[str] = ()) -> PostOut:
     return PostOut(
         id=item.id, brand_id=item.brand_id, author_id=item.author_id, title=item.title or "", body=item.body or "",
         channel_ids=list(item.channel_ids or []), content_type=item.content_type, publish_at=item.publish_wall,
-        timezone=item.timezone, publish_at_utc=item.publish_at, variants=repo._plain(item.variants) or {},
-        media=repo._plain(item.media) or [], links=list(item.links or []), tags=list(item.tags or []),
+        timezone=item.timezone, publish_at_utc=item.publish_at, variants=plain(item.variants) or {},
+        media=plain(item.media) or [], links=list(item.links or []), tags=list(item.tags or []),
         assignee_ids=list(item.assignee_ids or []), campaign_id=item.campaign_id, due_at=item.due_at,
         status=item.status, hold=bool(item.hold), version=int(item.version), content_hash=item.content_hash,
         approval={"chain_id": approval.get("chain_id"), "stage_index": state.stage_index if stage else None,
@@ -175,14 +176,8 @@ def get_version(call, post_id, number):
     if not number.isdigit() or len(number) > 6:
         raise NotFound("No such version.")
     item = posts.version(call.principal, post_id, int(number))
-    return VersionOut(version=int(item.version), content=_plain(item.content), content_hash=item.content_hash,
+    return VersionOut(version=int(item.version), content=plain(item.content), content_hash=item.content_hash,
                       author_id=item.author_id, created_at=item.created_at)
-
-
-def _plain(value):
-    from chalicelib.db.posts import _plain as plain
-
-    return plain(value)
 
 
 @json_route(bp, "/v1/posts/{post_id}/diff", "GET", tag="posts", summary="What changed between two versions",
@@ -197,11 +192,11 @@ def version_diff(call, post_id):
 def history(call, post_id):
     data = posts.history(call.principal, post_id)
     return HistoryOut(
-        versions=[VersionOut(version=int(v.version), content=_plain(v.content), content_hash=v.content_hash,
+        versions=[VersionOut(version=int(v.version), content=plain(v.content), content_hash=v.content_hash,
                              author_id=v.author_id, created_at=v.created_at) for v in data["versions"]],
         decisions=[DecisionOut.model_validate(d) for d in data["decisions"]],
         audit=[{"at": a.at, "action": a.action, "actor": a.actor_label, "via": a.via, "version": a.version,
-                "before": _plain(a.before), "after": _plain(a.after)} for a in data["audit"]])
+                "before": plain(a.before), "after": plain(a.after)} for a in data["audit"]])
 
 
 

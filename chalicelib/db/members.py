@@ -9,7 +9,7 @@ from chalicelib import deps
 from chalicelib.clock import iso, utcnow
 from chalicelib.db.models import MembershipItem, UserItem
 from chalicelib.db.pages import Page, query_page
-from chalicelib.db.reads import get_item
+from chalicelib.db.reads import get_item, plain
 from chalicelib.db.writes import Actor, Change, transact
 
 
@@ -38,7 +38,7 @@ def set_roles(actor: Actor, brand_id: str, user: UserItem, roles: list[str]) -> 
     roles = sorted(set(roles))
     if roles == before:
         return membership
-    user_brands = dict(user.brands.as_dict() if hasattr(user.brands, "as_dict") else user.brands or {})
+    user_brands = dict(plain(user.brands) or {})
     if roles:
         user_brands[brand_id] = roles
     else:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from chalicelib import deps
 from chalicelib.db.models import CommentItem, DecisionItem, PostItem, PostVersionItem
 from chalicelib.db.pages import Page, query_page
-from chalicelib.db.reads import get_item
+from chalicelib.db.reads import get_item, plain
 from chalicelib.db.writes import Actor, Change, transact
 from chalicelib.domain.workflow import Decision, PostState, Rule, Stage, Status, Vote
 
@@ -31,18 +31,8 @@ def get(post_id: str, *, consistent: bool = False) -> PostItem | None:
     return get_item(PostItem, *post_key(post_id), consistent=consistent)
 
 
-def _plain(value):
-    if hasattr(value, "as_dict"):
-        return value.as_dict()
-    if isinstance(value, list):
-        return [_plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    return value
-
-
 def approval_of(post: PostItem) -> dict:
-    return _plain(post.approval) or {}
+    return plain(post.approval) or {}
 
 
 def state_of(post: PostItem) -> PostState:

@@ -1,9 +1,7 @@
-"""Small read helpers shared by the repositories."""
+"""Small read helpers shared by the repositories (importing this module loads no PynamoDB)."""
 from __future__ import annotations
 
 from typing import Any, TypeVar
-
-from pynamodb.exceptions import DoesNotExist
 
 from chalicelib import deps
 from chalicelib.db import prefetch
@@ -13,6 +11,8 @@ M = TypeVar("M")
 
 def get_item(model: type[M], pk: str, sk: str, *, consistent: bool = False) -> M | None:
     """One item or None; served from the request's prefetched items when the route asked for it."""
+    from pynamodb.exceptions import DoesNotExist
+
     deps.bind_models()
     found, item = prefetch.take(model, pk, sk)
     if found:
@@ -21,6 +21,17 @@ def get_item(model: type[M], pk: str, sk: str, *, consistent: bool = False) -> M
         return model.get(pk, sk, consistent_read=consistent)
     except DoesNotExist:
         return None
+
+
+def plain(value: Any) -> Any:
+    """PynamoDB map/list attribute values as plain dicts and lists (JSON-able, comparable)."""
+    if hasattr(value, "as_dict"):
+        value = value.as_dict()
+    if isinstance(value, list):
+        return [plain(v) for v in value]
+    if isinstance(value, dict):
+        return {k: plain(v) for k, v in value.items()}
+    return value
 
 
 def changed_fields(item: Any, wanted: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from chalicelib.db import brands as brand_repo
 from chalicelib.db.pages import Page, decode_cursor, encode_cursor, page_size
+from chalicelib.db.reads import plain
 from chalicelib.domain.roles import Permission
 from chalicelib.errors import Conflict, NotFound
 from chalicelib.schemas.brands import BrandCreate, BrandPatch
@@ -52,5 +53,4 @@ def update(principal: Principal, brand_id: str, data: BrandPatch):
 
 
 def brand_settings(brand) -> dict:
-    raw = brand.settings
-    return raw.as_dict() if hasattr(raw, "as_dict") else dict(raw or {})
+    return plain(brand.settings) or {}

@@ -16,6 +16,7 @@ from chalicelib.db import members as member_repo
 from chalicelib.db import posts as repo
 from chalicelib.db.models import CommentItem, DecisionItem, PostItem, PostVersionItem
 from chalicelib.db.pages import Page
+from chalicelib.db.reads import plain
 from chalicelib.db.writes import Change, WriteConflict
 from chalicelib.domain import diff, limits, schedule
 from chalicelib.domain import workflow as wf
@@ -44,7 +45,7 @@ def get(principal: Principal, post_id: str, *, consistent: bool = False) -> Post
 def content_of(post) -> dict:
     return {
         "title": post.title or "", "body": post.body or "", "channel_ids": list(post.channel_ids or []),
-        "variants": repo._plain(post.variants) or {}, "media": repo._plain(post.media) or [],
+        "variants": plain(post.variants) or {}, "media": plain(post.media) or [],
         "links": list(post.links or []),
     }
 
@@ -224,8 +225,8 @@ def _attr(name: str) -> str:
 
 
 def _audit_value(value):
-    plain = repo._plain(value)
-    return plain if isinstance(plain, (str, int, float, bool, type(None))) else str(plain)[:200]
+    value = plain(value)
+    return value if isinstance(plain, (str, int, float, bool, type(None))) else str(plain)[:200]
 
 
 # --- workflow ------------------------------------------------------------------------------------
@@ -261,7 +262,7 @@ def submit(principal: Principal, post_id: str) -> PostItem:
         if chain is not None:
             stages = tuple(wf.Stage(name=s["name"], rule=wf.Rule(s.get("rule", "any")),
                                     approvers=_approvers(post.brand_id, s), lead_hours=int(s.get("lead_hours") or 0))
-                           for s in (repo._plain(chain.stages) or []))
+                           for s in (plain(chain.stages) or []))
         outcome = wf.submit(repo.state_of(post), stages,
                             approve_without_chain=bool(brand_settings(brand).get("approve_without_chain")))
         state = outcome.state
@@ -387,7 +388,7 @@ def version(principal: Principal, post_id: str, number: int) -> PostVersionItem:
 
 def version_diff(principal: Principal, post_id: str, old: int, new: int) -> list:
     a, b = version(principal, post_id, old), version(principal, post_id, new)
-    return diff.diff_versions(repo._plain(a.content), repo._plain(b.content))
+    return diff.diff_versions(plain(a.content), plain(b.content))
 
 
 def history(principal: Principal, post_id: str) -> dict:

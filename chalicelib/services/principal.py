@@ -3,16 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from chalicelib.db.reads import plain
 from chalicelib.db.writes import Actor
 from chalicelib.domain.roles import Permission, allows
 from chalicelib.errors import Forbidden, NotFound
 
 
 def brand_roles_of(user) -> dict[str, list[str]]:
-    raw = user.brands
-    if hasattr(raw, "as_dict"):
-        raw = raw.as_dict()
-    return {brand_id: list(roles) for brand_id, roles in (raw or {}).items()}
+    return {brand_id: list(roles) for brand_id, roles in (plain(user.brands) or {}).items()}
 
 
 @dataclass(frozen=True)

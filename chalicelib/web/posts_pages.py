@@ -18,6 +18,7 @@ from pydantic import ValidationError
 
 from chalicelib import i18n
 from chalicelib.clock import utcnow
+from chalicelib.db.reads import plain
 from chalicelib.domain import limits, schedule
 from chalicelib.domain import workflow as wf
 from chalicelib.domain.diff import inline_word_diff
@@ -346,7 +347,7 @@ def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None 
     versions = sorted(history["versions"], key=lambda v: int(v.version))
     diff = None
     if len(versions) >= 2:
-        old, new = repo._plain(versions[-2].content), repo._plain(versions[-1].content)
+        old, new = plain(versions[-2].content), plain(versions[-1].content)
         diff = {"from": int(versions[-2].version), "to": int(versions[-1].version),
                 "title": inline_word_diff(old.get("title") or "", new.get("title") or ""),
                 "body": inline_word_diff(old.get("body") or "", new.get("body") or "")}
