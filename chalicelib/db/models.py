@@ -72,6 +72,15 @@ class _Item(Model):
     sk = UnicodeAttribute(range_key=True)
 
 
+class _ListedItem(_Item):
+    """An item that appears in a parent's list through gsi1 (removing gsi1pk takes it out of the list)."""
+
+    Meta = _meta()
+    gsi1 = Gsi1()
+    gsi1pk = UnicodeAttribute(null=True)
+    gsi1sk = UnicodeAttribute(null=True)
+
+
 class UserItem(_Item):
     Meta = _meta()
     id = UnicodeAttribute()
@@ -120,11 +129,8 @@ class SignInItem(_Item):
     ttl = NumberAttribute()
 
 
-class BrandItem(_Item):
+class BrandItem(_ListedItem):
     Meta = _meta()
-    gsi1 = Gsi1()
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     name = UnicodeAttribute()
     slug = UnicodeAttribute()
@@ -153,11 +159,8 @@ class MembershipItem(_Item):
     version = VersionAttribute()
 
 
-class ChannelItem(_Item):
+class ChannelItem(_ListedItem):
     Meta = _meta()
-    gsi1 = Gsi1()
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     brand_id = UnicodeAttribute()
     platform = UnicodeAttribute()
@@ -192,16 +195,13 @@ class AuditItem(_Item):
     version = NumberAttribute(null=True)  # the entity's version after the change, where it has one
 
 
-class PostItem(_Item):
+class PostItem(_ListedItem):
     """A post: its current content, workflow state and approval progress.
 
     `revision` is the optimistic lock of every change (content or state); `version` counts
     content versions only (what approvers decide on)."""
 
     Meta = _meta()
-    gsi1 = Gsi1()
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     brand_id = UnicodeAttribute()
     author_id = UnicodeAttribute()
@@ -268,11 +268,8 @@ class CommentItem(_Item):
     at = UnicodeAttribute()
 
 
-class ChainItem(_Item):
+class ChainItem(_ListedItem):
     Meta = _meta()
-    gsi1 = Gsi1()
-    gsi1pk = UnicodeAttribute(null=True)
-    gsi1sk = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     brand_id = UnicodeAttribute()
     name = UnicodeAttribute()
