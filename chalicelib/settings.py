@@ -13,7 +13,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Stage = Literal["local", "dev", "prod", "test"]
-SECRET_SETTINGS = ("SMTP_PASSWORD", "SIGNING_KEYS")
+SECRET_SETTINGS = ("SMTP_PASSWORD", "SIGNING_KEYS", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 REFERENCE_PREFIXES = ("env:", "ssm:", "secretsmanager:")
 
 
@@ -42,6 +42,34 @@ class Settings(BaseModel):
     MAGIC_LINK_TTL_MINUTES: int = Field(default=15, ge=1, le=60)
     DEFAULT_LANGUAGE: Literal["en", "ru"] = "en"
     LOG_LEVEL: str = "INFO"
+    # Approvals by email and Slack (a brand can override the Slack token and secret in its settings)
+    SLACK_API_BASE_URL: str = "https://slack.com/api/"
+    SLACK_BOT_TOKEN: str = ""
+    SLACK_SIGNING_SECRET: str = ""
+    LINK_TTL_HOURS: int = Field(default=168, ge=1, le=168)  # action links: stage deadline, else this; 7 days at most
+    REMINDER_OFFSETS_HOURS: str = "24,2"  # reminders this many hours before a stage deadline
+
+    @field_validator("SLACK_API_BASE_URL")
+    @classmethod
+    def _slack_base(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("SLACK_API_BASE_URL must start with http:// or https://")
+        return value if value.endswith("/") else value + "/"
+
+    @field_validator("REMINDER_OFFSETS_HOURS")
+    @classmethod
+    def _offsets(cls, value: str) -> str:
+        try:
+            hours = [int(part) for part in value.replace(" ", "").split(",") if part]
+        except ValueError:
+            raise ValueError("REMINDER_OFFSETS_HOURS: whole hours separated by commas, like 24,2") from None
+        if any(h <= 0 or h > 24 * 14 for h in hours):
+            raise ValueError("REMINDER_OFFSETS_HOURS: each offset between 1 and 336 hours")
+        return ",".join(str(h) for h in sorted(set(hours), reverse=True))
+
+    @property
+    def reminder_offsets(self) -> tuple[int, ...]:
+        return tuple(int(h) for h in self.REMINDER_OFFSETS_HOURS.split(",") if h)
 
     @field_validator("PUBLIC_BASE_URL")
     @classmethod

@@ -15,8 +15,8 @@ bp = Blueprint(__name__)
 
 def chain_out(item) -> ChainOut:
     return ChainOut(id=item.id, brand_id=item.brand_id, name=item.name, content_types=list(item.content_types or []),
-                    default=bool(item.is_default), stages=plain(item.stages) or [], version=item.version,
-                    created_at=item.created_at, updated_at=item.updated_at)
+                    default=bool(item.is_default), stages=plain(item.stages) or [], on_miss=item.on_miss or "notify",
+                    version=item.version, created_at=item.created_at, updated_at=item.updated_at)
 
 
 @json_route(bp, "/v1/brands/{brand_id}/approval-chains", "GET", tag="workflow", summary="Approval chains",

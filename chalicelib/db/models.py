@@ -20,6 +20,15 @@ Item layout per entity (access patterns in README.md, "Data access patterns"):
   comment       POST#<id>            COMMENT#<id>       -                           -
   chain         CHAIN#<id>           CHAIN              BRAND#<id>#CHAINS           <chain id>
   idempotency   IDEMPOTENCY#<user>#<key> IDEMPOTENCY    -                           -
+
+  entity        pk                   sk                 gsi2pk                      gsi2sk
+  post in review (same item as post) -                  BRAND#<id>#REVIEW           <stage deadline|~>#<id>
+  task          POST#<id>            TASK#<kind>#v<n>#s<n>#<deadline>#<offset>  DUE#TASKS  <due instant>#<post id>#<sk>
+  link use      POST#<id>            ACTED#v<n>#s<n>#<user id>  -                   -
+  digest        USER#<id>            DIGEST             DUE#DIGEST (when on)        <next send instant>#<user id>
+  slack user    SLACK#<slack user id> USER              -                           -
+  calendar feed USER#<id>            FEED               -                           -
+  throttle      THROTTLE#<key>       THROTTLE           -                           -
 """
 from __future__ import annotations
 
@@ -72,6 +81,15 @@ class _Item(Model):
     sk = UnicodeAttribute(range_key=True)
 
 
+class _QueuedItem(_Item):
+    """An item that waits in a time-ordered queue of gsi2 (removing gsi2pk takes it out)."""
+
+    Meta = _meta()
+    gsi2 = Gsi2()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
+
+
 class _ListedItem(_Item):
     """An item that appears in a parent's list through gsi1 (removing gsi1pk takes it out of the list)."""
 
@@ -92,6 +110,10 @@ class UserItem(_Item):
     # this copy lets one read of the user authorize a request. Both change in one transaction.
     brands = MapAttribute(default=dict)
     status = UnicodeAttribute(default="active")
+    timezone = UnicodeAttribute(null=True)  # IANA zone for times in emails and the digest; else the brand's
+    slack_user_id = UnicodeAttribute(null=True)  # linked Slack member id (SlackUserItem is the reverse)
+    # {"email": bool, "slack": bool, "digest": "off"|"email"|"slack"|"both"}; missing keys: defaults
+    notify = MapAttribute(null=True)
     created_at = UnicodeAttribute()
     version = VersionAttribute()
 
@@ -199,9 +221,13 @@ class PostItem(_ListedItem):
     """A post: its current content, workflow state and approval progress.
 
     `revision` is the optimistic lock of every change (content or state); `version` counts
-    content versions only (what approvers decide on)."""
+    content versions only (what approvers decide on). While in review the post is also in gsi2
+    under BRAND#<id>#REVIEW, ordered by the current stage's deadline (pending approvals, overdue)."""
 
     Meta = _meta()
+    gsi2 = Gsi2()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)
     id = UnicodeAttribute()
     brand_id = UnicodeAttribute()
     author_id = UnicodeAttribute()
@@ -223,7 +249,9 @@ class PostItem(_ListedItem):
     hold = BooleanAttribute(default=False)
     version = NumberAttribute()
     content_hash = UnicodeAttribute()
-    approval = MapAttribute(default=dict)  # chain_id, stages [{name, rule, approvers, lead_hours}], stage_index, votes
+    # chain_id, on_miss, stages [{name, rule, approvers, lead_hours}], stage_index, votes,
+    # deadline (UTC ISO of the current stage's deadline, or None), stage_started_at
+    approval = MapAttribute(default=dict)
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
     revision = VersionAttribute()
@@ -276,6 +304,7 @@ class ChainItem(_ListedItem):
     content_types = ListAttribute(of=UnicodeAttribute, default=list)
     is_default = BooleanAttribute(default=False)
     stages = ListAttribute(default=list)  # [{name, approver_roles, approver_user_ids, rule, lead_hours}]
+    on_miss = UnicodeAttribute(default="notify")  # when a stage deadline passes: notify | hold | next_slot
     status = UnicodeAttribute(default="active")
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()
@@ -291,6 +320,86 @@ class IdempotencyItem(_Item):
     response = UnicodeAttribute(null=True)  # JSON; empty while the first request is still running
     created_at = UnicodeAttribute()
     expires_at = UnicodeAttribute()
+    ttl = NumberAttribute()
+
+
+class TaskItem(_QueuedItem):
+    """One piece of approval follow-up work, due at a time: ask the stage's approvers, remind them,
+    escalate at the deadline. Its key is its idempotency key (post, version, stage, deadline, kind),
+    so writing it twice is one task; the job claims it with a conditional write on gsi2sk (a lease)
+    and takes it out of the queue when done. `sent` remembers who already got it, so a retry after a
+    partial failure does not send twice."""
+
+    Meta = _meta()
+    kind = UnicodeAttribute()  # ask | remind | escalate
+    post_id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    version = NumberAttribute()
+    stage = NumberAttribute()
+    deadline = UnicodeAttribute(null=True)
+    offset_hours = NumberAttribute(null=True)  # reminders: hours before the deadline
+    due_at = UnicodeAttribute()
+    state = UnicodeAttribute(default="pending")  # pending | done | dropped
+    attempts = NumberAttribute(default=0)
+    sent = ListAttribute(of=UnicodeAttribute, default=list)  # "email:<user id>", "slack:<user id>"
+    outcome = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    done_at = UnicodeAttribute(null=True)
+    ttl = NumberAttribute(null=True)  # set when done: kept 90 days as a record
+
+
+class LinkUseItem(_Item):
+    """An approver's signed link was used on (post, version, stage): put once, in the decision's
+    transaction, so a replayed link finds it and shows who decided what."""
+
+    Meta = _meta()
+    post_id = UnicodeAttribute()
+    version = NumberAttribute()
+    stage = NumberAttribute()
+    user_id = UnicodeAttribute()
+    decision = UnicodeAttribute()
+    via = UnicodeAttribute()
+    at = UnicodeAttribute()
+
+
+class DigestItem(_QueuedItem):
+    """A person's daily digest: when on, queued in gsi2 at the next local send time."""
+
+    Meta = _meta()
+    user_id = UnicodeAttribute()
+    via = UnicodeAttribute(default="email")  # email | slack | both
+    hour = NumberAttribute(default=8)  # local hour of day
+    timezone = UnicodeAttribute()
+    next_at = UnicodeAttribute(null=True)
+    last_sent_on = UnicodeAttribute(null=True)  # local date of the last digest
+    updated_at = UnicodeAttribute()
+
+
+class SlackUserItem(_Item):
+    """Slack member id -> Greenlight user (unique: the conditional put keeps one owner)."""
+
+    Meta = _meta()
+    user_id = UnicodeAttribute()
+    slack_user_id = UnicodeAttribute()
+    linked_via = UnicodeAttribute()  # lookup (users.lookupByEmail) | manual
+    created_at = UnicodeAttribute()
+
+
+class FeedItem(_Item):
+    """A person's secret calendar feed: the feed URL carries a signed (user, nonce); rotating puts a
+    new nonce (old URLs stop working), revoking deletes the item."""
+
+    Meta = _meta()
+    user_id = UnicodeAttribute()
+    nonce = UnicodeAttribute()
+    created_at = UnicodeAttribute()
+
+
+class ThrottleItem(_Item):
+    """At most one action per key per period (e.g. "send me a new link"): a conditional put."""
+
+    Meta = _meta()
+    until = UnicodeAttribute()
     ttl = NumberAttribute()
 
 
@@ -311,4 +420,10 @@ ALL_MODELS: tuple[type[Model], ...] = (
     CommentItem,
     ChainItem,
     IdempotencyItem,
+    TaskItem,
+    LinkUseItem,
+    DigestItem,
+    SlackUserItem,
+    FeedItem,
+    ThrottleItem,
 )

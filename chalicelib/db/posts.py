@@ -127,3 +127,21 @@ def add_comment(actor: Actor, brand_id: str, comment: CommentItem) -> None:
     transact(actor, Change(brand_id, "post", comment.post_id, "comment", after={"visibility": comment.visibility},
                            version=comment.version),
              lambda tx: tx.save(comment, condition=CommentItem.pk.does_not_exist()))
+
+
+# --- the review index (gsi2): posts waiting for approval, by the current stage's deadline -----------
+
+def review_pk(brand_id: str) -> str:
+    return f"BRAND#{brand_id}#REVIEW"
+
+
+def review_sk(deadline: str | None, post_id: str) -> str:
+    return f"{deadline or UNSCHEDULED}#{post_id}"
+
+
+def list_in_review(brand_id: str, *, deadline_before: str | None = None, limit: int = 500) -> list[PostItem]:
+    """Posts of a brand now in review, soonest stage deadline first (no deadline last).
+    deadline_before (UTC ISO): only those whose deadline is before it (overdue, due soon)."""
+    deps.bind_models()
+    condition = PostItem.gsi2sk < deadline_before if deadline_before else None
+    return list(PostItem.gsi2.query(review_pk(brand_id), range_key_condition=condition, limit=limit))

@@ -1,7 +1,8 @@
 """The one translation layer: every user-facing text (pages, emails, Slack, PDFs) is a key here.
 
-Catalogs are flat JSON files per language (`en.json`, `ru.json`) with `{name}` placeholders;
-a test keeps their key sets identical and checks that every key used in code and templates exists.
+Catalogs are flat JSON files per language (`en.json`, `ru.json`) with `{name}` placeholders,
+plus one file per feature area in `en/` and `ru/` (`en/slack.json` …) merged in; a key may live in
+one file only. A test keeps the key sets of the languages identical and checks that every key used in code and templates exists.
 Russian plural forms use `key.one / key.few / key.many` (see `plural`).
 """
 from __future__ import annotations
@@ -17,7 +18,13 @@ _DIR = Path(__file__).resolve().parent
 
 @lru_cache(maxsize=None)
 def catalog(language: str) -> dict[str, str]:
-    return json.loads((_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    merged: dict[str, str] = json.loads((_DIR / f"{language}.json").read_text(encoding="utf-8"))
+    for part in sorted((_DIR / language).glob("*.json")):
+        for key, text in json.loads(part.read_text(encoding="utf-8")).items():
+            if key in merged:
+                raise ValueError(f"translation key {key!r} is defined twice ({part.name})")
+            merged[key] = text
+    return merged
 
 
 def normalize(language: str | None) -> str:

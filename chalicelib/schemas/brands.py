@@ -11,6 +11,14 @@ class BrandSettings(Input):
     approve_without_chain: bool = False
     authors_may_approve: bool = False
     default_language: str = Field(default="en", pattern="^(en|ru)$")
+    # Slack: references (env:/ssm:/secretsmanager:) that override SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET
+    slack_bot_token_ref: str | None = Field(default=None, max_length=300, pattern=r"^(env:|ssm:|secretsmanager:)\S+$")
+    slack_signing_secret_ref: str | None = Field(default=None, max_length=300,
+                                                 pattern=r"^(env:|ssm:|secretsmanager:)\S+$")
+    slack_mode: str = Field(default="dm", pattern="^(dm|channel|off)$",
+                            description="dm: each approver gets a direct message; channel: one message in "
+                                        "slack_channel_id; off: no Slack")
+    slack_channel_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Z0-9]+$")
 
 
 class BrandCreate(Input):

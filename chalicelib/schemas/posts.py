@@ -260,11 +260,23 @@ class StageIn(Input):
         return self
 
 
+class OnMiss(str, Enum):
+    notify = "notify"  # tell the brand's SMM managers, nothing else
+    hold = "hold"  # also put the post on hold so it cannot publish
+    next_slot = "next_slot"  # also move the publish time to the channel's next free slot
+
+
+ON_MISS_DESCRIPTION = ("When a stage's deadline passes without a decision: notify (escalate to the SMM "
+                       "managers), hold (also keep the post from publishing), next_slot (also move it to "
+                       "the next free slot of its channels and tell the author)")
+
+
 class ChainIn(Input):
     name: Name
     content_types: list[ContentType] = Field(default_factory=list)
     default: bool = False
     stages: list[StageIn] = Field(min_length=1, max_length=10)
+    on_miss: OnMiss = Field(default=OnMiss.notify, description=ON_MISS_DESCRIPTION)
 
 
 class ChainPatch(Input):
@@ -272,6 +284,7 @@ class ChainPatch(Input):
     content_types: list[ContentType] | None = None
     default: bool | None = None
     stages: list[StageIn] | None = Field(default=None, min_length=1, max_length=10)
+    on_miss: OnMiss | None = Field(default=None, description=ON_MISS_DESCRIPTION)
     version: int | None = Field(default=None, ge=1)
 
     @model_validator(mode="after")
@@ -286,6 +299,7 @@ class ChainOut(Output):
     content_types: list[str]
     default: bool
     stages: list[dict]
+    on_miss: str = "notify"
     version: int
     created_at: str
     updated_at: str

@@ -17,6 +17,8 @@ def _values(brand_id: str, data, *, partial: bool = False) -> dict:
         values["content_types"] = raw["content_types"]
     if "default" in raw:
         values["is_default"] = raw["default"]
+    if "on_miss" in raw:
+        values["on_miss"] = raw["on_miss"]
     if "stages" in raw:
         for index, stage in enumerate(raw["stages"]):
             for j, user_id in enumerate(stage["approver_user_ids"]):
