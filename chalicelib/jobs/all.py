@@ -1,1 +1,7 @@
-"""Importing this module registers every scheduled job (publishing, reminders … as they arrive)."""
+"""Importing this module registers every scheduled job."""
+from chalicelib.jobs.registry import Job, register
+
+register(Job("approval-reminders", 15, "Ask, remind and escalate approvers; apply the chain's on-miss policy",
+             "chalicelib.jobs.approval_reminders:run"))
+register(Job("daily-digest", 60, "Send each person who wants one their daily digest at their local hour",
+             "chalicelib.jobs.daily_digest:run"))

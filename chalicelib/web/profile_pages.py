@@ -1,0 +1,4 @@
+"""Routes (being written)."""
+from chalice import Blueprint
+
+bp = Blueprint(__name__)
