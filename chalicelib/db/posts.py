@@ -46,8 +46,14 @@ def state_of(post: PostItem) -> PostState:
                      stage_index=int(approval.get("stage_index") or 0), votes=votes)
 
 
-def approval_map(state: PostState, chain_id: str | None) -> dict:
+# Kept from one approval map to the next unless a change sets them (see services/approval_followups.py).
+FOLLOW_UP_KEYS = ("on_miss", "deadline", "stage_round", "deadline_round", "stage_started_at")
+
+
+def approval_map(state: PostState, chain_id: str | None, previous: dict | None = None) -> dict:
+    kept = {key: (previous or {}).get(key) for key in FOLLOW_UP_KEYS}
     return {
+        **kept,
         "chain_id": chain_id,
         "stage_index": state.stage_index,
         "stages": [{"name": s.name, "rule": s.rule.value, "approvers": sorted(s.approvers), "lead_hours": s.lead_hours}

@@ -14,15 +14,16 @@ from chalicelib.db import chains as chain_repo
 from chalicelib.db import channels as channel_repo
 from chalicelib.db import members as member_repo
 from chalicelib.db import posts as repo
-from chalicelib.db.models import CommentItem, DecisionItem, PostItem, PostVersionItem
+from chalicelib.db.models import CommentItem, DecisionItem, LinkUseItem, PostItem, PostVersionItem
 from chalicelib.db.pages import Page
 from chalicelib.db.reads import plain
 from chalicelib.db.writes import Change, WriteConflict
 from chalicelib.domain import diff, limits, schedule
 from chalicelib.domain import workflow as wf
 from chalicelib.domain.roles import Permission
-from chalicelib.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from chalicelib.ids import new_id
+from chalicelib.services import approval_followups as followups
 from chalicelib.services.brands import brand_settings
 from chalicelib.services.brands import get as get_brand
 from chalicelib.services.principal import Principal
@@ -30,6 +31,10 @@ from chalicelib.services.principal import Principal
 CONTENT_FIELDS = ("title", "body", "channel_ids", "variants", "media", "links")  # what approvers sign off on
 PLAN_FIELDS = ("content_type", "tags", "assignee_ids", "campaign_id", "due_at")  # planning, no re-approval
 RETRIES = 40
+
+
+def link_use_sk(version: int, stage: int, user_id: str) -> str:
+    return f"ACTED#v{int(version)}#s{int(stage)}#{user_id}"
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -202,22 +207,39 @@ def update(principal: Principal, post_id: str, data, if_match: int | None, *,
                   "gsi1sk": repo.calendar_sk(timing["publish_at"], post.id),
                   "status": state.status.value, "version": state.version, "updated_at": iso(utcnow())}
         new_items = []
+        previous = repo.approval_of(post)
         if content_changed:
             values.update(content)
             values["content_hash"] = new_hash
-            values["approval"] = repo.approval_map(state, repo.approval_of(post).get("chain_id"))
+            values["approval"] = repo.approval_map(state, previous.get("chain_id"), previous)
             new_items.append(PostVersionItem(f"POST#{post.id}", repo.version_sk(state.version), post_id=post.id,
                                              version=state.version, content=content, content_hash=new_hash,
                                              author_id=principal.user_id, created_at=iso(utcnow())))
-        elif state.status.value != post.status:
-            values["approval"] = repo.approval_map(state, repo.approval_of(post).get("chain_id"))
+        elif state.status.value != post.status or state.status is wf.Status.in_review:
+            values["approval"] = repo.approval_map(state, previous.get("chain_id"), previous)
+        if "approval" in values:
+            due_at = changes["due_at"] if "due_at" in changes else post.due_at
+            index, tasks = followups.apply(post, state, outcome.events, values["approval"], brand=brand,
+                                           publish_at=timing["publish_at"], due_at=due_at, zone=timing["timezone"],
+                                           now=utcnow())
+            values.update(index)
+            new_items.extend(tasks)
         before = {k: _audit_value(getattr(post, _attr(k))) for k in values if k in changes or k == "status"}
         after = {k: _audit_value(v) for k, v in values.items() if k in changes or k == "status"}
         change = Change(post.brand_id, "post", post.id, "update", before, after, state.version)
         return values, change, new_items
 
     post = _apply(principal, post_id, step, dry_run=dry_run)
+    if not dry_run and post.status == wf.Status.in_review.value:
+        _follow_up(post.id)
     return post, notices
+
+
+def _follow_up(post_id: str) -> None:
+    """Send what a change made due at once (the ask of a new stage); the job is the safety net."""
+    from chalicelib.services import approval_tasks
+
+    approval_tasks.deliver_now(post_id)
 
 
 def _attr(name: str) -> str:
@@ -266,22 +288,35 @@ def submit(principal: Principal, post_id: str) -> PostItem:
         outcome = wf.submit(repo.state_of(post), stages,
                             approve_without_chain=bool(brand_settings(brand).get("approve_without_chain")))
         state = outcome.state
-        values = {"status": state.status.value, "approval": repo.approval_map(state, chain.id if chain else None),
-                  "updated_at": iso(utcnow())}
+        approval = repo.approval_map(state, chain.id if chain else None, repo.approval_of(post))
+        approval["on_miss"] = (chain.on_miss or "notify") if chain else "notify"
+        index, tasks = followups.apply(post, state, outcome.events, approval, brand=brand,
+                                       publish_at=post.publish_at, due_at=post.due_at, zone=post.timezone,
+                                       now=utcnow())
+        values = {"status": state.status.value, "approval": approval, "updated_at": iso(utcnow()), **index}
         change = Change(post.brand_id, "post", post.id, "submit", {"status": post.status},
                         {"status": state.status.value, "chain": chain.name if chain else None}, state.version)
-        return values, change, []
+        return values, change, tasks
 
-    return _apply(principal, post_id, step)
+    post = _apply(principal, post_id, step)
+    _follow_up(post.id)
+    return post
 
 
-def decide(principal: Principal, post_id: str, data, *, via: str | None = None) -> PostItem:
-    """Approve, request changes or reject the version the approver saw."""
+def decide(principal: Principal, post_id: str, data, *, via: str | None = None,
+           stage: int | None = None, link_use: bool = False) -> PostItem:
+    """Approve, request changes or reject the version the approver saw.
+    stage: the stage the approver was asked about (links, Slack): a decision never lands on another.
+    link_use: also put the LinkUseItem that makes a signed link single-use (same transaction)."""
     def step(post):
         if principal.brands.get(post.brand_id) is None and not principal.is_admin:
             raise NotFound("No such post.")
         brand = get_brand(principal, post.brand_id)
         state = repo.state_of(post)
+        if stage is not None and state.status is wf.Status.in_review and state.stage_index != stage \
+                and data.version == state.version:
+            raise InvalidTransition("The post has moved on to another approval stage since you were asked.",
+                                    current_version=state.version, status=state.status.value)
         outcome = wf.decide(state, principal.user_id, data.version, data.decision,
                             authors_may_approve=bool(brand_settings(brand).get("authors_may_approve")))
         new = outcome.state
@@ -291,16 +326,27 @@ def decide(principal: Principal, post_id: str, data, *, via: str | None = None) 
                                 user_id=principal.user_id, user_label=principal.email, decision=data.decision.value,
                                 comment=data.comment, via=via or principal.via, at=iso(utcnow()))
         decision.id = decision.sk.split("#", 1)[1]
-        values = {"status": new.status.value,
-                  "approval": repo.approval_map(new, repo.approval_of(post).get("chain_id")),
-                  "updated_at": iso(utcnow())}
+        previous = repo.approval_of(post)
+        approval = repo.approval_map(new, previous.get("chain_id"), previous)
+        index, tasks = followups.apply(post, new, outcome.events, approval, brand=brand, publish_at=post.publish_at,
+                                       due_at=post.due_at, zone=post.timezone, now=utcnow())
+        values = {"status": new.status.value, "approval": approval, "updated_at": iso(utcnow()), **index}
         change = Change(post.brand_id, "post", post.id, f"decision:{data.decision.value}",
                         {"status": post.status, "stage": state.stage_index},
                         {"status": new.status.value, "stage": new.stage_index, "comment": data.comment},
                         data.version)
-        return values, change, [decision]
+        items = [decision, *tasks]
+        if link_use:
+            items.append(LinkUseItem(f"POST#{post.id}", link_use_sk(data.version, state.stage_index, principal.user_id),
+                                     post_id=post.id, version=data.version, stage=state.stage_index,
+                                     user_id=principal.user_id, decision=data.decision.value,
+                                     via=via or principal.via, at=iso(utcnow())))
+        return values, change, items
 
-    return _apply(principal, post_id, step)
+    post = _apply(principal, post_id, step)
+    if post.status == wf.Status.in_review.value:
+        _follow_up(post.id)
+    return post
 
 
 def set_hold(principal: Principal, post_id: str, hold: bool) -> PostItem:
