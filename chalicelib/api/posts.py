@@ -60,7 +60,9 @@ def post_out(item, notices: list[str] = ()) -> PostOut:
         approval={"chain_id": approval.get("chain_id"), "stage_index": state.stage_index if stage else None,
                   "current_stage": stage.name if stage else None, "waiting_for": sorted(state.waiting_for()),
                   "stages": approval.get("stages") or [], "approved_by": sorted(
-                      {v.user_id for v in state.votes if v.decision.value == "approve"})},
+                      {v.user_id for v in state.votes if v.decision.value == "approve"}),
+                  "deadline": approval.get("deadline") if stage else None,
+                  "on_miss": approval.get("on_miss")},
         notices=list(notices), created_at=item.created_at, updated_at=item.updated_at)
 
 

@@ -135,6 +135,9 @@ class ApprovalOut(Output):
     waiting_for: list[str] = Field(default_factory=list, description="User ids still to decide in this stage")
     stages: list[ApprovalStageOut] = Field(default_factory=list)
     approved_by: list[str] = Field(default_factory=list, description="Approvals on the current version")
+    deadline: str | None = Field(default=None, description="UTC deadline of the current stage (publish time − "
+                                                           "the stage's lead time, else the internal due date)")
+    on_miss: str | None = Field(default=None, description="What happens when the deadline passes (from the chain)")
 
 
 class PostOut(Output):

@@ -363,8 +363,12 @@ def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None 
             where = "current"
         else:
             where = "pending"
+        deadline = None
+        if where == "current" and out.approval.deadline:
+            deadline = _wall_in(out.approval.deadline, post.timezone or brand.timezone)
         stages.append({"name": stage.name, "rule": stage.rule.value, "where": where, "approved": approved,
-                       "approvers": stage.approvers,
+                       "approvers": stage.approvers, "deadline": deadline,
+                       "overdue": bool(deadline) and out.approval.deadline <= schedule.iso_utc(utcnow()),
                        "waiting": out.approval.waiting_for if where == "current" else []})
     is_author = post.author_id == principal.user_id
     can_edit = principal.can(brand.id, Permission.edit_posts)
