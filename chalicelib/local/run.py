@@ -123,6 +123,9 @@ def main() -> int:
             f"\n  DynamoDB Local:        {ddb.endpoint}"
             f"\n  Sign in with one of the demo emails above; the sign-in mail lands in {outbox}"
             f"\n  (one .eml per message; open it and follow the link)."
+            f"\n  Try the approval loop: sign in as copywriter@demo.greenlight.example.com, open the"
+            f"\n  draft post and submit it; the approval request for the content manager lands in the"
+            f"\n  same folder — its Approve link works without signing in."
             f"\n  Ctrl-C stops everything.\n" + "=" * 72 + "\n", flush=True)
 
         while True:  # watch: any child (or DynamoDB Local) dying on its own ends the run
