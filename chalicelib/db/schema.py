@@ -7,7 +7,7 @@ Key layout (every access pattern, and the key or index that serves it, is listed
   table  pk / sk          primary item key; entity prefixes like USER#, BRAND#, CHANNEL#
   gsi1   gsi1pk / gsi1sk  "list children of a parent" (brands of all, channels of a brand,
                           audit of one entity, brands of a user)
-  gsi2   gsi2pk / gsi2sk  reserved for time-ordered work queues (due publications, reminders)
+  gsi2   gsi2pk / gsi2sk  time-ordered work queues (due follow-ups, digests) and the review index
 """
 from __future__ import annotations
 

@@ -19,6 +19,8 @@ from typing import Any
 import pytest
 
 from chalicelib.db import schema
+from chalicelib.jobs import all as _jobs  # noqa: F401 - registers the jobs
+from chalicelib.jobs.registry import JOBS
 from chalicelib.settings import SECRET_SETTINGS, Settings
 from chalicelib.stage_env import stage_environment
 
@@ -27,8 +29,10 @@ TEMPLATE = json.loads((ROOT / "infra" / "template.json").read_text(encoding="utf
 CONFIG = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
 RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 DEPLOYED_STAGES = ("dev", "prod")
-# Resources that the merged template gets from `chalice package`, not from infra/template.json.
-CHALICE_RESOURCES = {"APIHandler", "RestAPI"}
+# Resources that the merged template gets from `chalice package`, not from infra/template.json: the
+# API function and gateway, and one function per scheduled job (approval-reminders -> ApprovalReminders).
+CHALICE_RESOURCES = {"APIHandler", "RestAPI"} | {
+    "".join(part.title() for part in job.name.split("-")) for job in JOBS.values()}
 ACCOUNT = "123456789012"
 REGION = "eu-central-1"
 
