@@ -327,7 +327,13 @@ def _run(tasks: list[TaskItem], now: datetime, summary: dict, stop_at: float | N
         if stop_at is not None and _time.monotonic() > stop_at:
             summary["stopped_early"] = True
             return
-        if claim(task, now) is None:
+        try:
+            claimed = claim(task, now)
+        except Exception:  # throttled or unreachable: the task stays due, the next run takes it
+            log.warning("could not claim a follow-up task; left for the next run", extra={"task": task.sk})
+            summary["error"] = summary.get("error", 0) + 1
+            continue
+        if claimed is None:
             summary["skipped"] += 1
             continue
         try:

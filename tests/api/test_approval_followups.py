@@ -123,3 +123,24 @@ def test_missed_deadline_with_next_slot_moves_the_post_and_replans_the_deadline(
     # the new deadline has its own escalation
     approval_tasks.run(at("2026-11-30T12:00:30"))
     assert len(mails_to(outbox, team["smm_manager"], "Moved")) == 2
+
+
+def test_a_throttled_claim_leaves_the_task_for_the_next_run(client, team, outbox):
+    """DynamoDB Local never throttles: Stubber makes the claim fail the way AWS does."""
+    from botocore.stub import Stubber
+
+    from chalicelib.db.models import TaskItem
+
+    post = submit(client, team)
+    when = at("2026-11-29T09:00:30")
+    mine = [t for t in approval_tasks.due_tasks(when, 1000) if t.kind == "remind" and t.post_id == post["id"]]
+    assert len(mine) == 1
+    with Stubber(TaskItem._get_connection().connection.client) as stub:
+        for _ in range(20):
+            stub.add_client_error("update_item", "ProvisionedThroughputExceededException", http_status_code=400)
+        summary = {"sent": 0, "dropped": 0, "retry": 0, "skipped": 0}
+        approval_tasks._run(mine, when, summary, None)
+    assert summary.get("error") == 1
+    assert mails_to(outbox, team["content_manager"], "Reminder") == []
+    approval_tasks.run(when)  # the next run
+    assert len(mails_to(outbox, team["content_manager"], "Reminder")) == 1
