@@ -25,22 +25,35 @@ class TokenRevoke(Input):
     id: Id = Field(description="The token to revoke")
 
 
-@json_route(bp, "/v1/me", "GET", tag="people", summary="Who am I", response=MeOut, errors=(401,))
-def me(call):
-    p = call.principal
-    return MeOut(id=p.user_id, email=p.email, name=p.name, language=p.language, is_admin=p.is_admin,
-                 brands=p.brands)
-
-
-@json_route(bp, "/v1/me", "PATCH", tag="people", summary="Change my name or language", body=MePatch,
-            response=MeOut, errors=(401, 409, 415, 422))
-def patch_me(call):
+def me_out(user) -> MeOut:
     from chalicelib.services import people
     from chalicelib.services.principal import brand_roles_of
 
-    user = people.update_profile(call.principal, name=call.body.name, language=call.body.language)
     return MeOut(id=user.id, email=user.email, name=user.name, language=user.language, is_admin=bool(user.is_admin),
-                 brands=brand_roles_of(user))
+                 brands=brand_roles_of(user), timezone=user.timezone, notify=people.notify_of(user),
+                 slack_user_id=user.slack_user_id)
+
+
+@json_route(bp, "/v1/me", "GET", tag="people", summary="Who am I", response=MeOut, errors=(401,))
+def me(call):
+    from chalicelib.services import people
+
+    return me_out(people.get_me(call.principal))
+
+
+@json_route(bp, "/v1/me", "PATCH", tag="people",
+            summary="Change my profile: name, language, time zone, notifications, Slack link", body=MePatch,
+            response=MeOut, errors=(401, 409, 415, 422))
+def patch_me(call):
+    from chalicelib.services import people
+
+    body, given = call.body, call.body.model_fields_set
+    user = people.update_profile(
+        call.principal, name=body.name, language=body.language,
+        timezone=body.timezone if "timezone" in given else people.UNSET,
+        notify=body.notify.model_dump(exclude_unset=True) if body.notify is not None else None,
+        slack_user_id=body.slack_user_id if "slack_user_id" in given else people.UNSET)
+    return me_out(user)
 
 
 @json_route(bp, "/v1/tokens", "GET", tag="people", summary="My API tokens", response=TokenList, errors=(401,))

@@ -55,7 +55,16 @@ def create(actor: Actor, *, email: str, name: str, language: str = "en", is_admi
     return user
 
 
-def update_profile(actor: Actor, user: UserItem, *, name: str | None = None, language: str | None = None) -> UserItem:
+UNSET = object()  # "not given" for fields where None means "clear it"
+
+
+def update_profile(actor: Actor, user: UserItem, *, name: str | None = None, language: str | None = None,
+                   timezone=UNSET, notify: dict | None = None, also=None) -> UserItem:
+    """Change profile fields (only those that differ), conditional on the user's version, with the
+    audit entry. timezone=None clears the zone; notify is the whole new preferences map.
+    also(tx): more conditional operations for the same transaction (the digest queue item)."""
+    from chalicelib.db.reads import plain
+
     before, after, actions = {}, {}, []
     if name is not None and name != user.name:
         before["name"], after["name"] = user.name, name
@@ -63,8 +72,20 @@ def update_profile(actor: Actor, user: UserItem, *, name: str | None = None, lan
     if language is not None and language != user.language:
         before["language"], after["language"] = user.language, language
         actions.append(UserItem.language.set(language))
+    if timezone is not UNSET and timezone != user.timezone:
+        before["timezone"], after["timezone"] = user.timezone, timezone
+        actions.append(UserItem.timezone.set(timezone) if timezone else UserItem.timezone.remove())
+    current_notify = plain(user.notify) or {}
+    if notify is not None and notify != current_notify:
+        before["notify"], after["notify"] = current_notify, dict(notify)
+        actions.append(UserItem.notify.set(dict(notify)))
     if not actions:
         return user
-    transact(actor, Change(None, "user", user.id, "update", before, after, user.version + 1),
-             lambda tx: tx.update(user, actions))
+
+    def build(tx):
+        tx.update(user, actions)
+        if also is not None:
+            also(tx)
+
+    transact(actor, Change(None, "user", user.id, "update", before, after, user.version + 1), build)
     return get(user.id)
