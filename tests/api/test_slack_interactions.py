@@ -1,0 +1,385 @@
+"""Slack: approval requests as Block Kit DMs / channel messages, and POST /slack/interactions
+against a fake Slack on loopback, with requests signed the way Slack documents."""
+from __future__ import annotations
+
+import json
+import secrets
+import time
+from datetime import timedelta
+
+import pytest
+
+from chalicelib.clock import utcnow
+from chalicelib.db import posts as post_repo
+from chalicelib.db import slack_users
+from chalicelib.db import users as user_repo
+from chalicelib.services import action_tokens
+from chalicelib.settings import get_settings, reset_settings
+from tests.support.factories import ACTOR
+from tests.support.fake_slack import FakeSlack, block_actions, form_body, sign, view_submission
+from tests.support.posts import body, call, new_post
+
+TOKEN = "xoxb-test-token"
+SECRET = "test-signing-secret-0123456789"
+BRAND_SECRET = "brand-signing-secret-abcdef"
+
+
+@pytest.fixture
+def fake(monkeypatch, dynamodb):
+    with FakeSlack(tokens={TOKEN}) as server:
+        monkeypatch.setenv("SLACK_API_BASE_URL", server.base_url)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
+        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
+        monkeypatch.setenv("BRAND_SLACK_SECRET", BRAND_SECRET)
+        reset_settings()
+        yield server
+    monkeypatch.undo()
+    reset_settings()
+
+
+def in_review(client, team, fake=None) -> dict:
+    """A post submitted for review (the submit itself may already ask approvers in Slack: the
+    workflow's immediate follow-up); the fake's record starts after it."""
+    post = new_post(client, team)
+    r = call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"])
+    assert r.status_code == 200, r.body
+    if fake is not None:
+        fake.clear()
+    return body(r)
+
+
+def sid(prefix: str = "") -> str:
+    """A Slack member id unique in the session's database (links are global)."""
+    return f"U{prefix}{secrets.token_hex(4).upper()}"
+
+
+def link(test_user, slack_id: str) -> str:
+    slack_users.link(ACTOR, user_repo.get(test_user.id), slack_id, via="manual")
+    return slack_id
+
+
+def deliver(post_id, brand, users, **kw):
+    from chalicelib.services import slack_approvals
+
+    post = post_repo.get(post_id, consistent=True)
+    return slack_approvals.deliver_request(post, brand, [user_repo.get(u.id) for u in users],
+                                           kind=kw.pop("kind", "ask"), stage_index=kw.pop("stage_index", 0),
+                                           deadline=kw.pop("deadline", None), already=kw.pop("already", set()))
+
+
+def buttons(message_body: dict) -> dict:
+    actions = [b for b in message_body["blocks"] if b["type"] == "actions"]
+    assert len(actions) == 1
+    return {e["action_id"]: e for e in actions[0]["elements"]}
+
+
+def interact(client, payload: dict, *, secret: str = SECRET, timestamp: int | None = None, path="/slack/interactions"):
+    raw = form_body(payload)
+    return client.post(path, headers=sign(secret, raw, timestamp), body=raw)
+
+
+def decisions(post_id: str) -> list:
+    return post_repo.decisions(post_id)
+
+
+def set_brand_settings(client, admin, team, settings: dict):
+    r = call(client, "patch", f"/v1/brands/{team['brand'].id}", admin, {"settings": settings})
+    assert r.status_code == 200, r.body
+    from chalicelib.db import brands as brand_repo
+
+    return brand_repo.get(team["brand"].id)
+
+
+def sent_request(fake, client, team):
+    """A post in review and the DM its linked content manager got: (post, button map, DM channel, Slack id)."""
+    post = in_review(client, team, fake)
+    slack_id = link(team["content_manager"], sid("CM"))
+    assert deliver(post["id"], team["brand"], [team["content_manager"]]) == {f"slack:{team['content_manager'].id}"}
+    message = fake.of("chat.postMessage")[-1]
+    return post, buttons(message.body), message.body["channel"], slack_id
+
+
+# --- sending ---------------------------------------------------------------------------------------
+
+def test_request_dm_has_block_kit_buttons_with_valid_tokens(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    opened = fake.of("conversations.open")
+    assert opened[-1].body["users"] == cm_sid
+    assert channel == "D" + cm_sid[1:]
+    message = fake.of("chat.postMessage")[-1]
+    assert message.headers["Authorization"] == f"Bearer {TOKEN}"
+    text = json.dumps(message.body["blocks"], ensure_ascii=False)
+    assert "Pumpkin latte is back!" in text and team["brand"].name in text and "Europe/Berlin" in text
+    now = utcnow()
+    approve = action_tokens.read(btn["gl_approve"]["value"], now)
+    assert (approve.post_id, approve.version, approve.stage, approve.user_id, approve.action) == \
+        (post["id"], 1, 0, team["content_manager"].id, "approve")
+    assert action_tokens.read(btn["gl_request_changes"]["value"], now).action == "request_changes"
+    url = btn["gl_open"]["url"]
+    assert url.startswith(f"{get_settings().PUBLIC_BASE_URL}/a/")
+    assert action_tokens.read(url.rsplit("/", 1)[1], now).action == "open"
+    # already sent: nothing again
+    fake.clear()
+    assert deliver(post["id"], team["brand"], [team["content_manager"]],
+                   already={f"slack:{team['content_manager'].id}"}) == set()
+    assert fake.calls == []
+
+
+def test_request_in_the_users_language(client, team, fake, make_user):
+    post = in_review(client, team, fake)
+    ru = make_user("content_manager", brand=team["brand"], language="ru")
+    link(ru, sid("RU"))
+    deliver(post["id"], team["brand"], [ru], kind="remind")
+    text = json.dumps(fake.of("chat.postMessage")[-1].body, ensure_ascii=False)
+    assert "Напоминание" in text and "Согласовать" in text
+
+
+def test_lookup_by_email_links_the_user_and_one_failure_does_not_stop_others(client, team, fake, make_user):
+    post = in_review(client, team, fake)
+    cm = team["content_manager"]
+    other = make_user("content_manager", brand=team["brand"])
+    unknown = make_user("content_manager", brand=team["brand"])
+    cm_sid, other_sid = sid("CM"), sid("XX")
+    fake.emails[cm.email] = cm_sid
+    fake.emails[other.email] = other_sid
+    fake.fail[("conversations.open", other_sid)] = "user_disabled"
+    sent = deliver(post["id"], team["brand"], [unknown, other, cm])
+    assert sent == {f"slack:{cm.id}"}
+    assert user_repo.get(cm.id).slack_user_id == cm_sid
+    assert slack_users.user_id_for(cm_sid) == cm.id
+    assert [c.body["email"] for c in fake.of("users.lookupByEmail")] == [unknown.email, other.email, cm.email]
+
+
+def test_slack_off_or_no_token_sends_nothing(client, team, fake, admin, monkeypatch):
+    post = in_review(client, team, fake)
+    link(team["content_manager"], sid())
+    brand = set_brand_settings(client, admin, team, {"slack_mode": "off"})
+    assert deliver(post["id"], brand, [team["content_manager"]]) == set()
+    brand = set_brand_settings(client, admin, team, {"slack_mode": "dm"})
+    monkeypatch.setenv("SLACK_BOT_TOKEN", "")
+    reset_settings()
+    assert deliver(post["id"], brand, [team["content_manager"]]) == set()
+    assert fake.calls == []
+
+
+def test_notice_dm(client, team, fake):
+    from chalicelib.services import slack_approvals
+
+    link(team["smm_manager"], sid("SM"))
+    user = user_repo.get(team["smm_manager"].id)
+    sent = slack_approvals.deliver_notice(None, [user], lambda u: f"Hello {u.name}", already=set())
+    assert sent == {f"slack:{user.id}"}
+    assert fake.of("chat.postMessage")[-1].body["text"] == f"Hello {user.name}"
+
+
+# --- interactions ----------------------------------------------------------------------------------
+
+def test_signed_approve_records_the_decision_and_updates_the_message(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    original = fake.of("chat.postMessage")[-1].body["blocks"]
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel=channel, blocks=original)
+    started = time.monotonic()
+    r = interact(client, payload)
+    assert r.status_code == 200, r.body
+    assert time.monotonic() - started < 3
+    found = decisions(post["id"])
+    assert [(d.user_id, d.decision, d.via) for d in found] == [(team["content_manager"].id, "approve", "slack")]
+    update = fake.of("chat.update")[-1]
+    assert update.body["channel"] == channel and update.body["ts"] == payload["container"]["message_ts"]
+    shown = json.dumps(update.body["blocks"], ensure_ascii=False)
+    assert "approved (version 1)" in shown
+    assert not [b for b in update.body["blocks"] if b["type"] == "actions"]
+    assert post_repo.state_of(post_repo.get(post["id"], consistent=True)).stage_index == 1
+
+
+def test_wrong_signature_and_old_timestamp_are_401(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel=channel)
+    r = interact(client, payload, secret="not-the-secret")
+    assert r.status_code == 401 and json.loads(r.body)["error"]["code"] == "bad_signature"
+    r = interact(client, payload, timestamp=int(time.time()) - 6 * 60)
+    assert r.status_code == 401
+    raw = form_body(payload)
+    r = client.post("/slack/interactions", headers={"Content-Type": "application/x-www-form-urlencoded"}, body=raw)
+    assert r.status_code == 401
+    headers = sign(SECRET, raw)
+    r = client.post("/slack/interactions", headers=headers, body=raw + "&x=1")  # body changed after signing
+    assert r.status_code == 401
+    assert decisions(post["id"]) == []
+    assert fake.of("chat.update") == []
+
+
+def test_same_payload_twice_is_one_decision(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel=channel)
+    assert interact(client, payload).status_code == 200
+    assert interact(client, payload).status_code == 200
+    assert len(decisions(post["id"])) == 1
+    told = fake.of("response_url")[-1].body
+    assert told["response_type"] == "ephemeral" and "already recorded" in told["text"]
+
+
+def test_slack_user_who_is_not_the_approver_is_refused_ephemerally(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    cw_sid = link(team["copywriter"], sid("CW"))
+    payload = block_actions(slack_user=cw_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url("cw"), channel=channel)
+    r = interact(client, payload)
+    assert r.status_code == 200
+    assert decisions(post["id"]) == []
+    assert fake.of("chat.update") == []
+    told = fake.of("response_url")[-1]
+    assert told.path == "/response/cw"
+    assert told.body["response_type"] == "ephemeral" and told.body["replace_original"] is False
+    assert "someone else" in told.body["text"]
+
+
+def test_unlinked_slack_user_is_told_to_link_the_account(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    payload = block_actions(slack_user="U999NOBODY", action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel=channel)
+    assert interact(client, payload).status_code == 200
+    told = fake.of("response_url")[-1].body
+    assert told["response_type"] == "ephemeral" and "/me" in told["text"] and "profile" in told["text"]
+    assert decisions(post["id"]) == []
+
+
+def test_tampered_button_value_is_refused(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    value = btn["gl_approve"]["value"]
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=value[:-2] + "xx",
+                            response_url=fake.response_url(), channel=channel)
+    assert interact(client, payload).status_code == 200
+    assert "not made by Greenlight" in fake.of("response_url")[-1].body["text"]
+    assert decisions(post["id"]) == []
+
+
+def test_request_changes_opens_a_modal_and_the_comment_is_recorded(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    payload = block_actions(slack_user=cm_sid, action_id="gl_request_changes",
+                            value=btn["gl_request_changes"]["value"], response_url=fake.response_url(),
+                            channel=channel, trigger_id="trig-42")
+    assert interact(client, payload).status_code == 200
+    opened = fake.of("views.open")[-1].body
+    assert opened["trigger_id"] == "trig-42"
+    view = opened["view"]
+    assert [b["type"] for b in view["blocks"]][-1] == "input"
+    assert decisions(post["id"]) == []
+    empty = view_submission(slack_user=cm_sid, private_metadata=view["private_metadata"], comment="  ")
+    r = interact(client, empty)
+    assert r.status_code == 200
+    answer = json.loads(r.body)
+    assert answer["response_action"] == "errors" and "gl_comment" in answer["errors"]
+    assert decisions(post["id"]) == []
+    filled = view_submission(slack_user=cm_sid, private_metadata=view["private_metadata"],
+                             comment="Please add the price.")
+    r = interact(client, filled)
+    assert r.status_code == 200 and r.body in (b"", "")
+    found = decisions(post["id"])
+    assert [(d.decision, d.comment, d.via) for d in found] == [("request_changes", "Please add the price.", "slack")]
+    update = fake.of("chat.update")[-1].body
+    assert update["channel"] == channel and "requested changes (version 1)" in json.dumps(update["blocks"])
+    # the same submission again: one decision; the modal says so
+    r = interact(client, filled)
+    assert json.loads(r.body)["response_action"] == "update"
+    assert len(decisions(post["id"])) == 1
+
+
+def test_malformed_payloads_are_400(client, fake, dynamodb):
+    for raw in ("payload=not-json", "nothing=here", "payload=%5B1%2C2%5D", "payload=" + "%7B%22type%22%3A%22block_actions%22%7D"):
+        r = client.post("/slack/interactions", headers=sign(SECRET, raw), body=raw)
+        assert r.status_code == 400, (raw, r.body)
+    raw = "payload=%7B%7D"
+    r = client.post("/slack/interactions", headers={**sign(SECRET, raw), "Content-Type": "application/json"}, body=raw)
+    assert r.status_code == 415
+    r = interact(client, {"type": "view_closed"})
+    assert r.status_code == 200
+
+
+def test_channel_mode_one_message_any_approver_answers(client, team, fake, admin):
+    post = in_review(client, team, fake)
+    brand = set_brand_settings(client, admin, team, {"slack_mode": "channel", "slack_channel_id": "C0CHAN"})
+    cm_sid = link(team["content_manager"], sid("CM"))
+    cw_sid = link(team["copywriter"], sid("CW"))
+    sent = deliver(post["id"], brand, [user_repo.get(team["content_manager"].id)])
+    assert sent == {"slack:channel"}
+    assert deliver(post["id"], brand, [team["content_manager"]], already={"slack:channel"}) == set()
+    messages = fake.of("chat.postMessage")
+    assert [m.body["channel"] for m in messages] == ["C0CHAN"]
+    assert fake.of("conversations.open") == []
+    btn = buttons(messages[0].body)
+    assert action_tokens.read(btn["gl_approve"]["value"], utcnow()).user_id == ""
+    # not an approver of the stage: refused
+    payload = block_actions(slack_user=cw_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url("cw"), channel="C0CHAN")
+    assert interact(client, payload).status_code == 200
+    assert "not an approver" in fake.of("response_url")[-1].body["text"]
+    assert decisions(post["id"]) == []
+    # an approver: recorded as that person
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url("cm"), channel="C0CHAN", blocks=messages[0].body["blocks"])
+    assert interact(client, payload).status_code == 200
+    assert [(d.user_id, d.decision) for d in decisions(post["id"])] == [(team["content_manager"].id, "approve")]
+    assert fake.of("chat.update")[-1].body["channel"] == "C0CHAN"
+
+
+def test_brand_app_endpoint_uses_the_brand_secret(client, team, fake, admin):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    set_brand_settings(client, admin, team, {"slack_signing_secret_ref": "env:BRAND_SLACK_SECRET"})
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel=channel)
+    path = f"/slack/interactions/{team['brand'].id}"
+    assert interact(client, payload, path=path).status_code == 401  # workspace secret: not this app's
+    assert interact(client, payload, path=path, secret=BRAND_SECRET).status_code == 200
+    assert len(decisions(post["id"])) == 1
+    assert interact(client, payload, path="/slack/interactions/nosuchbrand").status_code == 404
+
+
+def test_expired_and_stale_buttons_are_refused(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    old = action_tokens.make(post["id"], 1, 0, team["content_manager"].id, "approve",
+                             utcnow() - timedelta(minutes=1))
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=old,
+                            response_url=fake.response_url(), channel=channel)
+    assert interact(client, payload).status_code == 200
+    assert "expired" in fake.of("response_url")[-1].body["text"]
+    # the author edits the post in review: the request's version is stale now
+    r = call(client, "patch", f"/v1/posts/{post['id']}", team["copywriter"], {"body": "Changed text"},
+             {"If-Match": '"1"'})
+    assert r.status_code == 200, r.body
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel=channel)
+    assert interact(client, payload).status_code == 200
+    told = fake.of("response_url")[-1].body
+    assert told["response_type"] == "ephemeral" and ("changed" in told["text"] or "no longer" in told["text"])
+    assert decisions(post["id"]) == []
+
+
+def test_chat_update_failure_falls_back_to_response_url(client, team, fake):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    fake.fail[("chat.update", channel)] = "message_not_found"
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url("up"), channel=channel)
+    assert interact(client, payload).status_code == 200
+    assert len(decisions(post["id"])) == 1
+    replaced = fake.of("response_url")[-1]
+    assert replaced.path == "/response/up" and replaced.body["replace_original"] is True
+    assert "approved (version 1)" in json.dumps(replaced.body["blocks"])
+
+
+def test_brand_own_bot_token_is_used(client, team, fake, admin, monkeypatch):
+    monkeypatch.setenv("BRAND_SLACK_TOKEN", "xoxb-brand-own")
+    fake.tokens.add("xoxb-brand-own")
+    post = in_review(client, team, fake)
+    brand = set_brand_settings(client, admin, team, {"slack_bot_token_ref": "env:BRAND_SLACK_TOKEN"})
+    link(team["content_manager"], sid("CM"))
+    assert deliver(post["id"], brand, [team["content_manager"]]) == {f"slack:{team['content_manager'].id}"}
+    assert {c.headers["Authorization"] for c in fake.calls} == {"Bearer xoxb-brand-own"}
+    # a reference to a variable that is not set: no Slack, no error
+    brand = set_brand_settings(client, admin, team, {"slack_bot_token_ref": "env:NOT_SET_ANYWHERE_42"})
+    fake.clear()
+    assert deliver(post["id"], brand, [team["content_manager"]]) == set()
+    assert fake.calls == []
