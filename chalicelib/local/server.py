@@ -110,7 +110,22 @@ def create_server(host: str = "127.0.0.1", port: int = 8000, stage: str = "local
     config = factory.create_config_obj(chalice_stage_name=stage)
     app = config.chalice_app  # imports app.py
     validate_routes(app.routes)  # what `chalice local` checks before serving
+    _load_lazy_modules()
+    from chalice.local import ThreadedHTTPServer
+
+    ThreadedHTTPServer.request_queue_size = 128  # 20 people pressing at once must not get connection resets
     return factory.create_local_server(app, config, host, port)
+
+
+def _load_lazy_modules() -> None:
+    """Run every module bound with chalicelib.lazy.lazy_import now. On Python 3.11 the first load of a
+    lazy module is not thread-safe, and `chalice local` serves each request in its own thread (a
+    Lambda serves one request at a time, so there the cold start stays lazy)."""
+    import importlib.util
+
+    while lazy := [m for m in list(sys.modules.values()) if isinstance(m, importlib.util._LazyModule)]:
+        for module in lazy:
+            getattr(module, "__name__")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -3,9 +3,8 @@ deadline, escalation and the chain's on-miss policies, idempotent under repeated
 from __future__ import annotations
 
 import threading
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
-import pytest
 
 from chalicelib.db import posts as post_repo
 from chalicelib.services import approval_tasks
