@@ -15,7 +15,13 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib.api.http import PATH_ID, crash_response, domain_error_response, error_response, request_id_of
+from chalicelib.api.http import (
+    PATH_ID,
+    crash_response,
+    domain_error_response,
+    error_response,
+    request_id_of,
+)
 from chalicelib.errors import DomainError
 from chalicelib.lazy import lazy_import
 

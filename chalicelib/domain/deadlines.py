@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
+from chalicelib.clock import parse_utc
 from chalicelib.domain import schedule
 
 
@@ -20,12 +21,6 @@ class FollowUp:
     kind: str  # ask | remind | escalate
     due: datetime  # aware UTC
     offset_hours: int | None = None  # reminders: hours before the deadline
-
-
-def parse_utc(text: str | None) -> datetime | None:
-    if not text:
-        return None
-    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
 
 
 def due_date_instant(due_at: str, zone: str) -> datetime:

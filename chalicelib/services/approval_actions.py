@@ -16,7 +16,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from chalicelib.clock import iso, utcnow
+from chalicelib.clock import iso, parse_utc, utcnow
 from chalicelib.db import brands as brand_repo
 from chalicelib.db import channels as channel_repo
 from chalicelib.db import posts as post_repo
@@ -25,8 +25,13 @@ from chalicelib.db.models import LinkUseItem, ThrottleItem
 from chalicelib.db.reads import get_item, plain
 from chalicelib.domain import diff
 from chalicelib.domain import workflow as wf
-from chalicelib.domain.deadlines import parse_utc
-from chalicelib.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
+from chalicelib.errors import (
+    Conflict,
+    Forbidden,
+    InvalidTransition,
+    NotFound,
+    ValidationFailed,
+)
 from chalicelib.services.action_tokens import ActionClaims
 
 RENEW_EVERY = timedelta(minutes=10)  # "send me a new link" at most this often per approver and post

@@ -18,7 +18,7 @@ import time as _time
 from datetime import datetime, timedelta
 
 from chalicelib import deps
-from chalicelib.clock import iso, utcnow
+from chalicelib.clock import iso, parse_utc, utcnow
 from chalicelib.db import brands as brand_repo
 from chalicelib.db import members as member_repo
 from chalicelib.db import posts as post_repo
@@ -27,7 +27,6 @@ from chalicelib.db.models import TaskItem
 from chalicelib.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.domain import schedule, slots
 from chalicelib.domain import workflow as wf
-from chalicelib.domain.deadlines import parse_utc
 from chalicelib.services import approval_followups as followups
 from chalicelib.services import approval_messages as messages
 from chalicelib.services.brands import brand_settings

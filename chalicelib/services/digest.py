@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from chalicelib import i18n
-from chalicelib.clock import iso, utcnow
+from chalicelib.clock import iso, parse_utc, utcnow
 from chalicelib.db import brands as brand_repo
 from chalicelib.db import digests as digest_repo
 from chalicelib.db import posts as post_repo
@@ -90,17 +90,6 @@ def queue_ops(user_after, previous):
                                                                                        item.timezone):
         return None  # nothing that matters changed: keep the queued time
     return digest_repo.put_op(item, previous)
-
-
-def parse_utc(text: str | None) -> datetime | None:
-    """A stored UTC instant ("…Z", with or without fractions) as an aware datetime; None if absent/bad."""
-    if not text or not isinstance(text, str):
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 # --- what: the content ---------------------------------------------------------------------------

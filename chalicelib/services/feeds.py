@@ -18,7 +18,7 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from chalicelib import i18n
-from chalicelib.clock import utcnow
+from chalicelib.clock import parse_utc, utcnow
 from chalicelib.db import brands as brand_repo
 from chalicelib.db import channels as channel_repo
 from chalicelib.db import feeds as feed_repo
@@ -43,17 +43,6 @@ DESCRIPTION_LINES = 3
 class FeedStatus:
     url: str | None
     created_at: str | None
-
-
-def parse_utc(text: str | None) -> datetime | None:
-    """A stored UTC instant ("…Z", with or without fractions) as an aware datetime; None if absent/bad."""
-    if not text or not isinstance(text, str):
-        return None
-    try:
-        value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    except ValueError:
-        return None
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
 
 
 class FeedNotFound(NotFound):

@@ -14,7 +14,13 @@ from chalicelib.db import chains as chain_repo
 from chalicelib.db import channels as channel_repo
 from chalicelib.db import members as member_repo
 from chalicelib.db import posts as repo
-from chalicelib.db.models import CommentItem, DecisionItem, LinkUseItem, PostItem, PostVersionItem
+from chalicelib.db.models import (
+    CommentItem,
+    DecisionItem,
+    LinkUseItem,
+    PostItem,
+    PostVersionItem,
+)
 from chalicelib.db.pages import Page
 from chalicelib.db.reads import plain
 from chalicelib.db.writes import Change, WriteConflict

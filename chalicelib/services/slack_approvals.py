@@ -32,7 +32,14 @@ from chalicelib.db import users as user_repo
 from chalicelib.db.reads import plain
 from chalicelib.db.writes import Actor
 from chalicelib.domain import workflow as wf
-from chalicelib.errors import BadRequest, Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from chalicelib.errors import (
+    BadRequest,
+    Conflict,
+    DomainError,
+    Forbidden,
+    NotFound,
+    ValidationFailed,
+)
 from chalicelib.i18n import translate
 from chalicelib.integrations import slack
 from chalicelib.services import action_tokens, preferences
@@ -253,7 +260,11 @@ def _decided_by(decisions: list, language: str) -> str:
 
 
 def refusal_text(exc: DomainError, language: str) -> str:
-    from chalicelib.services.approval_actions import AlreadyDecided, NotWaiting, StaleVersion
+    from chalicelib.services.approval_actions import (
+        AlreadyDecided,
+        NotWaiting,
+        StaleVersion,
+    )
 
     if isinstance(exc, NotLinked):
         return translate("slack.refused.not_linked", language, url=f"{get_settings().PUBLIC_BASE_URL}/me")

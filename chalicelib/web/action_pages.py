@@ -237,19 +237,27 @@ OUTCOME_TITLES = {kind: f"action.{kind}.title" for kind in (
 STATE_PAGES = {"used": (409, "used"), "stale": (409, "stale"), "not_waiting": (409, "not_waiting")}
 
 
-def _show(call: PageCall, token: str) -> Response:
+def _open(call: PageCall, token: str):
+    """(view, None) for a genuine, live link; (None, the page to answer) for a damaged, gone or expired one."""
     from chalicelib.clock import utcnow
 
     try:
         claims, expired = _read(token, utcnow())
     except action_tokens.TamperedLink:
-        return _outcome(call, 400, "tampered")
+        return None, _outcome(call, 400, "tampered")
     view = _inspect(claims)
     if view is None:
-        return _outcome(call, 404, "gone")
+        return None, _outcome(call, 404, "gone")
     _speak_to(call, view.approver)
     if expired:
-        return _outcome(call, 410, "expired", view, token)
+        return None, _outcome(call, 410, "expired", view, token)
+    return view, None
+
+
+def _show(call: PageCall, token: str) -> Response:
+    view, answer = _open(call, token)
+    if answer is not None:
+        return answer
     if view.state in STATE_PAGES:
         status, kind = STATE_PAGES[view.state]
         return _outcome(call, status, kind, view, token)
@@ -257,20 +265,13 @@ def _show(call: PageCall, token: str) -> Response:
 
 
 def _act(call: PageCall, token: str) -> Response:
-    from chalicelib.clock import utcnow
     from chalicelib.errors import Forbidden, ValidationFailed
     from chalicelib.web.forms import parse_body
 
-    try:
-        claims, expired = _read(token, utcnow())
-    except action_tokens.TamperedLink:
-        return _outcome(call, 400, "tampered")
-    view = _inspect(claims)
-    if view is None:
-        return _outcome(call, 404, "gone")
-    _speak_to(call, view.approver)
-    if expired:
-        return _outcome(call, 410, "expired", view, token)
+    view, answer = _open(call, token)
+    if answer is not None:
+        return answer
+    claims = view.claims
     try:
         form = parse_body(call.request)
     except DomainError:

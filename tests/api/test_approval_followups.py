@@ -5,7 +5,6 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-
 from chalicelib.db import posts as post_repo
 from chalicelib.services import approval_tasks
 from tests.support import mail

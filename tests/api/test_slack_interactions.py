@@ -16,7 +16,13 @@ from chalicelib.db import users as user_repo
 from chalicelib.services import action_tokens
 from chalicelib.settings import get_settings, reset_settings
 from tests.support.factories import ACTOR
-from tests.support.fake_slack import FakeSlack, block_actions, form_body, sign, view_submission
+from tests.support.fake_slack import (
+    FakeSlack,
+    block_actions,
+    form_body,
+    sign,
+    view_submission,
+)
 from tests.support.posts import body, call, new_post
 
 TOKEN = "xoxb-test-token"
@@ -250,7 +256,7 @@ def test_unlinked_slack_user_is_told_to_link_the_account(client, team, fake):
 def test_tampered_button_value_is_refused(client, team, fake):
     post, btn, channel, cm_sid = sent_request(fake, client, team)
     value = btn["gl_approve"]["value"]
-    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=value[:-2] + "xx",
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=value[:len(value) // 2] + ("x" if value[len(value) // 2] != "x" else "y") + value[len(value) // 2 + 1:],
                             response_url=fake.response_url(), channel=channel)
     assert interact(client, payload).status_code == 200
     assert "not made by Greenlight" in fake.of("response_url")[-1].body["text"]
