@@ -3,26 +3,15 @@ Chromium against a real `chalice local`: the confirmation page shows the post, n
 until the button is pressed, pressing Approve shows the done page, and the link is used up."""
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from tests.browser.test_sign_in_flow import (  # noqa: F401
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DESKTOP,
-    PHONE,
-    chromium,
-)
 from tests.support import mail
+from tests.support.browser import DESKTOP, PHONE
 from tests.support.posts import body, call, new_post
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")]
 
 
 @pytest.mark.parametrize("viewport", [DESKTOP, PHONE], ids=["desktop", "phone"])
-def test_open_the_link_from_the_email_confirm_and_approve(client, team, outbox, live_server, chromium,  # noqa: F811
+def test_open_the_link_from_the_email_confirm_and_approve(client, team, outbox, live_server, chromium,
                                                           viewport):
     from playwright.sync_api import expect
 

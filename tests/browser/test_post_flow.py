@@ -4,25 +4,13 @@ and the brand's calendar shows it as scheduled on the right day in the brand's t
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
-import pytest
 import requests
 
-from tests.browser.test_sign_in_flow import (  # noqa: F401
-    CHROMIUM,
-    CHROMIUM_ARGS,
-    DESKTOP,
-    PHONE,
-    chromium,
-)
-from tests.support.browser import sign_in_via_outbox
-
-pytestmark = [pytest.mark.browser,
-              pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"{CHROMIUM} is not installed")]
+from tests.support.browser import DESKTOP, PHONE, sign_in_via_outbox
 
 
-def open_as(chromium, live_server, outbox, user, next_path):  # noqa: F811
+def open_as(chromium, live_server, outbox, user, next_path):
 
     context = chromium.new_context(viewport=DESKTOP, locale="en-US")
     page = context.new_page()
@@ -34,7 +22,7 @@ def open_as(chromium, live_server, outbox, user, next_path):  # noqa: F811
     return context, page
 
 
-def test_create_submit_two_approvals_and_the_calendar(live_server, outbox, make_user, chromium):  # noqa: F811
+def test_create_submit_two_approvals_and_the_calendar(live_server, outbox, make_user, chromium):
     from playwright.sync_api import expect
 
     from tests.support.factories import make_brand

@@ -6,6 +6,11 @@ from urllib.parse import quote
 
 from tests.support.mail import latest_to, links_in, path_of
 
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
+PHONE = {"width": 390, "height": 844}
+DESKTOP = {"width": 1280, "height": 860}
+
 
 def sign_in_via_outbox(page, live_server: str, outbox, email: str, next_path: str) -> None:
     """Ask for a sign-in link in the page, read it from the outbox .eml, open it and confirm."""
