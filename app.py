@@ -4,7 +4,7 @@ Importing this module builds no client and imports nothing heavy (a benchmark wa
 """
 from chalice import Chalice, Rate
 
-from chalicelib.api import audit, brands, chains, channels, feeds, me, posts, slack, system
+from chalicelib.api import audit, brands, chains, channels, feeds, me, posts, slack, system, targets
 from chalicelib.jobs import all as _jobs  # noqa: F401 - registers every job in JOBS
 from chalicelib.jobs.registry import JOBS
 from chalicelib.logs import configure_logging
@@ -15,8 +15,8 @@ app = Chalice(app_name="greenlight")
 app.debug = False  # never show stack traces to clients; local errors carry a short "debug" field instead
 configure_logging()
 
-for blueprint in (system.bp, me.bp, brands.bp, channels.bp, chains.bp, posts.bp, audit.bp, slack.bp, feeds.bp, web.bp,
-                  posts_pages.bp, profile_pages.bp, action_pages.bp):
+for blueprint in (system.bp, me.bp, brands.bp, channels.bp, chains.bp, posts.bp, targets.bp, audit.bp, slack.bp,
+                  feeds.bp, web.bp, posts_pages.bp, profile_pages.bp, action_pages.bp):
     app.register_blueprint(blueprint)
 
 

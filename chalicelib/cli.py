@@ -33,6 +33,8 @@ def cmd_seed_demo(args) -> int:
     print("demo people (sign in with any of these emails):")
     for role, email in result["people"].items():
         print(f"  {role:<20} {email}")
+    if result.get("webhook_post"):
+        print(f"demo post on the webhook channel goes out at {result['webhook_post']['publish_at']} (UTC)")
     return 0
 
 

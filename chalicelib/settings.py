@@ -48,6 +48,12 @@ class Settings(BaseModel):
     SLACK_SIGNING_SECRET: str = ""
     LINK_TTL_HOURS: int = Field(default=168, ge=1, le=168)  # action links: stage deadline, else this; 7 days at most
     REMINDER_OFFSETS_HOURS: str = "24,2"  # reminders this many hours before a stage deadline
+    # Scheduled publishing (issue 5): channel API base URLs (tests point them at fakes on loopback)
+    TELEGRAM_API_BASE_URL: str = "https://api.telegram.org"
+    VK_API_BASE_URL: str = "https://api.vk.com/method"
+    VK_API_VERSION: str = "5.199"
+    PUBLISH_CONCURRENCY: int = Field(default=8, ge=1, le=64)  # sends in flight in one publish-due run
+    MISSED_AFTER_MINUTES: int = Field(default=120, ge=1, le=10080)  # later than this: missed, not sent
 
     @field_validator("SLACK_API_BASE_URL")
     @classmethod
@@ -55,6 +61,13 @@ class Settings(BaseModel):
         if not value.startswith(("http://", "https://")):
             raise ValueError("SLACK_API_BASE_URL must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
+
+    @field_validator("TELEGRAM_API_BASE_URL", "VK_API_BASE_URL")
+    @classmethod
+    def _api_base(cls, value: str) -> str:
+        if not value.startswith(("http://", "https://")):
+            raise ValueError("channel API base URLs must start with http:// or https://")
+        return value.rstrip("/")
 
     @field_validator("REMINDER_OFFSETS_HOURS")
     @classmethod

@@ -29,6 +29,8 @@ Item layout per entity (access patterns in README.md, "Data access patterns"):
   slack user    SLACK#<slack user id> USER              -                           -
   calendar feed USER#<id>            FEED               -                           -
   throttle      THROTTLE#<key>       THROTTLE           -                           -
+  publication target POST#<id>       TARGET#<channel id> DUE#PUBLISH (when due)     <due instant>#<target id>
+  publish attempt    POST#<id>       ATTEMPT#<channel id>#<n, 3 digits>  -          -
 """
 from __future__ import annotations
 
@@ -403,6 +405,46 @@ class ThrottleItem(_Item):
     ttl = NumberAttribute()
 
 
+class TargetItem(_QueuedItem):
+    """One (post, channel) publication: its own state machine (domain/publishing.py). Its id is
+    <post id><channel id>. While scheduled it waits in gsi2 under DUE#PUBLISH at its publish time;
+    while publishing, at its lease expiry (a worker that died mid-send leaves it `unconfirmed`)."""
+
+    Meta = _meta()
+    id = UnicodeAttribute()
+    post_id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    channel_id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    state = UnicodeAttribute()  # scheduled | publishing | published | failed | unconfirmed | missed | skipped
+    version = NumberAttribute()  # the approved content version this target publishes
+    publish_at = UnicodeAttribute()  # UTC ISO
+    window_start = UnicodeAttribute(null=True)  # a person's retry/resend: "late" counts from here, not publish_at
+    attempts = NumberAttribute(default=0)
+    lease_until = UnicodeAttribute(null=True)
+    manual = BooleanAttribute(default=False)  # a person publishes it and marks it published
+    external_id = UnicodeAttribute(null=True)
+    url = UnicodeAttribute(null=True)
+    last_error = UnicodeAttribute(null=True)
+    published_at = UnicodeAttribute(null=True)
+    resolved_by = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+
+
+class AttemptItem(_Item):
+    """One try to publish a target, written before the send and completed after it."""
+
+    Meta = _meta()
+    target_id = UnicodeAttribute()
+    number = NumberAttribute()
+    started_at = UnicodeAttribute()
+    finished_at = UnicodeAttribute(null=True)
+    outcome = UnicodeAttribute(default="sending")  # sending | published | refused | failed | unconfirmed | manual
+    error = UnicodeAttribute(null=True)
+    worker = UnicodeAttribute(null=True)
+
+
 ALL_MODELS: tuple[type[Model], ...] = (
     UserItem,
     UserEmailItem,
@@ -426,4 +468,6 @@ ALL_MODELS: tuple[type[Model], ...] = (
     SlackUserItem,
     FeedItem,
     ThrottleItem,
+    TargetItem,
+    AttemptItem,
 )

@@ -74,7 +74,8 @@ def create(actor: Actor, post: PostItem, first_version: PostVersionItem) -> None
 
 def save(actor: Actor, post: PostItem, values: dict, change: Change, *, new_items: list = ()) -> None:
     """Set `values` on the post if its revision is still the one read; put `new_items` (new, never
-    overwritten) in the same transaction. A concurrent change raises WriteConflict."""
+    overwritten) in the same transaction — or, for an item given as a callable, let it add its own
+    conditional operation (`op(tx)`). A concurrent change raises WriteConflict."""
     actions = []
     for name, value in values.items():
         attribute = getattr(PostItem, name)
@@ -83,7 +84,10 @@ def save(actor: Actor, post: PostItem, values: dict, change: Change, *, new_item
     def build(tx):
         tx.update(post, actions)
         for item in new_items:
-            tx.save(item, condition=type(item).pk.does_not_exist())
+            if callable(item):
+                item(tx)
+            else:
+                tx.save(item, condition=type(item).pk.does_not_exist())
 
     transact(actor, change, build)
 

@@ -93,11 +93,18 @@ def main() -> int:
     os.environ.setdefault("PUBLIC_BASE_URL", f"http://127.0.0.1:{port}")
     apply_stage_environment("local")
     os.environ["PYTHONUNBUFFERED"] = "1"  # children's output shows up as it happens
+    webhook_port = int(os.environ.setdefault("WEBHOOK_PORT", "8002"))
+    # The demo webhook channel signs with this (its credentials_ref is env:DEMO_WEBHOOK_SECRET); the
+    # local receiver checks the signature with the same value. Local only, like the signing key.
+    os.environ.setdefault("DEMO_WEBHOOK_SECRET", "local-demo-webhook-secret")
+    os.environ.setdefault("WEBHOOK_SECRET", os.environ["DEMO_WEBHOOK_SECRET"])
 
     if dynamodb_local.port_in_use(ddb_port):
         _port_taken(ddb_port, "DynamoDB Local", "DDB_PORT")
     if dynamodb_local.port_in_use(port):
         _port_taken(port, "API", "PORT")
+    if dynamodb_local.port_in_use(webhook_port):
+        _port_taken(webhook_port, "demo webhook receiver", "WEBHOOK_PORT")
 
     ddb = None
     children: dict[str, subprocess.Popen] = {}
@@ -113,6 +120,7 @@ def main() -> int:
         children["API server"] = _spawn("chalicelib.local.server", "--host", "127.0.0.1",
                                         "--port", str(port), "--stage", "local")
         children["job runner"] = _spawn("chalicelib.local.job_runner")
+        children["webhook receiver"] = _spawn("chalicelib.local.webhook_receiver", "--port", str(webhook_port))
         _wait_listening(children["API server"], port)
 
         outbox = Path(os.environ.get("OUTBOX_DIR", ".data/outbox")).resolve()
@@ -126,6 +134,9 @@ def main() -> int:
             f"\n  Try the approval loop: sign in as copywriter@demo.greenlight.example.com, open the"
             f"\n  draft post and submit it; the approval request for the content manager lands in the"
             f"\n  same folder — its Approve link works without signing in."
+            f"\n  Publishing: a demo post goes out to the demo webhook channel at the time printed"
+            f"\n  above; see what the receiver got at http://127.0.0.1:{webhook_port}/ (the post page"
+            f"\n  shows it as published, with each attempt)."
             f"\n  Ctrl-C stops everything.\n" + "=" * 72 + "\n", flush=True)
 
         while True:  # watch: any child (or DynamoDB Local) dying on its own ends the run

@@ -19,6 +19,9 @@ class BrandSettings(Input):
                             description="dm: each approver gets a direct message; channel: one message in "
                                         "slack_channel_id; off: no Slack")
     slack_channel_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Z0-9]+$")
+    missed_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60,
+                                             description="A post more than this late is not published but "
+                                                         "marked missed (default: MISSED_AFTER_MINUTES, 120)")
 
 
 class BrandCreate(Input):

@@ -16,6 +16,24 @@ def _check_reference(ref: str | None) -> None:
                                details=[{"field": "credentials_ref", "message": "env: not allowed in prod"}])
 
 
+def _check_webhook_url(platform, handle: str | None) -> None:
+    """A webhook channel's handle is the URL deliveries are POSTed to: it must be http(s) with a host.
+    (Whether the host is public is checked at send time, when it is resolved: see integrations.safe_http.)"""
+    from urllib.parse import urlsplit
+
+    if getattr(platform, "value", platform) != "webhook":
+        return
+    message = "A webhook channel needs its URL in handle, starting with https:// (or http://)."
+    try:
+        parts = urlsplit((handle or "").strip())
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or any(
+            ch.isspace() for ch in (handle or "").strip()):
+        raise ValidationFailed(message, details=[{"field": "handle", "message": "must be an http(s) URL"}])
+
+
 def list_channels(principal: Principal, brand_id: str, cursor: str | None, limit: int | None):
     principal.require(brand_id, Permission.view_channels)
     return channel_repo.list_for_brand(brand_id, cursor, limit)
@@ -25,6 +43,7 @@ def create(principal: Principal, brand_id: str, data: ChannelCreate):
     principal.require(brand_id, Permission.manage_channels)
     get_brand(principal, brand_id)
     _check_reference(data.credentials_ref)
+    _check_webhook_url(data.platform, data.handle)
     return channel_repo.create(principal.actor, brand_id, data.model_dump(mode="json"))
 
 
@@ -43,6 +62,8 @@ def update(principal: Principal, channel_id: str, data: ChannelPatch):
         raise Conflict("The channel changed since you loaded it.", current_version=channel.version)
     _check_reference(data.credentials_ref)
     changes = data.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    if "handle" in changes:
+        _check_webhook_url(channel.platform, changes["handle"])
     for field in ("name",):
         if field in changes and changes[field] is None:
             raise ValidationFailed(f"{field} cannot be empty", details=[{"field": field, "message": "required"}])

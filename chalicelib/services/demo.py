@@ -45,7 +45,83 @@ def seed() -> dict:
                                               "handle": "https://vk.com/democoffee", "external_id": "-1",
                                               "timezone": "Europe/Moscow", "credentials_ref": "env:DEMO_VK_TOKEN"})
     _seed_workflow(brand, people)
-    return {"brand_id": brand.id, "brand_slug": DEMO_SLUG, "created": created, "people": people}
+    webhook_post = _seed_publishing(brand, people)
+    return {"brand_id": brand.id, "brand_slug": DEMO_SLUG, "created": created, "people": people,
+            "webhook_post": webhook_post}
+
+
+def webhook_url() -> str:
+    import os
+
+    return f"http://127.0.0.1:{os.environ.get('WEBHOOK_PORT') or 8002}/hook"
+
+
+def _seed_publishing(brand, people: dict) -> dict | None:
+    """A webhook channel whose receiver `make run` starts on WEBHOOK_PORT, and — unless one is still
+    waiting — an approved post scheduled on it two minutes from now, so the first `make run` shows a
+    post going out at its time. Returns {"id", "publish_at"} of the waiting post."""
+    from datetime import timedelta
+
+    from chalicelib.clock import iso, utcnow
+    from chalicelib.db import posts as post_repo
+    from chalicelib.db import targets as target_repo
+    from chalicelib.db.models import PostItem, PostVersionItem
+    from chalicelib.db.writes import Change, transact
+    from chalicelib.domain import diff, schedule
+    from chalicelib.ids import new_id
+    from chalicelib.services import publishing
+
+    url = webhook_url()
+    channels = channel_repo.list_for_brand(brand.id, None, 100).items
+    channel = next((c for c in channels if c.platform == "webhook"), None)
+    if channel is None:
+        channel = channel_repo.create(ACTOR, brand.id, {"platform": "webhook", "name": "Demo webhook (local receiver)",
+                                                        "handle": url, "timezone": brand.timezone,
+                                                        "credentials_ref": "env:DEMO_WEBHOOK_SECRET"})
+    elif channel.handle != url:
+        channel = channel_repo.update(ACTOR, channel, {"handle": url})
+    now = utcnow()
+    for target in _waiting_targets(channel.id, brand.id, now):
+        return {"id": target.post_id, "publish_at": target.publish_at}
+    when = (now + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    publish_at = schedule.iso_utc(when)
+    author = user_repo.get_by_email(people["copywriter"])
+    content = {"title": "Webhook demo / Демо вебхука", "body": "Свежая обжарка уже в кофейнях! Fresh roast is in.",
+               "channel_ids": [channel.id], "variants": {}, "media": [], "links": []}
+    post_id, stamp = new_id(), iso(now)
+    content_hash = diff.content_hash(content)
+    post = PostItem(*post_repo.post_key(post_id), gsi1pk=post_repo.calendar_pk(brand.id),
+                    gsi1sk=post_repo.calendar_sk(publish_at, post_id), id=post_id, brand_id=brand.id,
+                    author_id=author.id, status="scheduled", hold=False, version=1, content_hash=content_hash,
+                    approval={}, created_at=stamp, updated_at=stamp, content_type="branded", tags=["demo"],
+                    assignee_ids=[], publish_wall=schedule.to_wall(when, brand.timezone), timezone=brand.timezone,
+                    publish_at=publish_at, **content)
+    version = PostVersionItem(f"POST#{post_id}", post_repo.version_sk(1), post_id=post_id, version=1, content=content,
+                              content_hash=content_hash, author_id=author.id, created_at=stamp)
+    ops = publishing.schedule_ops(post, {})
+
+    def build(tx):
+        tx.save(post, condition=PostItem.pk.does_not_exist())
+        tx.save(version, condition=PostVersionItem.pk.does_not_exist())
+        for op in ops:
+            op(tx)
+
+    transact(ACTOR, Change(brand.id, "post", post_id, "create", after={"title": post.title, "status": "scheduled"},
+                           version=1), build)
+    assert target_repo.for_post(post_id)
+    return {"id": post_id, "publish_at": publish_at}
+
+
+def _waiting_targets(channel_id: str, brand_id: str, now):
+    """Targets on the channel still waiting to go out (a Query of the brand's calendar from now on)."""
+    from chalicelib.db import posts as post_repo
+    from chalicelib.db import targets as target_repo
+    from chalicelib.domain import schedule
+
+    page = post_repo.list_calendar(brand_id, schedule.iso_utc(now), None, None, 50)
+    for post in page.items:
+        if channel_id in (post.channel_ids or []) and post.status == "scheduled":
+            yield from (t for t in target_repo.for_post(post.id) if t.state == "scheduled")
 
 
 def _seed_workflow(brand, people: dict) -> None:

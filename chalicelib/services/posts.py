@@ -30,6 +30,7 @@ from chalicelib.domain.roles import Permission
 from chalicelib.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
 from chalicelib.ids import new_id
 from chalicelib.services import approval_followups as followups
+from chalicelib.services import publishing
 from chalicelib.services.brands import brand_settings
 from chalicelib.services.brands import get as get_brand
 from chalicelib.services.principal import Principal
@@ -390,6 +391,7 @@ def _apply(principal: Principal, post_id: str, step, *, dry_run: bool = False) -
         values, change, new_items = step(post)
         if dry_run:
             return post
+        new_items = [*new_items, *publishing.schedule_ops(post, values)]
         try:
             repo.save(principal.actor, post, values, change, new_items=new_items)
         except WriteConflict:

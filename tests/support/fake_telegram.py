@@ -1,0 +1,120 @@
+"""A fake Telegram Bot API on 127.0.0.1 answering with the real response shapes.
+
+    fake = FakeTelegram(tokens={"123:abc"}, chats={"@acme": {"id": -1001234567890, "username": "acme"}})
+    fake.start(); TELEGRAM_API_BASE_URL=fake.url
+    POST /bot<token>/sendMessage | sendPhoto | sendMediaGroup   (JSON or form body)
+    fake.sent("sendMessage")    -> calls of that method
+    fake.rate_limit(5, times=2) -> the next 2 calls get 429 {"parameters": {"retry_after": 5}}
+    fake.error(400, "Bad Request: chat not found")
+    fake.fail_next(Fault.drop()) / Fault.delay(2)   (see fake_api)
+
+Unknown token -> 401 Unauthorized. When `chats` is given, an unknown chat_id -> 400 chat not found.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import time
+
+from tests.support.fake_api import Call, FakeAPI, Fault
+
+__all__ = ["FakeTelegram", "Fault", "Call"]
+
+
+def error_body(code: int, description: str, **parameters) -> dict:
+    body = {"ok": False, "error_code": code, "description": description}
+    if parameters:
+        body["parameters"] = parameters
+    return body
+
+
+class FakeTelegram(FakeAPI):
+    def __init__(self, tokens: set[str] | None = None, chats: dict | None = None):
+        super().__init__()
+        self.tokens = set(tokens or {"123456:TEST-token"})
+        self.chats = chats  # chat_id as sent (@name or -100…) -> {"id": int, "username": str | None}
+        self._ids = itertools.count(100)
+
+    # --- helpers for tests ----------------------------------------------------------------------
+    def sent(self, method: str | None = None) -> list[Call]:
+        return [c for c in self.calls if c.path.rsplit("/", 1)[-1] == method or method is None]
+
+    def rate_limit(self, retry_after: int, times: int = 1) -> None:
+        self.fail_next(Fault.of_status(429, error_body(429, f"Too Many Requests: retry after {retry_after}",
+                                                       retry_after=retry_after),
+                                       {"Retry-After": str(retry_after)}), times)
+
+    def error(self, code: int, description: str, times: int = 1) -> None:
+        self.fail_next(Fault.of_status(code, error_body(code, description)), times)
+
+    def target_of(self, call: Call) -> str | None:
+        return (call.header("X-Greenlight-Target") or call.body.get("text") or call.body.get("caption")
+                or None)
+
+    # --- answering ------------------------------------------------------------------------------
+    def answer(self, call: Call):
+        path = call.path
+        if not path.startswith("/bot") or "/" not in path[4:]:
+            return 404, error_body(404, "Not Found"), {}
+        token, method = path[4:].split("/", 1)
+        if token not in self.tokens:
+            return 401, error_body(401, "Unauthorized"), {}
+        if method not in ("sendMessage", "sendPhoto", "sendMediaGroup", "getMe"):
+            return 404, error_body(404, "Not Found: method not found"), {}
+        if method == "getMe":
+            return 200, {"ok": True, "result": {"id": int(token.split(":")[0]), "is_bot": True,
+                                                "first_name": "Greenlight", "username": "greenlight_bot"}}, {}
+        chat_id = str(call.body.get("chat_id") or "")
+        if not chat_id:
+            return 400, error_body(400, "Bad Request: chat_id is empty"), {}
+        chat = self._chat(chat_id)
+        if chat is None:
+            return 400, error_body(400, "Bad Request: chat not found"), {}
+        now = int(time.time())
+        if method == "sendMessage":
+            text = call.body.get("text")
+            if not text:
+                return 400, error_body(400, "Bad Request: message text is empty"), {}
+            if len(text) > 4096 * 2:  # escaped HTML may be longer than the 4096 visible characters
+                return 400, error_body(400, "Bad Request: message is too long"), {}
+            return 200, {"ok": True, "result": self._message(chat, now, text=text)}, {}
+        if method == "sendPhoto":
+            if not call.body.get("photo"):
+                return 400, error_body(400, "Bad Request: there is no photo in the request"), {}
+            extra = {"photo": [{"file_id": "AgAC-fake", "file_unique_id": "fake", "width": 800, "height": 600,
+                                "file_size": 1000}]}
+            if call.body.get("caption"):
+                extra["caption"] = call.body["caption"]
+            return 200, {"ok": True, "result": self._message(chat, now, **extra)}, {}
+        media = call.body.get("media")
+        if isinstance(media, str):
+            media = json.loads(media)
+        if not isinstance(media, list) or not 2 <= len(media) <= 10:
+            return 400, error_body(400, "Bad Request: wrong number of media in the album"), {}
+        group = f"{next(self._ids)}0000"
+        result = []
+        for item in media:
+            message = self._message(chat, now, media_group_id=group,
+                                    photo=[{"file_id": "AgAC-fake", "file_unique_id": "fake", "width": 800,
+                                            "height": 600}])
+            if item.get("caption"):
+                message["caption"] = item["caption"]
+            result.append(message)
+        return 200, {"ok": True, "result": result}, {}
+
+    def _chat(self, chat_id: str) -> dict | None:
+        if self.chats is None:
+            if chat_id.startswith("@"):
+                return {"id": -1001000000000 - len(chat_id), "type": "channel", "title": chat_id[1:],
+                        "username": chat_id[1:]}
+            return {"id": int(chat_id) if chat_id.lstrip("-").isdigit() else 0, "type": "channel", "title": "Private"}
+        info = self.chats.get(chat_id)
+        if info is None:
+            return None
+        chat = {"id": info["id"], "type": "channel", "title": info.get("title", "Channel")}
+        if info.get("username"):
+            chat["username"] = info["username"]
+        return chat
+
+    def _message(self, chat: dict, now: int, **extra) -> dict:
+        return {"message_id": next(self._ids), "sender_chat": chat, "chat": chat, "date": now, **extra}
