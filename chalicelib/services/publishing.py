@@ -195,7 +195,7 @@ def process(target: TargetItem, now: datetime, gate: Gate, stop_claiming_at: flo
     attempt = _claim(target, post, now)
     if attempt is None:
         return "taken"
-    return _send(target, post, attempt, gate)
+    return _send(target, post, attempt, gate, now)
 
 
 def _park(target: TargetItem, why: str) -> str:
@@ -283,7 +283,6 @@ def _claim(target: TargetItem, post: PostItem, now: datetime) -> AttemptItem | N
     except (WriteConflict, Conflict):
         return None
     target.refresh(consistent_read=True)
-    refresh_post_status(target.post_id)
     return attempt
 
 
@@ -304,7 +303,7 @@ def outgoing_for(target: TargetItem, post: PostItem):
         allow_private_targets=get_settings().is_local)
 
 
-def _send(target: TargetItem, post: PostItem, attempt: AttemptItem, gate: Gate) -> str:
+def _send(target: TargetItem, post: PostItem, attempt: AttemptItem, gate: Gate, now: datetime) -> str:
     from chalicelib.integrations import publishing as adapters
 
     if target.manual:
@@ -315,7 +314,7 @@ def _send(target: TargetItem, post: PostItem, attempt: AttemptItem, gate: Gate) 
     try:
         sent = adapters.send(outgoing)
     except adapters.Refused as exc:
-        return _refused(target, post, attempt, exc, gate.missed_after(target.brand_id))
+        return _refused(target, post, attempt, exc, gate.missed_after(target.brand_id), now)
     except adapters.Ambiguous as exc:
         return _finish(target, post, attempt, "unconfirmed", error=exc.reason)
     except Exception as exc:  # our own bug or an unclassified error after the claim: it may have gone out
@@ -324,8 +323,9 @@ def _send(target: TargetItem, post: PostItem, attempt: AttemptItem, gate: Gate) 
     return _finish(target, post, attempt, "published", external_id=sent.external_id, url=sent.url)
 
 
-def _refused(target: TargetItem, post: PostItem, attempt: AttemptItem, exc, missed_after: int) -> str:
-    now = utcnow()
+def _refused(target: TargetItem, post: PostItem, attempt: AttemptItem, exc, missed_after: int,
+             now: datetime) -> str:
+    """Nothing went out: back in the queue after the back-off (counted from the run's clock), or failed."""
     decision = rules.after_refusal(int(target.attempts), now, permanent=bool(getattr(exc, "permanent", False)),
                                    retry_after=getattr(exc, "retry_after", None),
                                    publish_at=parse_utc(target.window_start or target.publish_at),
