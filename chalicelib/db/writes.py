@@ -88,7 +88,8 @@ def audit_item(actor: Actor, change: Change) -> AuditItem:
     )
 
 
-def transact(actor: Actor, change: Change, build: Callable[[TransactWrite], None]) -> None:
+def transact(actor: Actor, change: Change, build: Callable[[TransactWrite], None], *,
+             retries: int = TRANSACTION_RETRIES) -> None:
     """Run `build(tx)` + the audit put as one transaction.
 
     The operations `build` adds must carry their own conditions. A failed condition raises
@@ -96,7 +97,7 @@ def transact(actor: Actor, change: Change, build: Callable[[TransactWrite], None
     transaction touching the same items) is retried with jitter, since conditions are re-evaluated.
     """
     deps.bind_models()
-    for attempt in range(TRANSACTION_RETRIES):
+    for attempt in range(retries):
         try:
             with TransactWrite(connection=deps.connection()) as tx:
                 build(tx)
@@ -109,7 +110,7 @@ def transact(actor: Actor, change: Change, build: Callable[[TransactWrite], None
             retriable = exc.cause_response_code in ("TransactionConflictException", "ThrottlingException",
                                                     "ProvisionedThroughputExceededException") or \
                 "TransactionConflict" in reasons
-            if not retriable or attempt == TRANSACTION_RETRIES - 1:
+            if not retriable or attempt == retries - 1:
                 if retriable:
                     raise Conflict("Too many changes at once to this item; try again in a moment.") from None
                 raise Upstream("The database refused the change; try again.") from exc

@@ -20,6 +20,7 @@ Claiming stops early enough to finish inside the function's timeout.
 from __future__ import annotations
 
 import logging
+import random
 import threading
 import time as _time
 from collections import defaultdict
@@ -111,6 +112,7 @@ class Gate:
         self.enabled = enabled
         self.lock = threading.Lock()
         self.windows: dict[str, int] = {}
+        self.channels: dict[str, object] = {}
         self.per_channel: dict[str, int] = defaultdict(int)
         self.bot_window: dict[str, list[float]] = defaultdict(list)
 
@@ -123,6 +125,12 @@ class Gate:
             own = (plain(brand.settings) or {}).get("missed_after_minutes") if brand is not None else None
             self.windows[brand_id] = int(own or get_settings().MISSED_AFTER_MINUTES)
         return self.windows[brand_id]
+
+    def channel(self, channel_id: str):
+        """A channel, read once per run."""
+        if channel_id not in self.channels:
+            self.channels[channel_id] = channel_repo.get(channel_id)
+        return self.channels[channel_id]
 
     def admit(self, target: TargetItem) -> bool:
         if not self.enabled or target.platform != "telegram":
@@ -162,6 +170,10 @@ def run(now: datetime | None = None, *, time_budget_seconds: float = 40, concurr
             batch = [t for t in repo.due(_now_iso(now), BATCH) if t.id + t.gsi2sk not in seen]
             if not batch:
                 break
+            # Concurrent runs read the same queue: each takes a small random share of it, then reads
+            # the queue again, so they rarely race for the same target (a lost race costs one write).
+            random.shuffle(batch)
+            batch = batch[:workers * 4]
             seen.update(t.id + t.gsi2sk for t in batch)
             for outcome in pool.map(lambda t: _safely(t, now, gate, stop_claiming_at), batch):
                 summary[outcome] += 1
@@ -277,19 +289,22 @@ def _claim(target: TargetItem, post: PostItem, now: datetime) -> AttemptItem | N
         tx.save(attempt, condition=AttemptItem.pk.does_not_exist())
 
     try:
+        # No retry on a transaction conflict: another worker is claiming this very target right now.
         transact(JOB_ACTOR, Change(target.brand_id, "post", target.post_id, "publish:claim", None,
                                    {"channel": target.channel_id, "attempt": number, "manual": manual},
-                                   int(target.version)), build)
+                                   int(target.version)), build, retries=1)
     except (WriteConflict, Conflict):
         return None
-    target.refresh(consistent_read=True)
+    # what the claim wrote (no read back): the outcome's condition is this lease's queue key
+    target.state, target.attempts, target.manual = "publishing", number, manual
+    target.gsi2sk = None if manual else repo.queue_sk(schedule.iso_utc(lease_until), target.id)
     return attempt
 
 
-def outgoing_for(target: TargetItem, post: PostItem):
+def outgoing_for(target: TargetItem, post: PostItem, channel=None):
     from chalicelib.integrations.publishing import Outgoing
 
-    channel = channel_repo.get(target.channel_id)
+    channel = channel or channel_repo.get(target.channel_id)
     snapshot = post_repo.get_version(post.id, int(target.version))
     content = plain(snapshot.content) if snapshot else {}
     variant = (content.get("variants") or {}).get(target.channel_id)
@@ -307,9 +322,10 @@ def _send(target: TargetItem, post: PostItem, attempt: AttemptItem, gate: Gate, 
     from chalicelib.integrations import publishing as adapters
 
     if target.manual:
+        refresh_post_status(target.post_id, post=post, known={target.channel_id: "publishing"})
         _manual_task(post, target)
         return "manual"
-    outgoing = outgoing_for(target, post)
+    outgoing = outgoing_for(target, post, gate.channel(target.channel_id))
     gate.pace(target, outgoing.credentials_ref)
     try:
         sent = adapters.send(outgoing)
@@ -382,21 +398,26 @@ def _finish(target: TargetItem, post: PostItem, attempt: AttemptItem, state: str
         log.error("a target's outcome could not be recorded; it is unconfirmed",
                   extra={"target": target.id, "outcome": state})
         return "conflict"
-    refresh_post_status(target.post_id)
+    refresh_post_status(target.post_id, post=post, known={target.channel_id: state})
     if state in ("failed", "unconfirmed"):
         _alert(post, target, state, error or "")
     return state
 
 
-def refresh_post_status(post_id: str) -> None:
-    """Set the post's status from its targets (optimistic on the post's revision)."""
-    from chalicelib.db.writes import WriteConflict as Raced
-
+def refresh_post_status(post_id: str, *, post: PostItem | None = None, known: dict[str, str] | None = None) -> None:
+    """Set the post's status from its targets (optimistic on the post's revision). A caller that
+    holds the post as read and the state of every one of its channels (a one-channel post it just
+    published) passes them, which saves two reads; on a race it reads again."""
     for _ in range(20):
-        post = post_repo.get(post_id, consistent=True)
+        if post is None:
+            post = post_repo.get(post_id, consistent=True)
         if post is None or post.status not in rules.PUBLICATION_STATUSES:
             return
-        derived = rules.derive_post_status([t.state for t in repo.for_post(post_id)])
+        if known is not None and set(known) == set(post.channel_ids or []):
+            states = list(known.values())
+        else:
+            states = [t.state for t in repo.for_post(post_id)]
+        derived = rules.derive_post_status(states)
         if derived is None or derived == post.status:
             return
         try:
@@ -404,8 +425,11 @@ def refresh_post_status(post_id: str) -> None:
                            Change(post.brand_id, "post", post.id, "publish:status", {"status": post.status},
                                   {"status": derived}, int(post.version)))
             return
-        except Raced:
+        except WriteConflict:
+            post, known = None, None
             _time.sleep(0.01)
+    log.warning("the post's status could not be brought in line with its targets; the next change will",
+                extra={"post": post_id})
 
 
 # --- telling people ------------------------------------------------------------------------------

@@ -40,6 +40,7 @@ posts = lazy_import("chalicelib.services.posts")
 brands = lazy_import("chalicelib.services.brands")
 channels = lazy_import("chalicelib.services.channels")
 members = lazy_import("chalicelib.services.members")
+publishing = lazy_import("chalicelib.services.publishing")
 
 bp = Blueprint(__name__)
 
@@ -47,11 +48,17 @@ PAGE = 100
 MAX_PAGES = 5  # at most 500 posts in one calendar range
 UNSCHEDULED_FROM = "9999-12-31"  # undated posts sort last in the calendar index ("~")
 VIEWS = ("month", "week", "list")
-CALENDAR_STATUSES = ("draft", "in_review", "changes_requested", "approved", "scheduled", "rejected", "archived")
+CALENDAR_STATUSES = ("draft", "in_review", "changes_requested", "approved", "scheduled", "publishing", "published",
+                     "partially_published", "failed", "unconfirmed", "missed", "rejected", "archived")
+# Posts whose targets have (or may have) gone out: the calendar reads their targets for live links.
+LIVE_STATUSES = ("published", "partially_published", "publishing", "failed", "unconfirmed", "missed")
+TARGET_STATES = ("scheduled", "publishing", "published", "failed", "unconfirmed", "missed", "skipped")
+ATTEMPT_OUTCOMES = ("sending", "published", "refused", "failed", "unconfirmed", "manual")
 STATUS_KEYS = {s.value: f"post.status.{s.value}" for s in wf.Status}
 CONTENT_TYPES = [c.value for c in ContentType]
 POST_NOTICES = ("post_created", "post_saved", "post_submitted", "post_decided", "post_held", "post_released",
-                "post_archived", "comment_added")
+                "post_archived", "comment_added", "target_retried", "target_resolved", "target_resent",
+                "target_marked_published")
 FORM_FIELDS = ("title", "body", "content_type", "publish_at", "timezone", "tags", "due_at", "links")
 
 
@@ -149,6 +156,27 @@ def _collect(principal, query: PostQuery) -> tuple[list, bool]:
     return items, True
 
 
+def _live_links(items, channel_names: dict[str, str]) -> dict[str, list[dict]]:
+    """post id -> [{url, channel}] of its targets that went out. Only posts past `scheduled` are read
+    (one Query each), so a month of drafts and scheduled posts costs nothing more."""
+    from chalicelib.db import targets as target_repo
+
+    links: dict[str, list[dict]] = {}
+    for post in items:
+        if post.status not in LIVE_STATUSES:
+            continue
+        found = [{"url": t.url, "channel": channel_names.get(t.channel_id) or t.platform}
+                 for t in target_repo.for_post(post.id) if t.state == "published" and _is_web_link(t.url)]
+        if found:
+            links[post.id] = found
+    return links
+
+
+def _is_web_link(url: str | None) -> bool:
+    """Only http(s) links become hrefs (a stored URL came from a person or a network's answer)."""
+    return bool(url) and url.lower().startswith(("https://", "http://"))
+
+
 @page(bp, "/calendar")
 def calendar(call: PageCall):
     principal = call.principal
@@ -184,9 +212,10 @@ def calendar(call: PageCall):
     in_month = (lambda d: d.month == day.month) if view != "week" else (lambda d: True)
     channel_items = _channel_list(principal, brand.id)
     people = _names(principal, brand.id)
+    live = _live_links([e["post"] for e in entries], {c.id: c.name for c in channel_items})
     return call.render(
         "calendar.html", brand=brand, view=view, day=day, today=today, weeks=weeks, by_day=by_day,
-        entries=entries, unscheduled=unscheduled, truncated=truncated, in_month=in_month,
+        entries=entries, unscheduled=unscheduled, truncated=truncated, in_month=in_month, live=live,
         prev_day=prev_day.isoformat(), next_day=next_day.isoformat(), filters=filters,
         channels=channel_items, people=people, statuses=CALENDAR_STATUSES, status_labels=_labels(call.language),
         weekdays=[i18n.translate(f"calendar.weekday.{n}", call.language)
@@ -329,8 +358,34 @@ def save_post(call: PageCall, post_id):
 
 # --- the post page -------------------------------------------------------------------------------
 
+def _targets_view(principal, post, zone: str, channel_by_id: dict, can_act: bool, language: str) -> list[dict]:
+    """The post's publication targets as the page shows them, with the actions each one allows."""
+    if not principal.can(post.brand_id, Permission.view_posts):
+        return []
+    _, targets, attempts = publishing.list_targets(principal, post.id)
+    shown = []
+    for target in sorted(targets, key=lambda t: t.sk):
+        channel = channel_by_id.get(target.channel_id)
+        state = target.state if target.state in TARGET_STATES else "scheduled"
+        tries = sorted(attempts.get(target.channel_id, []), key=lambda a: a.sk)
+        shown.append({
+            "id": target.id, "state": state, "platform": target.platform, "manual": bool(target.manual),
+            "label": i18n.translate(f"targets.state.{state}", language),
+            "channel": channel.name if channel else target.channel_id,
+            "url": target.url if _is_web_link(target.url) else None,
+            "published": _wall_in(target.published_at, zone), "error": target.last_error,
+            "attempts": [{"number": int(a.number), "at": _wall_in(a.started_at, zone), "error": a.error,
+                          "outcome": i18n.translate(f"targets.outcome.{a.outcome}", language)
+                          if a.outcome in ATTEMPT_OUTCOMES else a.outcome} for a in tries],
+            "can_retry": can_act and state in ("failed", "missed"),
+            "can_resolve": can_act and state == "unconfirmed",
+            "can_mark": can_act and state == "publishing" and bool(target.manual)})
+    return shown
+
+
 def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None = None,
-               comment_form: FormState | None = None, status: int = 200):
+               comment_form: FormState | None = None, target_form: FormState | None = None,
+               status: int = 200):
     from chalicelib.api.posts import post_out
     from chalicelib.db import posts as repo
     from chalicelib.services.brands import brand_settings
@@ -376,8 +431,11 @@ def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None 
                                authors_may_approve=bool(brand_settings(brand).get("authors_may_approve")))
     comments = posts.list_comments(principal, post_id, None, PAGE).items
     wall = _wall_in(post.publish_at, post.timezone or brand.timezone)
+    targets = _targets_view(principal, post, post.timezone or brand.timezone, channel_by_id, can_edit,
+                            call.language)
     return call.render(
         "post.html", status=status, post=post, brand=brand, out=out, people=people, channel_by_id=channel_by_id,
+        targets=targets, target_form=target_form or FormState(),
         stages=stages, decisions=decisions, versions=versions, diff=diff, comments=comments,
         wall=wall, status_labels=_labels(call.language), notice=_notice(call), post_url=post_path(post.id),
         can_submit=can_edit and status_ in wf.SUBMITTABLE,
@@ -439,3 +497,61 @@ def comment(call: PageCall, post_id):
         return _post_page(call, post_id, comment_form=state, status=422)
     posts.add_comment(call.principal, post_id, data.text, data.visibility)
     return call.redirect(post_path(post_id), fragment="comments", done="comment_added")
+
+
+# --- publication targets: what people do with those that need them --------------------------------
+
+def _target_action(call: PageCall, post_id: str, target_id: str, act, notice: str, *, with_url: bool = False):
+    """One action on one of the post's targets; a refused one (bad link 422, wrong state or a
+    concurrent change 409) comes back as the post page with the message next to that target."""
+    from chalicelib.errors import InvalidTransition, NotFound
+    from chalicelib.schemas.targets import MarkPublishedIn
+
+    if not target_id.startswith(post_id) or len(target_id) <= len(post_id):
+        raise NotFound("No such publication target.")
+    form = call.form or {}
+    state = FormState(values={"target_id": target_id, "url": (form.get("url") or "").strip()})
+    try:
+        url = str(MarkPublishedIn.model_validate({"url": state.values["url"]}).url) if with_url else None
+        act(call.principal, target_id, url)
+    except ValidationError:
+        state.errors = {"url": i18n.translate("targets.error.url", call.language)}
+        return _post_page(call, post_id, target_form=state, status=422)
+    except InvalidTransition as exc:
+        now = exc.extra.get("state")
+        if now in TARGET_STATES:  # it moved on meanwhile (or the button was stale)
+            label = i18n.translate(f"targets.state.{now}", call.language)
+            state.errors = {"__all__": i18n.translate("targets.error.state", call.language, state=label)}
+        else:  # the only other refusal: the post is on hold
+            state.errors = {"__all__": i18n.translate("targets.error.on_hold", call.language)}
+        return _post_page(call, post_id, target_form=state, status=409)
+    except Conflict:
+        state.errors = {"__all__": i18n.translate("targets.error.conflict", call.language)}
+        return _post_page(call, post_id, target_form=state, status=409)
+    return call.redirect(post_path(post_id), fragment="publishing", done=notice)
+
+
+TARGET_BACK = "/posts/{post_id}"
+
+
+@page(bp, "/posts/{post_id}/targets/{target_id}/retry", ("POST",), back=TARGET_BACK)
+def target_retry(call: PageCall, post_id, target_id):
+    return _target_action(call, post_id, target_id, lambda p, t, _url: publishing.retry(p, t), "target_retried")
+
+
+@page(bp, "/posts/{post_id}/targets/{target_id}/went-out", ("POST",), back=TARGET_BACK)
+def target_went_out(call: PageCall, post_id, target_id):
+    return _target_action(call, post_id, target_id, lambda p, t, url: publishing.resolve(p, t, "published", url),
+                          "target_resolved", with_url=True)
+
+
+@page(bp, "/posts/{post_id}/targets/{target_id}/send-again", ("POST",), back=TARGET_BACK)
+def target_send_again(call: PageCall, post_id, target_id):
+    return _target_action(call, post_id, target_id, lambda p, t, _url: publishing.resolve(p, t, "resend", None),
+                          "target_resent")
+
+
+@page(bp, "/posts/{post_id}/targets/{target_id}/mark-published", ("POST",), back=TARGET_BACK)
+def target_mark_published(call: PageCall, post_id, target_id):
+    return _target_action(call, post_id, target_id, lambda p, t, url: publishing.mark_published(p, t, url),
+                          "target_marked_published", with_url=True)

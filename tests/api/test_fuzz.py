@@ -85,14 +85,23 @@ def _maybe_swap(values, pools: dict[str, str]) -> st.SearchStrategy:
     return _mostly(values, real.map(lambda chosen: {**values, **chosen}))
 
 
+# Each target action needs a target in its own state (see _publication_targets).
+TARGET_POOLS = {"retry": "failed_target_id", "resolve": "unconfirmed_target_id",
+                "mark-published": "manual_target_id"}
+
+
 def flatmap_path_parameters(context, path_parameters):
     deleting = context.operation is not None and context.operation.method.upper() == "DELETE"
-    swapped = _maybe_swap(path_parameters, {
+    path = context.operation.path if context.operation is not None else ""
+    pools = {
         "brand_id": "brand_id",
         "channel_id": "victim_channel_id" if deleting else "channel_id",
         "post_id": "post_id",
         "chain_id": "victim_chain_id" if deleting else "chain_id",
-    })
+    }
+    if isinstance(path_parameters, dict) and "target_id" in path_parameters:  # only here: other draws unchanged
+        pools["target_id"] = TARGET_POOLS.get(path.rsplit("/", 1)[-1], "target_id")
+    swapped = _maybe_swap(path_parameters, pools)
     if isinstance(path_parameters, dict) and "number" in path_parameters:
         return swapped.flatmap(lambda values: _mostly(values, st.just({**values, "number": "1"})))
     return swapped
@@ -146,6 +155,8 @@ def flatmap_body(context, body):
     def repaired(zone, person, role, n):
         fixed = {k: v for k, v in body.items() if k != "version" and not (k == "name" and v is None)}
         _repair_post_fields(path, fixed, body)
+        if path.startswith("/v1/targets/") and ("url" in fixed or fixed.get("outcome") == "published"):
+            fixed["url"] = f"https://t.me/acme/{n}"  # the live post: a real link, as a person pastes it
         if isinstance(fixed.get("timezone"), str):
             fixed["timezone"] = zone
         if adding_member:
@@ -247,12 +258,37 @@ def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
         assert r.status_code == 201, r.text
         posts.append(r.json()["id"])
     requests.post(f"{live_server}/v1/posts/{posts[1]}/submit", timeout=30, headers=writer)
+    targets = _publication_targets(brand.id, posts[0], channels[:3])
     KNOWN.clear()
     KNOWN.update(brand_id=[brand.id], channel_id=channels[:2], victim_channel_id=channels[2:],
                  colleague_id=[c.id for c in colleagues], spare_token_id=[spare.id], post_id=posts,
-                 chain_id=chains[:2], victim_chain_id=chains[2:])
+                 chain_id=chains[:2], victim_chain_id=chains[2:], target_id=list(targets.values()),
+                 **{f"{state}_target_id": [tid] for state, tid in targets.items()})
     CALLER[0] = kind
     return headers
+
+
+def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) -> dict[str, str]:
+    """Targets of one post in the states the target actions need: failed (retry), unconfirmed
+    (resolve) and a manual one waiting to be published by hand (mark-published). Written directly,
+    out of the due queue, as the sweep would have left them."""
+    from chalicelib import deps
+    from chalicelib.clock import iso, utcnow
+    from chalicelib.db import targets as target_repo
+    from chalicelib.db.models import TargetItem
+
+    deps.bind_models()
+    now = iso(utcnow())
+    made = {}
+    for (kind, state, manual), channel_id in zip((("failed", "failed", False), ("unconfirmed", "unconfirmed", False),
+                                                  ("manual", "publishing", True)), channel_ids):
+        tid = target_repo.target_id(post_id, channel_id)
+        TargetItem(f"POST#{post_id}", f"TARGET#{channel_id}", id=tid, post_id=post_id, brand_id=brand_id,
+                   channel_id=channel_id, platform="x" if manual else "telegram", state=state, version=1,
+                   publish_at="2030-06-01T08:00:00Z", attempts=1, manual=manual,
+                   last_error=None if manual else "fuzz: refused", created_at=now, updated_at=now).save()
+        made[kind] = tid
+    return made
 
 
 @pytest.fixture

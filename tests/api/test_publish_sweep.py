@@ -180,15 +180,16 @@ def test_a_throttled_or_conflicting_claim_is_skipped_and_picked_up_later(client,
 
     from chalicelib import deps
 
-    post = approve(client, team, channel_ids=[channels["tg"]])
-    with Stubber(deps.connection().client) as stub:
-        for code in ("ThrottlingException", "TransactionConflictException") * 2:
+    # a time no other test uses, so that this post's target is the only one due in these runs
+    post = approve(client, team, channel_ids=[channels["tg"]], publish_at="2026-12-05T14:17")
+    for code in ("ThrottlingException", "TransactionConflictException"):
+        with Stubber(deps.connection().client) as stub:
             stub.add_client_error("transact_write_items", service_error_code=code, http_status_code=400)
-        summary = publishing.run(at("2026-12-01T09:00:10"), rate_limits=False, concurrency=1)
-    assert summary.get("taken") == 1 and fakes["telegram"].calls == []
-    [target] = target_repo.for_post(post["id"])
-    assert target.state == "scheduled" and target.gsi2pk == target_repo.QUEUE  # still queued: not lost
-    publishing.run(at("2026-12-01T09:01:10"), rate_limits=False)
+            summary = publishing.run(at("2026-12-05T13:17:10"), rate_limits=False, concurrency=1)
+        assert summary == {"taken": 1} and fakes["telegram"].calls == []
+        [target] = target_repo.for_post(post["id"])
+        assert target.state == "scheduled" and target.gsi2pk == target_repo.QUEUE  # still queued: not lost
+    publishing.run(at("2026-12-05T13:18:10"), rate_limits=False)
     assert states(post["id"]) == {channels["tg"]: "published"} and len(fakes["telegram"].calls) == 1
 
 

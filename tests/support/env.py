@@ -21,6 +21,10 @@ TEST_ENV = {
     "AWS_DEFAULT_REGION": "eu-central-1",
     "AWS_ACCESS_KEY_ID": "local",
     "AWS_SECRET_ACCESS_KEY": "local",
+    # Never the real networks from a test: a sweep run by one test may meet another test's targets.
+    # Port 9 (discard) on loopback refuses; tests that publish point these at their fake servers.
+    "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
+    "VK_API_BASE_URL": "http://127.0.0.1:9/method",
 }
 
 
