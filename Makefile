@@ -7,7 +7,8 @@
 #   make package   `chalice package` for the dev stage + cfn-lint of the result
 #   make clean     build outputs and caches (distclean also drops .venv, .cache and .data)
 #
-# Overridable: PORT (API, 8000), DDB_PORT (DynamoDB Local, 8001), PYTEST_ARGS, PYTHON.
+# Overridable: PORT (API, 8000), DDB_PORT (DynamoDB Local, 8001), WEBHOOK_PORT (demo webhook receiver,
+# 8002), PYTEST_ARGS, PYTHON.
 
 SHELL := /bin/bash
 .SHELLFLAGS := -euo pipefail -c
@@ -24,10 +25,11 @@ DDB_JAR     := $(DDB_DIR)/DynamoDBLocal.jar
 
 PORT        ?= 8000
 DDB_PORT    ?= 8001
+WEBHOOK_PORT ?= 8002
 PYTEST_ARGS ?=
 # `chalice package` insists on a region even though the template says ${AWS::Region}.
 AWS_DEFAULT_REGION ?= eu-central-1
-export PORT DDB_PORT
+export PORT DDB_PORT WEBHOOK_PORT
 
 # Root with apt-get may install missing system packages itself; anyone else gets told what to run.
 CAN_APT := $(shell [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo yes)
