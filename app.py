@@ -4,7 +4,18 @@ Importing this module builds no client and imports nothing heavy (a benchmark wa
 """
 from chalice import Chalice, Rate
 
-from chalicelib.api import audit, brands, chains, channels, feeds, me, posts, slack, system, targets
+from chalicelib.api import (
+    audit,
+    brands,
+    chains,
+    channels,
+    feeds,
+    me,
+    posts,
+    slack,
+    system,
+    targets,
+)
 from chalicelib.jobs import all as _jobs  # noqa: F401 - registers every job in JOBS
 from chalicelib.jobs.registry import JOBS
 from chalicelib.logs import configure_logging

@@ -5,7 +5,13 @@ from chalice import Blueprint
 
 from chalicelib.api.http import json_route
 from chalicelib.lazy import lazy_import
-from chalicelib.schemas.targets import AttemptOut, MarkPublishedIn, ResolveIn, TargetList, TargetOut
+from chalicelib.schemas.targets import (
+    AttemptOut,
+    MarkPublishedIn,
+    ResolveIn,
+    TargetList,
+    TargetOut,
+)
 
 publishing = lazy_import("chalicelib.services.publishing")
 bp = Blueprint(__name__)

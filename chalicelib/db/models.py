@@ -423,6 +423,11 @@ class TargetItem(_QueuedItem):
     attempts = NumberAttribute(default=0)
     lease_until = UnicodeAttribute(null=True)
     manual = BooleanAttribute(default=False)  # a person publishes it and marks it published
+    # what goes out, copied from the approved version when the target is (re)scheduled (saves a read per send)
+    title = UnicodeAttribute(null=True)
+    text = UnicodeAttribute(null=True)
+    media = ListAttribute(null=True)
+    links = ListAttribute(of=UnicodeAttribute, null=True)
     external_id = UnicodeAttribute(null=True)
     url = UnicodeAttribute(null=True)
     last_error = UnicodeAttribute(null=True)

@@ -19,7 +19,6 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-
 # Post statuses that publishing manages (derive_post_status writes them; a claim requires one).
 PUBLICATION_STATUSES = ("scheduled", "publishing", "published", "partially_published", "failed", "unconfirmed",
                         "missed")

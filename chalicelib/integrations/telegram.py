@@ -38,7 +38,13 @@ import html
 import re
 
 from chalicelib.integrations import safe_http
-from chalicelib.integrations.publishing import Ambiguous, Outgoing, Refused, Sent, resolve_token
+from chalicelib.integrations.publishing import (
+    Ambiguous,
+    Outgoing,
+    Refused,
+    Sent,
+    resolve_token,
+)
 from chalicelib.settings import get_settings
 
 CAPTION_LIMIT = 1024

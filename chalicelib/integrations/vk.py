@@ -35,7 +35,13 @@ from __future__ import annotations
 import re
 
 from chalicelib.integrations import safe_http
-from chalicelib.integrations.publishing import Ambiguous, Outgoing, Refused, Sent, resolve_token
+from chalicelib.integrations.publishing import (
+    Ambiguous,
+    Outgoing,
+    Refused,
+    Sent,
+    resolve_token,
+)
 from chalicelib.settings import get_settings
 
 RETRY_LATER = {6: 1.0, 9: 60.0, 29: 3600.0}

@@ -34,7 +34,13 @@ import time
 from datetime import datetime, timezone
 
 from chalicelib.integrations import safe_http
-from chalicelib.integrations.publishing import Ambiguous, Outgoing, Refused, Sent, resolve_token
+from chalicelib.integrations.publishing import (
+    Ambiguous,
+    Outgoing,
+    Refused,
+    Sent,
+    resolve_token,
+)
 
 SIGNATURE_HEADER = "X-Greenlight-Signature"
 TIMESTAMP_HEADER = "X-Greenlight-Timestamp"

@@ -65,6 +65,13 @@ def schedule_ops(post: PostItem, values: dict) -> list:
     if new("status") != "scheduled" or new("hold") or not new("publish_at"):
         return []
     version, publish_at, channel_ids = int(new("version")), new("publish_at"), list(new("channel_ids") or [])
+    variants, body = plain(new("variants")) or {}, new("body") or ""
+    title, media, links = new("title") or "", plain(new("media")) or [], list(new("links") or [])
+
+    def text_for(channel_id: str) -> str:
+        variant = variants.get(channel_id)
+        return (variant or {}).get("body") or "" if variant else body
+
     existing = {t.channel_id: t for t in repo.for_post(post.id)}
     now = iso(utcnow())
     ops = []
@@ -77,10 +84,13 @@ def schedule_ops(post: PostItem, values: dict) -> list:
                               gsi2sk=repo.queue_sk(publish_at, tid), id=tid, post_id=post.id,
                               brand_id=post.brand_id, channel_id=channel_id,
                               platform=channel.platform if channel else "manual", state="scheduled",
-                              version=version, publish_at=publish_at, attempts=0, created_at=now, updated_at=now)
+                              version=version, publish_at=publish_at, attempts=0, created_at=now, updated_at=now,
+                              title=title, text=text_for(channel_id), media=media, links=links)
             ops.append(_put(item))
         elif target.state == TargetState.scheduled.value:
             ops.append(_update(target, [TargetItem.version.set(version), TargetItem.publish_at.set(publish_at),
+                                        TargetItem.title.set(title), TargetItem.text.set(text_for(channel_id)),
+                                        TargetItem.media.set(media), TargetItem.links.set(links),
                                         TargetItem.gsi2pk.set(repo.QUEUE),
                                         TargetItem.gsi2sk.set(repo.queue_sk(publish_at, tid)),
                                         TargetItem.updated_at.set(now)],
@@ -305,10 +315,14 @@ def outgoing_for(target: TargetItem, post: PostItem, channel=None):
     from chalicelib.integrations.publishing import Outgoing
 
     channel = channel or channel_repo.get(target.channel_id)
-    snapshot = post_repo.get_version(post.id, int(target.version))
-    content = plain(snapshot.content) if snapshot else {}
-    variant = (content.get("variants") or {}).get(target.channel_id)
-    text = (variant or {}).get("body") if variant else content.get("body") or ""
+    if target.text is not None:  # copied onto the target when it was scheduled
+        content = {"title": target.title, "media": plain(target.media) or [], "links": list(target.links or [])}
+        text = target.text
+    else:
+        snapshot = post_repo.get_version(post.id, int(target.version))
+        content = plain(snapshot.content) if snapshot else {}
+        variant = (content.get("variants") or {}).get(target.channel_id)
+        text = (variant or {}).get("body") if variant else content.get("body") or ""
     return Outgoing(
         target_id=target.id, post_id=post.id, version=int(target.version), platform=target.platform,
         channel_name=channel.name if channel else "", external_id=channel.external_id if channel else None,
@@ -385,20 +399,45 @@ def _finish(target: TargetItem, post: PostItem, attempt: AttemptItem, state: str
     if error:
         attempt_actions.append(AttemptItem.error.set(error[:500]))
 
-    def build(tx):
-        tx.update(target, actions, condition=(TargetItem.state == "publishing") & (TargetItem.gsi2sk == target.gsi2sk))
-        tx.update(attempt, attempt_actions, condition=AttemptItem.outcome == "sending")
+    # A one-channel post's status follows from this outcome alone: set it in the same transaction
+    # (conditional on the post's revision as read before the claim), saving a read and a write.
+    single = set(post.channel_ids or []) == {target.channel_id} and post.status in rules.PUBLICATION_STATUSES
+    post_status = rules.derive_post_status([state]) if single else None
+    fold = single and post_status != post.status
 
+    def build(with_post: bool):
+        def add(tx):
+            tx.update(target, actions,
+                      condition=(TargetItem.state == "publishing") & (TargetItem.gsi2sk == target.gsi2sk))
+            tx.update(attempt, attempt_actions, condition=AttemptItem.outcome == "sending")
+            if with_post:  # PynamoDB adds the condition on the post's revision
+                tx.update(post, [PostItem.status.set(post_status), PostItem.updated_at.set(iso(now))])
+        return add
+
+    def change(with_post: bool) -> Change:
+        return Change(target.brand_id, "post", target.post_id, f"publish:{state}",
+                      {"status": post.status} if with_post else None,
+                      {"channel": target.channel_id, "url": url, "error": error,
+                       **({"status": post_status} if with_post else {})}, int(target.version))
+
+    post_done, known_post = single, post
     try:
-        transact(JOB_ACTOR, Change(target.brand_id, "post", target.post_id, f"publish:{state}", None,
-                                   {"channel": target.channel_id, "url": url, "error": error}, int(target.version)),
-                 build)
-    except WriteConflict:
-        # only if the lease ran out meanwhile (a send took longer than the lease): say so loudly
-        log.error("a target's outcome could not be recorded; it is unconfirmed",
-                  extra={"target": target.id, "outcome": state})
-        return "conflict"
-    refresh_post_status(target.post_id, post=post, known={target.channel_id: state})
+        transact(JOB_ACTOR, change(fold), build(fold))
+    except WriteConflict as exc:
+        if not fold or (exc.reasons and exc.reasons[0] == "ConditionalCheckFailed"):
+            # the lease ran out meanwhile (a send took longer than the lease): say so loudly
+            log.error("a target's outcome could not be recorded; it is unconfirmed",
+                      extra={"target": target.id, "outcome": state})
+            return "conflict"
+        try:  # only the post changed since it was read: record the outcome alone, follow up the post
+            transact(JOB_ACTOR, change(False), build(False))
+        except WriteConflict:
+            log.error("a target's outcome could not be recorded; it is unconfirmed",
+                      extra={"target": target.id, "outcome": state})
+            return "conflict"
+        post_done, known_post = False, None  # read it again
+    if not post_done:
+        refresh_post_status(target.post_id, post=known_post, known={target.channel_id: state})
     if state in ("failed", "unconfirmed"):
         _alert(post, target, state, error or "")
     return state

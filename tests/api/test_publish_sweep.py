@@ -24,7 +24,8 @@ from tests.support.fake_api import Fault
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_vk import FakeVK
 from tests.support.fake_webhook import FakeWebhook
-from tests.support.posts import body, call, new_post
+from tests.support.posts import approve_post as approve
+from tests.support.posts import body, call
 
 TG_TOKEN = "123456:TEST-token"
 VK_TOKEN = "vk1.a.test-token"
@@ -65,15 +66,6 @@ def channels(client, team, fakes):
         assert r.status_code == 201, r.body
         made[key] = body(r)["id"]
     return made
-
-
-def approve(client, team, **fields):
-    post = new_post(client, team, **fields)
-    assert call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"]).status_code == 200
-    for who in ("content_manager", "smm_manager"):
-        r = call(client, "post", f"/v1/posts/{post['id']}/decisions", team[who], {"version": 1, "decision": "approve"})
-        assert r.status_code == 200, r.body
-    return body(r)
 
 
 def states(post_id):

@@ -9,21 +9,12 @@ from chalicelib.db import targets as target_repo
 from chalicelib.services import publishing
 from tests.support import mail
 from tests.support.factories import make_brand
-from tests.support.posts import body, call, new_post
+from tests.support.posts import approve_post as approve
+from tests.support.posts import body, call
 
 
 def at(text: str) -> datetime:
     return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-def approve(client, team, **fields):
-    post = new_post(client, team, **fields)
-    assert call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"]).status_code == 200
-    for who in ("content_manager", "smm_manager"):
-        r = call(client, "post", f"/v1/posts/{post['id']}/decisions", team[who], {"version": 1, "decision": "approve"})
-        assert r.status_code == 200, r.body
-    assert body(r)["status"] == "scheduled"
-    return body(r)
 
 
 def targets(client, team, post_id):

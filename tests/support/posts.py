@@ -40,3 +40,13 @@ def new_post(client, team, **fields):
     r = call(client, "post", "/v1/posts", team["copywriter"], data)
     assert r.status_code == 201, r.body
     return body(r)
+
+
+def approve_post(client, team, **fields):
+    """A new post taken through the team's two-stage chain: scheduled at its publish time."""
+    post = new_post(client, team, **fields)
+    assert call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"]).status_code == 200
+    for who in ("content_manager", "smm_manager"):
+        r = call(client, "post", f"/v1/posts/{post['id']}/decisions", team[who], {"version": 1, "decision": "approve"})
+        assert r.status_code == 200, r.body
+    return body(r)

@@ -39,6 +39,7 @@ def seed_due_targets(brand_id: str, author_id: str, channel, count: int, publish
             targets.save(TargetItem(f"POST#{post_id}", f"TARGET#{channel.id}", gsi2pk=target_repo.QUEUE,
                                     gsi2sk=target_repo.queue_sk(when, tid), id=tid, post_id=post_id, brand_id=brand_id,
                                     channel_id=channel.id, platform=channel.platform, state="scheduled", version=1,
-                                    publish_at=when, attempts=0, created_at=stamp, updated_at=stamp))
+                                    publish_at=when, attempts=0, created_at=stamp, updated_at=stamp,
+                                    title=content["title"], text=content["body"], media=[], links=[]))
             ids.append(tid)
     return ids
