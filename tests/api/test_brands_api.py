@@ -132,7 +132,8 @@ def test_channel_secret_must_be_a_reference(client, make_user, brand):
     ("influencer_manager", False)])
 def test_channel_permissions_per_role(client, make_user, brand, role, can_manage):
     user = make_user(role, brand=brand)
-    r = post(client, f"/v1/brands/{brand.id}/channels", user, {"platform": "webhook", "name": "Hook"})
+    r = post(client, f"/v1/brands/{brand.id}/channels", user, {"platform": "webhook", "name": "Hook",
+                                                                "handle": "https://hooks.example.org/in"})
     assert r.status_code == (201 if can_manage else 403)
     assert client.get(f"/v1/brands/{brand.id}/channels", headers=user.headers).status_code == 200
 
@@ -204,7 +205,8 @@ def test_patch_brand_with_version(client, make_user, brand):
 def test_lists_are_paged(client, make_user, brand):
     manager = make_user("smm_manager", brand=brand)
     for i in range(5):
-        post(client, f"/v1/brands/{brand.id}/channels", manager, {"platform": "webhook", "name": f"Hook {i}"})
+        post(client, f"/v1/brands/{brand.id}/channels", manager, {"platform": "webhook", "name": f"Hook {i}",
+                                                                   "handle": "https://hooks.example.org/in"})
     seen, cursor = [], None
     for _ in range(5):
         url = f"/v1/brands/{brand.id}/channels?limit=2" + (f"&cursor={cursor}" if cursor else "")
