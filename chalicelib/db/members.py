@@ -57,3 +57,14 @@ def set_roles(actor: Actor, brand_id: str, user: UserItem, roles: list[str]) -> 
     action = "grant" if len(roles) > len(before) else "revoke"
     transact(actor, Change(brand_id, "membership", user.id, action, {"roles": before}, {"roles": roles}), build)
     return get(brand_id, user.id) if roles else None
+
+
+def user_ids_with_roles(brand_id: str, roles: set[str]) -> list[str]:
+    """Members of a brand holding any of `roles`, in membership order (every page of the brand's members)."""
+    ids, cursor = [], None
+    while True:
+        page = list_for_brand(brand_id, cursor, 100)
+        ids += [m.user_id for m in page.items if roles & set(m.roles or [])]
+        cursor = page.cursor
+        if not cursor:
+            return ids

@@ -14,6 +14,7 @@ from chalicelib.db import posts as post_repo
 from chalicelib.db import users as user_repo
 from chalicelib.db.reads import plain
 from chalicelib.domain import schedule
+from chalicelib.domain.content import text_for_channel
 from chalicelib.integrations import mailer
 from chalicelib.rendering import render
 from chalicelib.services import action_tokens, preferences
@@ -41,14 +42,8 @@ def local_time(utc_text_or_dt, zone: str) -> str:
 
 def texts_as_published(content: dict, channels: list) -> list[ChannelText]:
     """What goes out on each channel: its variant, else the common text."""
-    variants = content.get("variants") or {}
-    body = content.get("body") or ""
-    out = []
-    for channel in channels:
-        variant = variants.get(channel.id)
-        text = (variant or {}).get("body") if variant else body
-        out.append(ChannelText(channel.name, channel.platform, (text or "")[:PREVIEW_CHARS]))
-    return out
+    return [ChannelText(channel.name, channel.platform, text_for_channel(content, channel.id)[:PREVIEW_CHARS])
+            for channel in channels]
 
 
 def request_links(post, user_id: str, stage_index: int, deadline: datetime | None, now: datetime) -> dict[str, str]:

@@ -137,14 +137,9 @@ def _waiting_users(post, state: wf.PostState, brand) -> list:
     return [users[u] for u in ids if u in users and users[u].status == "active"]
 
 
-def _managers(brand_id: str) -> list:
-    ids, cursor = [], None
-    while True:
-        page = member_repo.list_for_brand(brand_id, cursor, 100)
-        ids += [m.user_id for m in page.items if "smm_manager" in (m.roles or [])]
-        cursor = page.cursor
-        if not cursor:
-            break
+def managers(brand_id: str) -> list:
+    """The brand's SMM managers (escalations and publishing alerts go to them)."""
+    ids = member_repo.user_ids_with_roles(brand_id, {"smm_manager"})
     users = user_repo.batch_get(ids)
     return [users[u] for u in ids if u in users]
 
@@ -228,7 +223,7 @@ def _escalate(task: TaskItem, post, brand, now: datetime) -> list[str]:
                                             "deadline": messages.local_time(task.deadline, zone_of(user))}),
                 ("approval_notice.waiting_for", {"names": names}), *lines_extra]
 
-    errors = _serve(task, _managers(post.brand_id),
+    errors = _serve(task, managers(post.brand_id),
                     lambda user: messages.send_notice_email(user, subject_key=subject, lines=lines_for(user),
                                                             post=post, brand=brand),
                     lambda users, already: _slack().deliver_notice(

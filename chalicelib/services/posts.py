@@ -264,13 +264,7 @@ def _approvers(brand_id: str, stage: dict) -> frozenset[str]:
     users = set(stage.get("approver_user_ids") or [])
     roles = set(stage.get("approver_roles") or [])
     if roles:
-        cursor = None
-        while True:
-            page = member_repo.list_for_brand(brand_id, cursor, 100)
-            users.update(m.user_id for m in page.items if roles & set(m.roles))
-            cursor = page.cursor
-            if not cursor:
-                break
+        users.update(member_repo.user_ids_with_roles(brand_id, roles))
     return frozenset(users)
 
 

@@ -25,7 +25,7 @@ import threading
 import time as _time
 from collections import defaultdict
 from concurrent.futures import ThreadPoolExecutor
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from chalicelib.clock import iso, parse_utc, utcnow
 from chalicelib.db import channels as channel_repo
@@ -36,6 +36,7 @@ from chalicelib.db.reads import plain
 from chalicelib.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.domain import publishing as rules
 from chalicelib.domain import schedule
+from chalicelib.domain.content import text_for_channel
 from chalicelib.domain.publishing import TargetState
 from chalicelib.domain.roles import Permission
 from chalicelib.errors import Conflict, InvalidTransition, NotFound
@@ -65,12 +66,11 @@ def schedule_ops(post: PostItem, values: dict) -> list:
     if new("status") != "scheduled" or new("hold") or not new("publish_at"):
         return []
     version, publish_at, channel_ids = int(new("version")), new("publish_at"), list(new("channel_ids") or [])
-    variants, body = plain(new("variants")) or {}, new("body") or ""
+    approved = {"variants": plain(new("variants")) or {}, "body": new("body") or ""}
     title, media, links = new("title") or "", plain(new("media")) or [], list(new("links") or [])
 
     def text_for(channel_id: str) -> str:
-        variant = variants.get(channel_id)
-        return (variant or {}).get("body") or "" if variant else body
+        return text_for_channel(approved, channel_id)
 
     existing = {t.channel_id: t for t in repo.for_post(post.id)}
     now = iso(utcnow())
@@ -321,8 +321,7 @@ def outgoing_for(target: TargetItem, post: PostItem, channel=None):
     else:
         snapshot = post_repo.get_version(post.id, int(target.version))
         content = plain(snapshot.content) if snapshot else {}
-        variant = (content.get("variants") or {}).get(target.channel_id)
-        text = (variant or {}).get("body") if variant else content.get("body") or ""
+        text = text_for_channel(content, target.channel_id)
     return Outgoing(
         target_id=target.id, post_id=post.id, version=int(target.version), platform=target.platform,
         channel_name=channel.name if channel else "", external_id=channel.external_id if channel else None,
@@ -475,9 +474,9 @@ def refresh_post_status(post_id: str, *, post: PostItem | None = None, known: di
 
 def _recipients(post: PostItem) -> list:
     from chalicelib.db import users as user_repo
-    from chalicelib.services.approval_tasks import _managers
+    from chalicelib.services.approval_tasks import managers
 
-    people = {u.id: u for u in _managers(post.brand_id)}
+    people = {u.id: u for u in managers(post.brand_id)}
     assignees = list(post.assignee_ids or []) or [post.author_id]
     people.update(user_repo.batch_get(assignees))
     return list(people.values())
@@ -622,7 +621,3 @@ def mark_published(principal, target_id: str, url: str) -> TargetItem:
                    (TargetItem.state == "publishing") & (TargetItem.manual == True),  # noqa: E712
                    "publish:marked_published", {"url": url})
     return repo.get(target_id)
-
-
-def late_by(target: TargetItem, now: datetime) -> timedelta:
-    return now - parse_utc(target.window_start or target.publish_at)
