@@ -423,6 +423,7 @@ class TargetItem(_QueuedItem):
     attempts = NumberAttribute(default=0)
     lease_until = UnicodeAttribute(null=True)
     manual = BooleanAttribute(default=False)  # a person publishes it and marks it published
+    solo = BooleanAttribute(null=True)  # the post's only channel at this version: its outcome alone sets the post's status
     # what goes out, copied from the approved version when the target is (re)scheduled (saves a read per send)
     title = UnicodeAttribute(null=True)
     text = UnicodeAttribute(null=True)

@@ -10,6 +10,8 @@ both move it.
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+
 from chalicelib import deps
 from chalicelib.db.models import AttemptItem, TargetItem
 from chalicelib.db.reads import get_item
@@ -42,9 +44,19 @@ def for_post(post_id: str) -> list[TargetItem]:
     return list(TargetItem.query(f"POST#{post_id}", TargetItem.sk.startswith("TARGET#"), consistent_read=True))
 
 
-def due(now_iso: str, limit: int) -> list[TargetItem]:
+def due_pages(now_iso: str, page_size: int) -> Iterator[list[TargetItem]]:
+    """Every target due at `now_iso`, oldest first, a page (one Query call) at a time; the next page is
+    read only when asked for, from where the last one ended (targets claimed meanwhile have moved
+    to their lease's time, past the end of the range, and are not met again)."""
     deps.bind_models()
-    return list(TargetItem.gsi2.query(QUEUE, TargetItem.gsi2sk <= f"{now_iso}#~", limit=limit))
+    page: list[TargetItem] = []
+    for item in TargetItem.gsi2.query(QUEUE, TargetItem.gsi2sk <= f"{now_iso}#~", page_size=page_size):
+        page.append(item)
+        if len(page) == page_size:
+            yield page
+            page = []
+    if page:
+        yield page
 
 
 def attempts(post_id: str, channel_id: str | None = None) -> list[AttemptItem]:

@@ -17,68 +17,21 @@ from chalicelib.db import posts as post_repo
 from chalicelib.db import targets as target_repo
 from chalicelib.domain import schedule
 from chalicelib.integrations import safe_http
-from chalicelib.services import publishing
-from chalicelib.settings import reset_settings
+from chalicelib.services import publish_sweep
 from tests.conftest import PROJECT_DIR
 from tests.support.fake_api import Fault
-from tests.support.fake_telegram import FakeTelegram
-from tests.support.fake_vk import FakeVK
-from tests.support.fake_webhook import FakeWebhook
 from tests.support.posts import approve_post as approve
 from tests.support.posts import body, call
-
-TG_TOKEN = "123456:TEST-token"
-VK_TOKEN = "vk1.a.test-token"
-HOOK_SECRET = "hook-secret-for-tests"
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
-
-
-@pytest.fixture
-def fakes(monkeypatch):
-    telegram, vk, hook = FakeTelegram(tokens={TG_TOKEN}).start(), FakeVK().start(), FakeWebhook(HOOK_SECRET).start()
-    monkeypatch.setenv("TELEGRAM_API_BASE_URL", telegram.url)
-    monkeypatch.setenv("VK_API_BASE_URL", vk.base_url)
-    monkeypatch.setenv("SWEEP_TG_TOKEN", TG_TOKEN)
-    monkeypatch.setenv("SWEEP_VK_TOKEN", VK_TOKEN)
-    monkeypatch.setenv("SWEEP_HOOK_SECRET", HOOK_SECRET)
-    reset_settings()
-    yield {"telegram": telegram, "vk": vk, "hook": hook}
-    for fake in (telegram, vk, hook):
-        fake.stop()
-    monkeypatch.undo()
-    reset_settings()
-
-
-@pytest.fixture
-def channels(client, team, fakes):
-    smm = team["smm_manager"]
-    brand_id = team["brand"].id
-    r = call(client, "patch", f"/v1/channels/{team['tg']}", smm, {"credentials_ref": "env:SWEEP_TG_TOKEN"})
-    assert r.status_code == 200, r.body
-    made = {"tg": team["tg"]}
-    for key, data in (("vk", {"platform": "vk", "name": "VK", "external_id": "-123", "credentials_ref": "env:SWEEP_VK_TOKEN"}),
-                      ("hook", {"platform": "webhook", "name": "Hook", "handle": fakes["hook"].url + "/hook",
-                                "credentials_ref": "env:SWEEP_HOOK_SECRET"})):
-        r = call(client, "post", f"/v1/brands/{brand_id}/channels", smm, data)
-        assert r.status_code == 201, r.body
-        made[key] = body(r)["id"]
-    return made
-
-
-def states(post_id):
-    return {t.channel_id: t.state for t in target_repo.for_post(post_id)}
+from tests.support.sweep import at, states
 
 
 def test_a_due_post_goes_out_once_per_channel_with_the_right_text(client, team, channels, fakes):
     post = approve(client, team, channel_ids=[channels["tg"], channels["vk"], channels["hook"]],
                    body="Pumpkin latte <b>is</b> back & warm", variants={channels["vk"]: {"body": "VK: latte"}})
-    publishing.run(at("2026-12-01T08:59:59"), rate_limits=False)  # a second early: nothing of it goes
+    publish_sweep.run(at("2026-12-01T08:59:59"), rate_limits=False)  # a second early: nothing of it goes
     assert set(states(post["id"]).values()) == {"scheduled"} and fakes["telegram"].calls == []
-    publishing.run(at("2026-12-01T09:00:20"), rate_limits=False)
-    publishing.run(at("2026-12-01T09:01:20"), rate_limits=False)  # nothing is sent twice
+    publish_sweep.run(at("2026-12-01T09:00:20"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:01:20"), rate_limits=False)  # nothing is sent twice
     assert set(states(post["id"]).values()) == {"published"}
     [tg] = fakes["telegram"].sent("sendMessage")
     assert tg.body["text"] == "Pumpkin latte &lt;b&gt;is&lt;/b&gt; back &amp; warm" and tg.body["parse_mode"] == "HTML"
@@ -97,13 +50,13 @@ def test_a_due_post_goes_out_once_per_channel_with_the_right_text(client, team, 
 def test_429_is_honoured_and_the_post_goes_out_once_after_the_wait(client, team, channels, fakes):
     post = approve(client, team, channel_ids=[channels["tg"]])
     fakes["telegram"].rate_limit(30)
-    publishing.run(at("2026-12-01T09:00:10"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:00:10"), rate_limits=False)
     [target] = target_repo.for_post(post["id"])
     assert target.state == "scheduled" and target.last_error
     assert target.gsi2sk.startswith("2026-12-01T09:00:40Z")  # retry_after 30 s from the refusal
-    publishing.run(at("2026-12-01T09:00:20"), rate_limits=False)  # still waiting
+    publish_sweep.run(at("2026-12-01T09:00:20"), rate_limits=False)  # still waiting
     assert len(fakes["telegram"].calls) == 1
-    publishing.run(at("2026-12-01T09:01:00"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:01:00"), rate_limits=False)
     assert states(post["id"]) == {channels["tg"]: "published"}
     assert len(fakes["telegram"].calls) == 2  # the refused one and the one that went out
 
@@ -112,8 +65,8 @@ def test_a_timeout_after_sending_is_unconfirmed_and_never_sent_again(client, tea
     monkeypatch.setattr(safe_http, "READ_TIMEOUT", 0.5)
     post = approve(client, team, channel_ids=[channels["hook"]])
     fakes["hook"].fail_next(Fault.delay(2))
-    publishing.run(at("2026-12-01T09:00:10"), rate_limits=False)
-    publishing.run(at("2026-12-01T09:10:00"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:00:10"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:10:00"), rate_limits=False)
     assert states(post["id"]) == {channels["hook"]: "unconfirmed"}
     assert len(fakes["hook"].deliveries()) == 1
     assert post_repo.get(post["id"], consistent=True).status == "unconfirmed"
@@ -132,7 +85,7 @@ def test_a_timeout_after_sending_is_unconfirmed_and_never_sent_again(client, tea
 def test_partial_failure_and_retry_sends_only_the_failed_channel(client, team, channels, fakes):
     post = approve(client, team, channel_ids=[channels["tg"], channels["hook"]])
     fakes["hook"].fail_next(Fault.of_status(400, {"error": "bad"}))
-    publishing.run(at("2026-12-01T09:00:10"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:00:10"), rate_limits=False)
     assert states(post["id"]) == {channels["tg"]: "published", channels["hook"]: "failed"}
     assert post_repo.get(post["id"], consistent=True).status == "partially_published"
     tg_target = target_repo.target_id(post["id"], channels["tg"])
@@ -140,7 +93,7 @@ def test_partial_failure_and_retry_sends_only_the_failed_channel(client, team, c
     hook_target = target_repo.target_id(post["id"], channels["hook"])
     r = call(client, "post", f"/v1/targets/{hook_target}/retry", team["smm_manager"])
     assert r.status_code == 200, r.body
-    publishing.run(utc_now_plus(seconds=5), rate_limits=False)
+    publish_sweep.run(utc_now_plus(seconds=5), rate_limits=False)
     assert states(post["id"]) == {channels["tg"]: "published", channels["hook"]: "published"}
     assert len(fakes["telegram"].calls) == 1 and len(fakes["hook"].deliveries()) == 2
     assert post_repo.get(post["id"], consistent=True).status == "published"
@@ -152,10 +105,10 @@ def utc_now_plus(**delta) -> datetime:
 
 def test_an_edit_after_publishing_is_refused_and_never_republishes(client, team, channels, fakes):
     post = approve(client, team, channel_ids=[channels["tg"]])
-    publishing.run(at("2026-12-01T09:00:10"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:00:10"), rate_limits=False)
     r = call(client, "patch", f"/v1/posts/{post['id']}", team["copywriter"], {"version": 1, "body": "New text"})
     assert r.status_code == 409
-    publishing.run(at("2026-12-01T09:02:10"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:02:10"), rate_limits=False)
     assert len(fakes["telegram"].calls) == 1
 
 
@@ -163,7 +116,7 @@ def test_an_edit_before_the_time_re_enters_approval_and_nothing_goes_out(client,
     post = approve(client, team, channel_ids=[channels["tg"]])
     r = call(client, "patch", f"/v1/posts/{post['id']}", team["copywriter"], {"version": 1, "body": "Changed"})
     assert r.status_code == 200 and body(r)["status"] == "in_review"
-    publishing.run(at("2026-12-01T09:00:10"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:00:10"), rate_limits=False)
     assert fakes["telegram"].calls == [] and states(post["id"]) == {channels["tg"]: "scheduled"}
 
 
@@ -176,15 +129,15 @@ def test_a_throttled_or_conflicting_claim_is_skipped_and_picked_up_later(client,
     # a time no other test uses, so that this post's target is the only one due in these runs
     post = approve(client, team, channel_ids=[channels["tg"]], publish_at="2026-12-05T14:17")
     # The queue is shared by the whole test session: settle whatever other tests left due before ours.
-    publishing.run(at("2026-12-05T13:16:00"), rate_limits=False)
+    publish_sweep.run(at("2026-12-05T13:16:00"), rate_limits=False)
     for code in ("ThrottlingException", "TransactionConflictException"):
         with Stubber(deps.connection().client) as stub:
             stub.add_client_error("transact_write_items", service_error_code=code, http_status_code=400)
-            summary = publishing.run(at("2026-12-05T13:17:10"), rate_limits=False, concurrency=1)
+            summary = publish_sweep.run(at("2026-12-05T13:17:10"), rate_limits=False, concurrency=1)
         assert summary == {"taken": 1} and fakes["telegram"].calls == []
         [target] = target_repo.for_post(post["id"])
         assert target.state == "scheduled" and target.gsi2pk == target_repo.QUEUE  # still queued: not lost
-    publishing.run(at("2026-12-05T13:18:10"), rate_limits=False)
+    publish_sweep.run(at("2026-12-05T13:18:10"), rate_limits=False)
     assert states(post["id"]) == {channels["tg"]: "published"} and len(fakes["telegram"].calls) == 1
 
 
@@ -198,10 +151,10 @@ def test_dst_edge_times_go_out_at_a_defined_instant_once(client, team, channels,
     post = approve(client, team, channel_ids=[channels["tg"]], publish_at=wall, timezone=zone)
     assert post["publish_at_utc"] == instant
     due = datetime.fromisoformat(instant.replace("Z", "+00:00"))
-    publishing.run(due - timedelta(seconds=1), rate_limits=False)
+    publish_sweep.run(due - timedelta(seconds=1), rate_limits=False)
     assert states(post["id"]) == {channels["tg"]: "scheduled"} and fakes["telegram"].calls == []
-    publishing.run(due + timedelta(seconds=1), rate_limits=False)
-    publishing.run(due + timedelta(hours=1), rate_limits=False)  # the repeated hour does not send again
+    publish_sweep.run(due + timedelta(seconds=1), rate_limits=False)
+    publish_sweep.run(due + timedelta(hours=1), rate_limits=False)  # the repeated hour does not send again
     assert states(post["id"]) == {channels["tg"]: "published"} and len(fakes["telegram"].calls) == 1
 
 
@@ -224,9 +177,9 @@ def test_a_worker_killed_mid_send_leaves_the_target_unconfirmed_and_it_is_not_re
     finally:
         os.killpg(worker.pid, signal.SIGKILL)
         worker.wait(timeout=10)
-    publishing.run(datetime.now(UTC) + timedelta(seconds=30), rate_limits=False)  # lease not over yet
+    publish_sweep.run(datetime.now(UTC) + timedelta(seconds=30), rate_limits=False)  # lease not over yet
     assert states(post["id"]) == {channels["hook"]: "publishing"}
-    publishing.run(datetime.now(UTC) + timedelta(minutes=6), rate_limits=False)
+    publish_sweep.run(datetime.now(UTC) + timedelta(minutes=6), rate_limits=False)
     assert states(post["id"]) == {channels["hook"]: "unconfirmed"}
     [attempt] = target_repo.attempts(post["id"], channels["hook"])
     assert attempt.outcome == "unconfirmed"

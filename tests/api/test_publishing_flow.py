@@ -2,19 +2,14 @@
 targets once, manual networks get a task, people settle targets through the API."""
 from __future__ import annotations
 
-from datetime import UTC, datetime
-
 from chalicelib.db import posts as post_repo
 from chalicelib.db import targets as target_repo
-from chalicelib.services import publishing
+from chalicelib.services import publish_sweep
 from tests.support import mail
 from tests.support.factories import make_brand
 from tests.support.posts import approve_post as approve
 from tests.support.posts import body, call
-
-
-def at(text: str) -> datetime:
-    return datetime.fromisoformat(text).replace(tzinfo=UTC)
+from tests.support.sweep import at
 
 
 def targets(client, team, post_id):
@@ -34,13 +29,13 @@ def test_approval_schedules_one_target_per_channel(client, team):
 
 def test_a_manual_channel_gets_a_task_at_publish_time_and_is_closed_by_marking_it_published(client, team, outbox):
     post = approve(client, team, channel_ids=[team["x"]], assignee_ids=[team["designer"].id])
-    assert publishing.run(at("2026-12-01T08:59:00"), rate_limits=False).get("manual", 0) == 0
-    summary = publishing.run(at("2026-12-01T09:00:30"), rate_limits=False)
+    assert publish_sweep.run(at("2026-12-01T08:59:00"), rate_limits=False).get("manual", 0) == 0
+    summary = publish_sweep.run(at("2026-12-01T09:00:30"), rate_limits=False)
     assert summary.get("manual", 0) >= 1
     task = [m for m in mail.messages(outbox) if team["designer"].email in str(m["To"])
             and "publish by hand" in str(m["Subject"])]
     assert len(task) == 1 and "Pumpkin latte is back!" in mail.text_of(task[0])
-    publishing.run(at("2026-12-01T09:01:30"), rate_limits=False)  # nothing more for it
+    publish_sweep.run(at("2026-12-01T09:01:30"), rate_limits=False)  # nothing more for it
     [target] = targets(client, team, post["id"])["items"]
     assert target["state"] == "publishing" and target["manual"] is True
     assert post_repo.get(post["id"], consistent=True).status == "publishing"
@@ -57,20 +52,20 @@ def test_a_manual_channel_gets_a_task_at_publish_time_and_is_closed_by_marking_i
 def test_a_held_post_is_not_published_and_goes_out_after_release(client, team):
     post = approve(client, team, channel_ids=[team["x"]])
     assert call(client, "post", f"/v1/posts/{post['id']}/hold", team["smm_manager"]).status_code == 200
-    publishing.run(at("2026-12-01T09:00:30"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:00:30"), rate_limits=False)
     [target] = target_repo.for_post(post["id"])
     assert target.state == "scheduled" and target.gsi2pk is None  # parked, out of the queue
     assert call(client, "post", f"/v1/posts/{post['id']}/release", team["smm_manager"]).status_code == 200
     [target] = target_repo.for_post(post["id"])
     assert target.gsi2pk == target_repo.QUEUE
-    publishing.run(at("2026-12-01T09:01:30"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:01:30"), rate_limits=False)
     [target] = target_repo.for_post(post["id"])
     assert target.state == "publishing" and target.manual
 
 
 def test_more_than_the_window_late_is_missed_not_sent(client, team, outbox):
     post = approve(client, team, channel_ids=[team["x"]])
-    publishing.run(at("2026-12-01T11:01:00"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T11:01:00"), rate_limits=False)
     [target] = target_repo.for_post(post["id"])
     assert target.state == "missed"
     assert post_repo.get(post["id"], consistent=True).status == "missed"

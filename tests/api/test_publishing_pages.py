@@ -10,7 +10,7 @@ from chalicelib import i18n
 from chalicelib.db import posts as post_repo
 from chalicelib.db import targets as target_repo
 from chalicelib.db.models import AttemptItem, TargetItem
-from chalicelib.services import publishing
+from chalicelib.services import publish_sweep
 from chalicelib.web import csrf
 from chalicelib.web.posts_pages import ATTEMPT_OUTCOMES, LIVE_STATUSES, TARGET_STATES
 from tests.api.test_publishing_flow import approve, at
@@ -57,7 +57,7 @@ def test_state_and_outcome_labels_exist_in_every_language():
 
 def test_a_manual_target_is_marked_published_on_the_post_page_and_the_calendar_links_it(client, team):
     post = approve(client, team, channel_ids=[team["x"]], assignee_ids=[team["designer"].id])
-    publishing.run(at("2026-12-01T09:00:30"), rate_limits=False)
+    publish_sweep.run(at("2026-12-01T09:00:30"), rate_limits=False)
     target = target_of(post["id"], team["x"])
     assert target.state == "publishing" and target.manual
     path = f"/posts/{post['id']}"

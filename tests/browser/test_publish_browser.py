@@ -17,7 +17,7 @@ def test_the_calendar_links_a_published_post_to_its_live_post(client, team, live
     from playwright.sync_api import expect
 
     from chalicelib.db import targets as target_repo
-    from chalicelib.services import publishing
+    from chalicelib.services import publish_sweep
 
     post = new_post(client, team, title="Winter menu", channel_ids=[team["x"]], publish_at="2026-12-01T10:00")
     assert call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"]).status_code == 200
@@ -26,7 +26,7 @@ def test_the_calendar_links_a_published_post_to_its_live_post(client, team, live
         assert r.status_code == 200, r.body
     assert body(r)["status"] == "scheduled"
     publish_at = datetime.fromisoformat(body(r)["publish_at_utc"].replace("Z", "+00:00")).astimezone(UTC)
-    publishing.run(publish_at.replace(second=30), rate_limits=False)
+    publish_sweep.run(publish_at.replace(second=30), rate_limits=False)
     [target] = target_repo.for_post(post["id"])
     assert target.state == "publishing" and target.manual
     r = call(client, "post", f"/v1/targets/{target.id}/mark-published", team["smm_manager"], {"url": LIVE_URL})

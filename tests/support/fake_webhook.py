@@ -43,3 +43,54 @@ class FakeWebhook(FakeAPI):
         if self.reply is not None:
             return self.status, self.reply, {}
         return self.status, {"id": f"rcv-{next(self._ids)}"}, {}
+
+
+def _serve_in_child(conn, latency: float, secret: str | None) -> None:
+    fake = FakeWebhook(secret=secret)
+    fake.latency = latency
+    fake.start()
+    conn.send(fake.url)
+    conn.recv()  # "report": the counts, then stop
+    conn.send(dict(fake.sends_by_target()))
+    fake.stop()
+
+
+class FakeWebhookProcess:
+    """A FakeWebhook in its own process (benchmarks): the receiver does not share the publisher's
+    interpreter (its GIL, its CPU accounting), as a real receiver would not.
+
+        with FakeWebhookProcess(latency=0.05) as hook:
+            hook.url + "/hook"
+            hook.sends_by_target()   # {target id: deliveries}, once, at the end
+    """
+
+    def __init__(self, latency: float = 0.0, secret: str | None = None):
+        import multiprocessing
+
+        context = multiprocessing.get_context("spawn")
+        self._conn, child = context.Pipe()
+        self._process = context.Process(target=_serve_in_child, args=(child, latency, secret), daemon=True)
+        self.url = ""
+
+    def start(self) -> "FakeWebhookProcess":
+        self._process.start()
+        if not self._conn.poll(30):
+            self._process.kill()
+            raise RuntimeError("the fake webhook process did not start")
+        self.url = self._conn.recv()
+        return self
+
+    def sends_by_target(self) -> dict:
+        self._conn.send("report")
+        return self._conn.recv()
+
+    def stop(self) -> None:
+        self._process.join(timeout=5)
+        if self._process.is_alive():
+            self._process.kill()
+
+    def __enter__(self) -> "FakeWebhookProcess":
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        self.stop()

@@ -40,6 +40,6 @@ def seed_due_targets(brand_id: str, author_id: str, channel, count: int, publish
                                     gsi2sk=target_repo.queue_sk(when, tid), id=tid, post_id=post_id, brand_id=brand_id,
                                     channel_id=channel.id, platform=channel.platform, state="scheduled", version=1,
                                     publish_at=when, attempts=0, created_at=stamp, updated_at=stamp,
-                                    title=content["title"], text=content["body"], media=[], links=[]))
+                                    title=content["title"], text=content["body"], media=[], links=[], solo=True))
             ids.append(tid)
     return ids
