@@ -31,13 +31,6 @@ def get(post_id: str, *, consistent: bool = False) -> PostItem | None:
     return get_item(PostItem, *post_key(post_id), consistent=consistent)
 
 
-def batch_get(post_ids: list[str], *, consistent: bool = False) -> dict[str, PostItem]:
-    """Several posts in one BatchGetItem (PynamoDB pages by 100 and retries unprocessed keys)."""
-    deps.bind_models()
-    keys = [post_key(pid) for pid in dict.fromkeys(post_ids)]
-    return {item.id: item for item in PostItem.batch_get(keys, consistent_read=consistent)} if keys else {}
-
-
 def approval_of(post: PostItem) -> dict:
     return plain(post.approval) or {}
 
