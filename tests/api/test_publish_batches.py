@@ -48,8 +48,10 @@ def test_a_run_out_of_time_releases_what_it_has_not_sent_and_the_next_run_sends_
                                                                                         fakes):
     posts = [approve(client, team, channel_ids=[channels["hook"]], publish_at="2026-12-06T11:13") for _ in range(6)]
     due = _due(posts[0])
-    fakes["hook"].latency = 0.5  # six sends one at a time take 3 s; no send may start after the first second
-    publish_sweep.run(due + timedelta(seconds=10), rate_limits=False, concurrency=1, time_budget_seconds=1)
+    # A budget of 18 s leaves 3 s for starting sends (the last 15 s are for finishing them); six sends
+    # of 1 s each, one at a time, cannot all start in that time, however slow or fast the machine is.
+    fakes["hook"].latency = 1.0
+    publish_sweep.run(due + timedelta(seconds=10), rate_limits=False, concurrency=1, time_budget_seconds=18)
     sent = fakes["hook"].sends_by_target()
     published = [p for p in posts if states(p["id"]) == {channels["hook"]: "published"}]
     released = [p for p in posts if p not in published]

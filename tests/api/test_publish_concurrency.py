@@ -59,5 +59,6 @@ def test_eight_processes_over_500_due_targets_send_each_exactly_once(client, tea
     mine = {tid: received.get(tid, 0) for tid in ids}
     duplicates = {tid: n for tid, n in mine.items() if n > 1}
     missing = [tid for tid, n in mine.items() if n == 0]
-    assert duplicates == {} and missing == []
+    unsent = {tid: (t.state, t.last_error, int(t.attempts or 0)) for tid in missing if (t := target_repo.get(tid))}
+    assert duplicates == {} and missing == [], f"duplicates {duplicates}; never sent (state, last error, attempts): {unsent}"
     assert {target_repo.get(i).state for i in ids} == {"published"}

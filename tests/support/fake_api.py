@@ -69,6 +69,9 @@ class Fault:
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    # A real API takes many connections at once; socketserver's default backlog of 5 refuses (or
+    # delays by a SYN retry) the 65th of 64 concurrent senders in the concurrency test.
+    request_queue_size = 256
 
 
 class FakeAPI:
