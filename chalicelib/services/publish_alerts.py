@@ -22,13 +22,17 @@ def _recipients(post: PostItem) -> list:
     return list(people.values())
 
 
-def alert(post: PostItem, target: TargetItem, state: str, error: str) -> None:
+def alert(target: TargetItem, state: str, error: str) -> None:
     """failed, unconfirmed, missed: email (and Slack) the post's assignees and the brand's SMM managers."""
     from chalicelib.db import brands as brand_repo
+    from chalicelib.db import posts as post_repo
     from chalicelib.services import approval_messages as messages
     from chalicelib.services import slack_approvals
 
     try:
+        post = post_repo.get(target.post_id)
+        if post is None:
+            return
         brand = brand_repo.get(post.brand_id)
         channel = channel_repo.get(target.channel_id)
         params = {"title": post.title or "—", "channel": channel.name if channel else target.channel_id,
@@ -45,15 +49,6 @@ def alert(post: PostItem, target: TargetItem, state: str, error: str) -> None:
                                        already=set())
     except Exception:
         log.exception("publishing alert failed", extra={"target": target.id})
-
-
-def alert_about(target: TargetItem, state: str, error: str) -> None:
-    """`alert` for a target whose post has not been read yet."""
-    from chalicelib.db import posts as post_repo
-
-    post = post_repo.get(target.post_id)
-    if post is not None:
-        alert(post, target, state, error)
 
 
 def manual_task(post: PostItem, target: TargetItem) -> None:

@@ -29,11 +29,12 @@ from typing import Callable
 
 from chalicelib.clock import iso, utcnow
 from chalicelib.db.models import AttemptItem, PostItem, TargetItem
-from chalicelib.db.writes import Actor, BatchConflict, Change, OwnedWrite, transact_owned
+from chalicelib.db.writes import BatchConflict, Change, OwnedWrite, transact_owned
 from chalicelib.domain import publishing as rules
+from chalicelib.services import publish_alerts
+from chalicelib.services.publishing import JOB_ACTOR, refresh_post_status
 
 log = logging.getLogger(__name__)
-JOB_ACTOR = Actor(None, "publish-due", "job")
 OUTCOME_CHUNK = 24  # outcomes per transaction: target, attempt, post status and an audit entry each (100 max)
 ROUNDS = 4
 GATHER_SECONDS = 0.1  # how long a recorder waits for more outcomes to write together
@@ -142,15 +143,12 @@ def _plan(outcome: Outcome, *, fold: bool) -> _Plan:
 
 def _follow_up(plan: _Plan, tally: Callable[[str], None]) -> None:
     """After the outcome is stored: the post's status (unless folded in), alerts, the run's tally."""
-    from chalicelib.services import publish_alerts
-    from chalicelib.services.publishing import refresh_post_status
-
     outcome = plan.outcome
     target = outcome.claimed.target
     if not plan.folded and not (target.solo and outcome.state in ("retry", "released")):
         refresh_post_status(target.post_id, known={target.channel_id: _state_of(outcome)})
     if outcome.state in ("failed", "unconfirmed"):
-        publish_alerts.alert_about(target, outcome.state, outcome.error or "")
+        publish_alerts.alert(target, outcome.state, outcome.error or "")
     tally({"released": "left_for_next_run"}.get(outcome.state, outcome.state))
 
 

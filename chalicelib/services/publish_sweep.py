@@ -45,17 +45,16 @@ from chalicelib.db import posts as post_repo
 from chalicelib.db import targets as repo
 from chalicelib.db.models import AttemptItem, PostItem, TargetItem
 from chalicelib.db.reads import plain
-from chalicelib.db.writes import Actor, BatchConflict, Change, OwnedWrite, WriteConflict, transact, transact_owned
+from chalicelib.db.writes import BatchConflict, Change, OwnedWrite, WriteConflict, transact, transact_owned
 from chalicelib.domain import publishing as rules
 from chalicelib.domain import schedule
 from chalicelib.domain.publishing import TargetState
 from chalicelib.services import publish_alerts
 from chalicelib.services.publish_outcomes import Claimed, Outcome, Recorder
-from chalicelib.services.publishing import outgoing_for, refresh_post_status
+from chalicelib.services.publishing import JOB_ACTOR, outgoing_for, refresh_post_status
 from chalicelib.settings import get_settings
 
 log = logging.getLogger(__name__)
-JOB_ACTOR = Actor(None, "publish-due", "job")
 BATCH = 200  # queue entries per Query page
 CLAIM_CHUNK = 32  # targets per claim transaction: target and attempt (+ a post check) each; DynamoDB allows 100
 CLAIMERS = 2  # claim transactions in flight
@@ -63,10 +62,6 @@ CLAIM_ROUNDS = 3  # a chunk is claimed again without its refused targets at most
 SEND_TIMEOUT_SECONDS = 15  # the adapters' longest connect + read
 TELEGRAM_PER_CHANNEL_PER_MINUTE = 20
 TELEGRAM_PER_BOT_PER_SECOND = 30
-
-
-def _now_iso(now: datetime) -> str:
-    return schedule.iso_utc(now)
 
 
 class Gate:
@@ -188,22 +183,25 @@ def run(now: datetime | None = None, *, time_budget_seconds: float = 40, concurr
     try:
         with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="publish") as senders:
             with ThreadPoolExecutor(max_workers=CLAIMERS, thread_name_prefix="publish-claim") as claimers:
-                for page in repo.due_pages(_now_iso(now), BATCH):
-                    # concurrent runs read the same queue: each takes it in its own order, so they rarely
-                    # race for the same target (a lost race costs one refused operation)
-                    random.shuffle(page)
-                    for start in range(0, len(page), CLAIM_CHUNK):
-                        if _time.monotonic() >= last_start:
-                            tally("left_for_next_run", len(page) - start)
-                            break
-                        chunk = page[start:start + CLAIM_CHUNK]
-                        window.reserve(len(chunk))
-                        claimers.submit(take, chunk)
-                    if _time.monotonic() >= last_start:
-                        break
+                for chunk in _chunks(now, last_start, tally):
+                    window.reserve(len(chunk))
+                    claimers.submit(take, chunk)
     finally:
         recorder.close()
     return tally.result()
+
+
+def _chunks(now: datetime, last_start: float, tally: _Tally):
+    """The due queue, page by page, each page in random order (concurrent runs read the same queue and
+    so rarely race for the same target; a lost race costs one refused operation), in chunks of
+    CLAIM_CHUNK, until the time for starting work is up."""
+    for page in repo.due_pages(schedule.iso_utc(now), BATCH):
+        random.shuffle(page)
+        for start in range(0, len(page), CLAIM_CHUNK):
+            if _time.monotonic() >= last_start:
+                tally("left_for_next_run", len(page) - start)
+                return
+            yield page[start:start + CLAIM_CHUNK]
 
 
 # --- triage and claim ----------------------------------------------------------------------------
@@ -395,7 +393,7 @@ def _missed(target: TargetItem, now: datetime) -> str:
     except WriteConflict:
         return "taken"
     refresh_post_status(target.post_id)
-    publish_alerts.alert_about(target, "missed", "")
+    publish_alerts.alert(target, "missed", "")
     return "missed"
 
 
@@ -418,5 +416,5 @@ def _lease_expired(target: TargetItem, now: datetime) -> str:
     except WriteConflict:
         return "taken"
     refresh_post_status(target.post_id)
-    publish_alerts.alert_about(target, "unconfirmed", reason)
+    publish_alerts.alert(target, "unconfirmed", reason)
     return "unconfirmed"
