@@ -1,34 +1,52 @@
-"""Greenlight: composition root only. Blueprints and schedules are wired here; nothing else.
+"""Greenlight: composition root only. For each feature, its blueprints (JSON routes, pages) and its
+scheduled jobs are wired here; nothing else.
 
-Importing this module builds no client and imports nothing heavy (a benchmark watches it).
+Importing this module builds no client and imports nothing heavy (a benchmark watches it): route
+modules load their services on first use.
 """
 from chalice import Chalice, Rate
 
-from chalicelib.api import (
-    audit,
-    brands,
-    chains,
-    channels,
-    feeds,
-    me,
-    posts,
-    slack,
-    system,
-    targets,
-)
-from chalicelib.jobs import all as _jobs  # noqa: F401 - registers every job in JOBS
-from chalicelib.jobs.registry import JOBS
-from chalicelib.logs import configure_logging
-from chalicelib.web import action_pages, posts_pages, profile_pages
-from chalicelib.web import routes as web
+from chalicelib.approvals import jobs as approvals_jobs
+from chalicelib.approvals.chains import routes as chains_routes
+from chalicelib.approvals.links import pages as approval_link_pages
+from chalicelib.approvals.slack import routes as slack_routes
+from chalicelib.audit import routes as audit_routes
+from chalicelib.brands import pages as brands_pages
+from chalicelib.brands import routes as brands_routes
+from chalicelib.brands.channels import routes as channels_routes
+from chalicelib.content import routes as content_routes
+from chalicelib.core.http import system
+from chalicelib.core.jobs import JOBS
+from chalicelib.core.logs import configure_logging
+from chalicelib.notifications import jobs as notifications_jobs
+from chalicelib.plan import pages as plan_pages
+from chalicelib.plan import routes as plan_routes
+from chalicelib.profile import pages as profile_pages
+from chalicelib.profile import routes as profile_routes
+from chalicelib.publishing import jobs as publishing_jobs
+from chalicelib.publishing import routes as publishing_routes
 
 app = Chalice(app_name="greenlight")
 app.debug = False  # never show stack traces to clients; local errors carry a short "debug" field instead
 configure_logging()
 
-for blueprint in (system.bp, me.bp, brands.bp, channels.bp, chains.bp, posts.bp, targets.bp, audit.bp, slack.bp,
-                  feeds.bp, web.bp, posts_pages.bp, profile_pages.bp, action_pages.bp):
+BLUEPRINTS = (
+    system.bp,                                      # core: /health, /openapi.json
+    profile_routes.bp, profile_pages.bp,            # profile: /v1/me, /v1/tokens, /me
+    brands_routes.bp, channels_routes.bp, brands_pages.bp,  # brands, members, channels; /, /sign-in, /brands/…
+    chains_routes.bp,                               # approvals: approval chains
+    content_routes.bp,                              # content: /v1/posts…
+    publishing_routes.bp,                           # publishing: /v1/…/targets
+    audit_routes.bp,                                # audit: /v1/audit
+    slack_routes.bp,                                # approvals: /slack/interactions
+    plan_routes.bp, plan_pages.bp,                  # plan: calendar feed, /calendar, /posts/…
+    approval_link_pages.bp,                         # approvals: /a/<token>
+)
+for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)
+
+SCHEDULED = (publishing_jobs.PUBLISH_DUE, approvals_jobs.APPROVAL_REMINDERS, notifications_jobs.DAILY_DIGEST)
+assert set(SCHEDULED) == set(JOBS.values()), "every registered job is scheduled here"
 
 
 def _schedule(job):
@@ -39,5 +57,5 @@ def _schedule(job):
     app.schedule(Rate(job.every_minutes, unit=Rate.MINUTES), name=handler.__name__)(handler)
 
 
-for _job in JOBS.values():
+for _job in SCHEDULED:
     _schedule(_job)

@@ -11,14 +11,14 @@ import sys
 
 
 def _setup() -> None:
-    from chalicelib.stage_env import apply_stage_environment
+    from chalicelib.core.stage_env import apply_stage_environment
 
     apply_stage_environment()
 
 
 def cmd_create_tables(args) -> int:
-    from chalicelib.db.tables import create_tables
-    from chalicelib.settings import get_settings
+    from chalicelib.core.db.tables import create_tables
+    from chalicelib.core.settings import get_settings
 
     created = create_tables()
     print(f"table {get_settings().table_name}: {'created' if created else 'already exists'}")
@@ -26,7 +26,7 @@ def cmd_create_tables(args) -> int:
 
 
 def cmd_seed_demo(args) -> int:
-    from chalicelib.services.demo import seed
+    from chalicelib.demo import seed
 
     result = seed()
     print(f"demo brand {result['brand_slug']} ({result['brand_id']}): {'created' if result['created'] else 'already there'}")
@@ -39,12 +39,12 @@ def cmd_seed_demo(args) -> int:
 
 
 def cmd_create_user(args) -> int:
-    from chalicelib.db import brands as brand_repo
-    from chalicelib.db import members as member_repo
-    from chalicelib.db import users as user_repo
-    from chalicelib.db.credentials import create_token
-    from chalicelib.db.writes import Actor
-    from chalicelib.domain.roles import BRAND_ROLES
+    from chalicelib.brands import repo as brand_repo
+    from chalicelib.brands import members_repo as member_repo
+    from chalicelib.identity import repo as user_repo
+    from chalicelib.identity.credentials import create_token
+    from chalicelib.core.db.writes import Actor
+    from chalicelib.identity.rules import BRAND_ROLES
 
     actor = Actor(None, "cli", "cli")
     if args.role != "admin" and args.role not in BRAND_ROLES:
@@ -78,9 +78,9 @@ def cmd_create_user(args) -> int:
 
 
 def cmd_run_job(args) -> int:
-    from chalicelib.jobs import all as _  # noqa: F401
-    from chalicelib.jobs.registry import JOBS
+    from chalicelib.core.jobs import load_all
 
+    JOBS = load_all()
     job = JOBS.get(args.name)
     if job is None:
         print(f"no job {args.name!r}; known: {', '.join(sorted(JOBS)) or '(none)'}", file=sys.stderr)
@@ -90,9 +90,9 @@ def cmd_run_job(args) -> int:
 
 
 def cmd_list_jobs(args) -> int:
-    from chalicelib.jobs import all as _  # noqa: F401
-    from chalicelib.jobs.registry import JOBS
+    from chalicelib.core.jobs import load_all
 
+    JOBS = load_all()
     if not JOBS:
         print("(no scheduled jobs)")
     for job in JOBS.values():
@@ -119,7 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     sub.add_parser("list-jobs", help="list scheduled jobs").set_defaults(func=cmd_list_jobs)
     args = parser.parse_args(argv)
     _setup()
-    from chalicelib.errors import DomainError
+    from chalicelib.core.errors import DomainError
 
     try:
         return args.func(args)

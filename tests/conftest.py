@@ -15,8 +15,8 @@ from tests.support import env
 
 env.apply()  # before anything reads settings
 
-from chalicelib import deps  # noqa: E402
-from chalicelib.settings import get_settings, reset_settings  # noqa: E402
+from chalicelib.core import deps
+from chalicelib.core.settings import get_settings, reset_settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
 
@@ -29,7 +29,7 @@ def dynamodb():
     os.environ["DYNAMODB_ENDPOINT"] = server.endpoint
     reset_settings()
     deps.reset()
-    from chalicelib.db.tables import create_tables
+    from chalicelib.core.db.tables import create_tables
 
     create_tables()
     yield server

@@ -26,7 +26,7 @@ import threading
 import time
 from pathlib import Path
 
-from chalicelib.stage_env import PROJECT_DIR
+from chalicelib.core.stage_env import PROJECT_DIR
 
 HOST = "127.0.0.1"
 JAR_NAME = "DynamoDBLocal.jar"

@@ -14,21 +14,15 @@ import threading
 import time
 from typing import Callable
 
-from chalicelib.jobs.registry import JOBS, Job
-from chalicelib.stage_env import apply_stage_environment
+from chalicelib.core.jobs import JOBS, Job, load_all
+from chalicelib.core.stage_env import apply_stage_environment
 
 log = logging.getLogger("greenlight.job_runner")
 
 
 def load_jobs() -> dict[str, Job]:
-    """Import the module that registers every job; without it there are simply no jobs."""
-    try:
-        import chalicelib.jobs.all  # noqa: F401  (registers into JOBS on import)
-    except ModuleNotFoundError as exc:
-        if exc.name != "chalicelib.jobs.all":  # a broken import inside it is a real error
-            raise
-        log.warning("chalicelib.jobs.all does not exist yet: no jobs to run")
-    return JOBS
+    """Every job of the app (importing app.py imports each feature's jobs.py)."""
+    return load_all()
 
 
 def run_job(job: Job) -> dict | None:

@@ -19,7 +19,7 @@ import time
 from pathlib import Path
 
 from chalicelib.local import dynamodb_local
-from chalicelib.stage_env import PROJECT_DIR, apply_stage_environment
+from chalicelib.core.stage_env import PROJECT_DIR, apply_stage_environment
 
 
 class Shutdown(Exception):

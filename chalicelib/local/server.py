@@ -2,7 +2,7 @@
 
 `chalice local` writes the stage's `environment_variables` over os.environ, so an endpoint
 exported in the shell (another DynamoDB port, say) would be ignored. Here the stage values only
-fill what the shell left unset (chalicelib.stage_env), and chalice's own overwrite goes into a
+fill what the shell left unset (chalicelib.core.stage_env), and chalice's own overwrite goes into a
 throwaway copy of the environment.
 
 Also makes unknown routes answer like our deployed API (404 JSON, see install_not_found_gateway).
@@ -19,7 +19,7 @@ import os
 import sys
 from pathlib import Path
 
-from chalicelib.stage_env import PROJECT_DIR, apply_stage_environment, stage_environment
+from chalicelib.core.stage_env import PROJECT_DIR, apply_stage_environment, stage_environment
 
 # What API Gateway answers for an unknown route once our GatewayResponse
 # (MISSING_AUTHENTICATION_TOKEN -> 404, in infra/) rewrites its default 403.
@@ -72,7 +72,7 @@ def install_not_found_gateway() -> None:
 def _mask_access_log(handler_cls) -> None:
     """http.server writes each request line (with its query string: sign-in tokens, cursors) straight
     to stderr, past the logging filters; mask secrets there too."""
-    from chalicelib.logs import redact
+    from chalicelib.core.logs import redact
 
     if getattr(handler_cls.log_message, "_greenlight_masked", False):
         return
@@ -118,7 +118,7 @@ def create_server(host: str = "127.0.0.1", port: int = 8000, stage: str = "local
 
 
 def _load_lazy_modules() -> None:
-    """Run every module bound with chalicelib.lazy.lazy_import now. On Python 3.11 the first load of a
+    """Run every module bound with chalicelib.core.lazy.lazy_import now. On Python 3.11 the first load of a
     lazy module is not thread-safe, and `chalice local` serves each request in its own thread (a
     Lambda serves one request at a time, so there the cold start stays lazy)."""
     import importlib.util

@@ -20,7 +20,7 @@ import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
-from chalicelib.integrations.webhook import verify_signature
+from chalicelib.publishing.channels.webhook import verify_signature
 
 MAX_BODY = 1024 * 1024
 MAX_KEPT = 500

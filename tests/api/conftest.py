@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.settings import reset_settings
+from chalicelib.core.settings import reset_settings
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_vk import FakeVK
 from tests.support.fake_webhook import FakeWebhook

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib.db import posts as post_repo
-from chalicelib.db.models import LinkUseItem
-from chalicelib.services import action_tokens
-from chalicelib.web.action_pages import confirm_value
+from chalicelib.content import repo as post_repo
+from chalicelib.core.db.models import LinkUseItem
+from chalicelib.approvals.links import tokens as action_tokens
+from chalicelib.approvals.links.pages import confirm_value
 from tests.support import mail
 from tests.support.posts import body, call, new_post
 
@@ -108,7 +108,7 @@ def test_scanners_get_and_head_every_link_and_nothing_is_written(client, team, o
 
 
 def test_the_page_shows_the_post_as_asked_in_the_approvers_zone_and_language(client, team, outbox, make_user):
-    from chalicelib.db import users as user_repo
+    from chalicelib.identity import repo as user_repo
 
     submit(client, team)
     path = link_paths(outbox, team["content_manager"])["approve"]
@@ -187,7 +187,7 @@ def test_post_approves_via_email_and_a_replay_is_a_409_page(client, team, outbox
     replay = post_form(client, path, {"confirm": confirm_value(path.rsplit("/", 1)[1]), "decision": "approve"})
     assert replay.status_code == 409
     assert "already been used" in page_text(replay) and "Approved" in page_text(replay)
-    from chalicelib.db import users as user_repo
+    from chalicelib.identity import repo as user_repo
 
     assert user_repo.get(team["content_manager"].id).name in page_text(replay)
     # the other button of the same email is used up too
@@ -293,7 +293,7 @@ def test_renew_when_nothing_waits_says_so(client, team, outbox):
 
 
 def test_a_link_signed_with_the_previous_key_still_verifies_after_rotation(client, team, outbox):
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
 
     post = submit(client, team)
     path = link_paths(outbox, team["content_manager"])["approve"]

@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-from chalicelib.db import posts as post_repo
-from chalicelib.services import approval_tasks
+from chalicelib.content import repo as post_repo
+from chalicelib.approvals import reminders as approval_tasks
 from tests.support import mail
 from tests.support.posts import body, call, new_post
 
@@ -127,7 +127,7 @@ def test_a_throttled_claim_leaves_the_task_for_the_next_run(client, team, outbox
     """DynamoDB Local never throttles: Stubber makes the claim fail the way AWS does."""
     from botocore.stub import Stubber
 
-    from chalicelib.db.models import TaskItem
+    from chalicelib.core.db.models import TaskItem
 
     post = submit(client, team)
     when = at("2026-11-29T09:00:30")

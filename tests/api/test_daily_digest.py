@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 
 import time_machine
 
-from chalicelib.db import digests as digest_repo
-from chalicelib.jobs import daily_digest
-from chalicelib.services import digest as digest_service
+from chalicelib.notifications import repo as digest_repo
+from chalicelib.notifications import jobs as daily_digest
+from chalicelib.notifications import digest as digest_service
 from tests.support.mail import html_of, messages, text_of
 from tests.support.posts import body, call, new_post
 
@@ -40,12 +40,12 @@ def test_digest_sent_once_with_pending_schedule_and_overdue(client, team, outbox
         assert call(client, "post", f"/v1/posts/{pending['id']}/submit", writer).status_code == 200
         late = new_post(client, team, title="Late one", publish_at="2026-12-01T12:00")
         assert call(client, "post", f"/v1/posts/{late['id']}/submit", writer).status_code == 200
-        summary = daily_digest.run()
+        summary = daily_digest.daily_digest()
         assert mails_to(outbox, cm.email) == []  # not yet 08:00 in Berlin
     with time_machine.travel(datetime(2026, 12, 1, 7, 0, 30, tzinfo=UTC), tick=False):
-        summary = daily_digest.run()
+        summary = daily_digest.daily_digest()
         assert summary["sent"] >= 1
-        daily_digest.run()  # a second run finds nothing due for this person
+        daily_digest.daily_digest()  # a second run finds nothing due for this person
     mails = mails_to(outbox, cm.email)
     assert len(mails) == 1
     text = text_of(mails[0])
@@ -74,7 +74,7 @@ def test_concurrent_runs_send_one_email_per_person(client, team, outbox, make_us
 
         def worker():
             try:
-                results.append(daily_digest.run())
+                results.append(daily_digest.daily_digest())
             except Exception as exc:  # noqa: BLE001
                 errors.append(exc)
 
@@ -84,7 +84,7 @@ def test_concurrent_runs_send_one_email_per_person(client, team, outbox, make_us
         for t in threads:
             t.join()
         assert errors == []
-        daily_digest.run()
+        daily_digest.daily_digest()
     for person in people:
         assert len(mails_to(outbox, person.email)) == 1, person.email
         assert digest_repo.get(person.id).next_at.startswith("2027-01-11T08:00:00")
@@ -96,7 +96,7 @@ def test_nothing_to_say_sends_nothing_but_moves_on_and_dst(client, make_user, ou
         item = turn_on(client, lonely, hour=8)
         assert item.next_at.startswith("2027-03-27T07:00:00")  # 08:00 CET
     with time_machine.travel(datetime(2027, 3, 27, 7, 0, 1, tzinfo=UTC), tick=False):
-        daily_digest.run()
+        daily_digest.daily_digest()
     assert mails_to(outbox, lonely.email) == []
     item = digest_repo.get(lonely.id)
     assert item.next_at.startswith("2027-03-28T06:00:00")  # 08:00 CEST: summer time began that night
@@ -120,12 +120,12 @@ def test_changing_the_hour_the_same_day_does_not_send_twice(client, team, outbox
         post = new_post(client, team, title="Spring", publish_at="2027-04-06T10:00")
         call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"])
     with time_machine.travel(datetime(2027, 4, 5, 5, 0, 10, tzinfo=UTC), tick=False):  # 07:00 CEST
-        daily_digest.run()
+        daily_digest.daily_digest()
         turn_on(client, cm, hour=9)  # later the same day: today's digest is already out
         item = digest_repo.get(cm.id)
         assert item.next_at.startswith("2027-04-06T07:00:00")
     with time_machine.travel(datetime(2027, 4, 5, 7, 0, 10, tzinfo=UTC), tick=False):
-        daily_digest.run()
+        daily_digest.daily_digest()
     assert len(mails_to(outbox, cm.email)) == 1
 
 
@@ -136,21 +136,21 @@ def test_russian_digest(client, make_user, team, outbox):
         post = new_post(client, team, title="Весна", publish_at="2027-05-04T10:00")
         call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"])
     with time_machine.travel(datetime(2027, 5, 3, 6, 0, 10, tzinfo=UTC), tick=False):
-        daily_digest.run()
+        daily_digest.daily_digest()
     mails = mails_to(outbox, ru.email)
     assert len(mails) == 1
     assert "сводка" in str(mails[0]["Subject"]) and "Ждут вашего согласования" in text_of(mails[0])
 
 
 def test_compose_is_empty_for_someone_without_brands(make_user):
-    from chalicelib.db import users as user_repo
+    from chalicelib.identity import repo as user_repo
 
     person = user_repo.get(make_user().id)
     assert digest_service.compose(person, datetime(2027, 1, 1, 8, 0, tzinfo=UTC)).empty
 
 
 def test_slack_digest_goes_as_a_dm(client, team, outbox, monkeypatch):
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
     from tests.support.fake_slack import FakeSlack
 
     cm = team["content_manager"]
@@ -168,8 +168,8 @@ def test_slack_digest_goes_as_a_dm(client, team, outbox, monkeypatch):
                 call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"])
                 fake.clear()
             with time_machine.travel(datetime(2027, 6, 7, 6, 0, 10, tzinfo=UTC), tick=False):
-                daily_digest.run()
-                daily_digest.run()
+                daily_digest.daily_digest()
+                daily_digest.daily_digest()
             posts = [c for c in fake.of("chat.postMessage") if "digest" in json.dumps(c.body)]
             assert len(posts) == 1
             text = json.dumps(posts[0].body)

@@ -4,8 +4,11 @@ from __future__ import annotations
 
 
 def test_seed_twice_gives_one_brand_one_chain_one_draft_and_one_waiting_webhook_post(dynamodb):
-    from chalicelib.db import chains, channels, posts, targets
-    from chalicelib.services.demo import seed, webhook_url
+    from chalicelib.approvals.chains import repo as chains
+    from chalicelib.brands.channels import repo as channels
+    from chalicelib.content import repo as posts
+    from chalicelib.publishing import repo as targets
+    from chalicelib.demo import seed, webhook_url
 
     first = seed()
     second = seed()

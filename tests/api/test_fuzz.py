@@ -34,7 +34,7 @@ from schemathesis.specs.openapi.checks import (
 )
 
 import app as app_module  # noqa: F401 - registers every route, so the document is complete
-from chalicelib.api.openapi import document
+from chalicelib.core.http.openapi import document
 
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 SEED = int(os.environ.get("FUZZ_SEED", "20240601"))
@@ -120,7 +120,7 @@ def flatmap_query(context, query):
 
 def _plan_csv() -> str:
     """A content-plan file of one new post on a real channel (CSV is not something the schema can say)."""
-    from chalicelib.domain.content_plan_csv import COLUMNS
+    from chalicelib.plan.rules import COLUMNS
 
     row = {"title": "Imported", "body": "From a spreadsheet", "channels": (KNOWN.get("channel_id") or ["x"])[0]}
     return ",".join(COLUMNS) + "\r\n" + ",".join(row.get(c, "") for c in COLUMNS) + "\r\n"
@@ -224,15 +224,15 @@ for _schema_ in (admin_schema, manager_schema):
 
 def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
     """A fresh brand with channels and colleagues for every operation (DELETE cannot starve the next)."""
-    from chalicelib.db.credentials import create_token
+    from chalicelib.identity.credentials import create_token
     from tests.support.factories import ACTOR, make_brand
 
     brand = make_brand()
     user = make_user(admin=True) if kind == "admin" else make_user("smm_manager", brand=brand)
     colleagues = [make_user(role, brand=brand) for role in ("copywriter", "designer", "client_approver")]
     if kind == "admin":  # the admin also works on the brand, so it can approve its posts
-        from chalicelib.db import members as member_repo
-        from chalicelib.db import users as user_repo
+        from chalicelib.brands import members_repo as member_repo
+        from chalicelib.identity import repo as user_repo
 
         member_repo.set_roles(ACTOR, brand.id, user_repo.get(user.id), ["smm_manager"])
     headers = {"Authorization": f"Bearer {user.token}"}
@@ -274,10 +274,10 @@ def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) ->
     """Targets of one post in the states the target actions need: failed (retry), unconfirmed
     (resolve) and a manual one waiting to be published by hand (mark-published). Written directly,
     out of the due queue, as the sweep would have left them."""
-    from chalicelib import deps
-    from chalicelib.clock import iso, utcnow
-    from chalicelib.db import targets as target_repo
-    from chalicelib.db.models import TargetItem
+    from chalicelib.core import deps
+    from chalicelib.core.clock import iso, utcnow
+    from chalicelib.publishing import repo as target_repo
+    from chalicelib.core.db.models import TargetItem
 
     deps.bind_models()
     now = iso(utcnow())

@@ -1,6 +1,6 @@
 """GET /openapi.json: a valid OpenAPI 3.1 document that describes exactly the JSON routes the app has.
 
-"JSON route" means: registered through `chalicelib.api.http.json_route` (the JSON door), plus the
+"JSON route" means: registered through `chalicelib.core.http.api.json_route` (the JSON door), plus the
 document itself. The server-rendered pages (chalicelib/web/) are HTML and deliberately not in it.
 """
 from __future__ import annotations
@@ -11,7 +11,7 @@ import re
 import jsonschema_rs
 import pytest
 
-from chalicelib.api import http as json_door
+from chalicelib.core.http import api as json_door
 
 HTTP_METHODS = {"get", "put", "post", "delete", "options", "head", "patch", "trace"}
 
@@ -108,7 +108,7 @@ def test_operation_ids_are_unique(doc):
 
 
 def test_served_document_is_the_generated_one(doc):
-    from chalicelib.api.openapi import document
+    from chalicelib.core.http.openapi import document
 
     assert doc == json.loads(json.dumps(document()))
 
@@ -134,7 +134,7 @@ def test_html_pages_are_not_in_the_document(app, doc):
 
 def test_route_specs_and_routes_agree(app):
     """Each `json_route` call registered one route and one spec (none lost, none doubled)."""
-    from chalicelib.api.spec import ROUTES
+    from chalicelib.core.http.spec import ROUTES
 
     specs = [(r.path, r.method.lower()) for r in ROUTES]
     assert len(specs) == len(set(specs)), "a JSON route was described twice"
@@ -145,7 +145,7 @@ def test_route_specs_and_routes_agree(app):
 
 def route_specs():
     import app as _  # noqa: F401 - registers the routes
-    from chalicelib.api.spec import ROUTES
+    from chalicelib.core.http.spec import ROUTES
 
     return ROUTES
 

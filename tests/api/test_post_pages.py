@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import i18n
-from chalicelib.web import csrf
-from chalicelib.web.posts_pages import CONTENT_TYPES, POST_NOTICES, STATUS_KEYS
+from chalicelib.core import i18n
+from chalicelib.core.http import csrf
+from chalicelib.plan.pages import CONTENT_TYPES, POST_NOTICES, STATUS_KEYS
 from tests.api.test_web_pages import Browser, csrf_token_in, html
 from tests.support.posts import body, call, new_post
 

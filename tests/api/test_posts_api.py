@@ -161,9 +161,9 @@ def test_nonexistent_wall_time_is_resolved_and_said(client, team):
 
 
 def _race(client, team, make_user, rule: str, n: int = 20):
-    from chalicelib.schemas.posts import DecisionIn
-    from chalicelib.services import posts
-    from chalicelib.services.auth import from_bearer_token
+    from chalicelib.content.schemas import DecisionIn
+    from chalicelib.content import service as posts
+    from chalicelib.identity.service import from_bearer_token
 
     brand = team["brand"]
     approvers = [make_user("content_manager", brand=brand) for _ in range(n)]

@@ -9,10 +9,10 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from chalicelib.clock import utcnow
-from chalicelib.db import digests as digest_repo
-from chalicelib.db import slack_users
-from chalicelib.web import csrf
+from chalicelib.core.clock import utcnow
+from chalicelib.notifications import repo as digest_repo
+from chalicelib.identity import slack_users
+from chalicelib.core.http import csrf
 from tests.api.test_web_pages import Browser, csrf_token_in, html
 from tests.support.posts import body, call, new_post
 

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from chalicelib.db import posts as post_repo
-from chalicelib.db import targets as target_repo
-from chalicelib.integrations import publishing as adapters
-from chalicelib.services import publish_sweep
+from chalicelib.content import repo as post_repo
+from chalicelib.publishing import repo as target_repo
+from chalicelib.publishing.channels import contract as adapters
+from chalicelib.publishing import sweep as publish_sweep
 from tests.support.posts import approve_post as approve
 from tests.support.posts import call
 from tests.support.sweep import states

@@ -11,9 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.db import channels as channel_repo
-from chalicelib.db import targets as target_repo
-from chalicelib.settings import reset_settings
+from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.publishing import repo as target_repo
+from chalicelib.core.settings import reset_settings
 from tests.conftest import PROJECT_DIR
 from tests.support.fake_webhook import FakeWebhook
 from tests.support.posts import body, call

@@ -13,11 +13,11 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.db import posts as post_repo
-from chalicelib.db import targets as target_repo
-from chalicelib.domain import schedule
-from chalicelib.integrations import safe_http
-from chalicelib.services import publish_sweep
+from chalicelib.content import repo as post_repo
+from chalicelib.publishing import repo as target_repo
+from chalicelib.core import schedule
+from chalicelib.core.net import guard as safe_http
+from chalicelib.publishing import sweep as publish_sweep
 from tests.conftest import PROJECT_DIR
 from tests.support.fake_api import Fault
 from tests.support.posts import approve_post as approve
@@ -124,7 +124,7 @@ def test_a_throttled_or_conflicting_claim_is_skipped_and_picked_up_later(client,
     """DynamoDB Local never throttles a transaction: Stubber makes the claim fail the way AWS does."""
     from botocore.stub import Stubber
 
-    from chalicelib import deps
+    from chalicelib.core import deps
 
     # a time no other test uses, so that this post's target is the only one due in these runs
     post = approve(client, team, channel_ids=[channels["tg"]], publish_at="2026-12-05T14:17")

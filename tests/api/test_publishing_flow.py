@@ -2,9 +2,9 @@
 targets once, manual networks get a task, people settle targets through the API."""
 from __future__ import annotations
 
-from chalicelib.db import posts as post_repo
-from chalicelib.db import targets as target_repo
-from chalicelib.services import publish_sweep
+from chalicelib.content import repo as post_repo
+from chalicelib.publishing import repo as target_repo
+from chalicelib.publishing import sweep as publish_sweep
 from tests.support import mail
 from tests.support.factories import make_brand
 from tests.support.posts import approve_post as approve

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import re
 
-from chalicelib import i18n
-from chalicelib.db import posts as post_repo
-from chalicelib.db import targets as target_repo
-from chalicelib.db.models import AttemptItem, TargetItem
-from chalicelib.services import publish_sweep
-from chalicelib.web import csrf
-from chalicelib.web.posts_pages import ATTEMPT_OUTCOMES, LIVE_STATUSES, TARGET_STATES
+from chalicelib.core import i18n
+from chalicelib.content import repo as post_repo
+from chalicelib.publishing import repo as target_repo
+from chalicelib.core.db.models import AttemptItem, TargetItem
+from chalicelib.publishing import sweep as publish_sweep
+from chalicelib.core.http import csrf
+from chalicelib.plan.pages import ATTEMPT_OUTCOMES, LIVE_STATUSES, TARGET_STATES
 from tests.api.test_publishing_flow import approve, at
 from tests.api.test_web_pages import Browser, csrf_token_in, html
 from tests.support.posts import call

@@ -9,12 +9,12 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.clock import utcnow
-from chalicelib.db import posts as post_repo
-from chalicelib.db import slack_users
-from chalicelib.db import users as user_repo
-from chalicelib.services import action_tokens
-from chalicelib.settings import get_settings, reset_settings
+from chalicelib.core.clock import utcnow
+from chalicelib.content import repo as post_repo
+from chalicelib.identity import slack_users
+from chalicelib.identity import repo as user_repo
+from chalicelib.approvals.links import tokens as action_tokens
+from chalicelib.core.settings import get_settings, reset_settings
 from tests.support.factories import ACTOR
 from tests.support.fake_slack import (
     FakeSlack,
@@ -65,7 +65,7 @@ def link(test_user, slack_id: str) -> str:
 
 
 def deliver(post_id, brand, users, **kw):
-    from chalicelib.services import slack_approvals
+    from chalicelib.approvals.slack import service as slack_approvals
 
     post = post_repo.get(post_id, consistent=True)
     return slack_approvals.deliver_request(post, brand, [user_repo.get(u.id) for u in users],
@@ -91,7 +91,7 @@ def decisions(post_id: str) -> list:
 def set_brand_settings(client, admin, team, settings: dict):
     r = call(client, "patch", f"/v1/brands/{team['brand'].id}", admin, {"settings": settings})
     assert r.status_code == 200, r.body
-    from chalicelib.db import brands as brand_repo
+    from chalicelib.brands import repo as brand_repo
 
     return brand_repo.get(team["brand"].id)
 
@@ -169,7 +169,7 @@ def test_slack_off_or_no_token_sends_nothing(client, team, fake, admin, monkeypa
 
 
 def test_notice_dm(client, team, fake):
-    from chalicelib.services import slack_approvals
+    from chalicelib.approvals.slack import service as slack_approvals
 
     link(team["smm_manager"], sid("SM"))
     user = user_repo.get(team["smm_manager"].id)

@@ -16,9 +16,9 @@ def test_health(client):
 
 
 def test_health_503_when_database_is_down(client, monkeypatch):
-    from chalicelib import deps
+    from chalicelib.core import deps
     from chalicelib.local.dynamodb_local import free_port
-    from chalicelib.settings import reset_settings
+    from chalicelib.core.settings import reset_settings
 
     monkeypatch.setenv("DYNAMODB_ENDPOINT", f"http://127.0.0.1:{free_port()}")
     reset_settings()

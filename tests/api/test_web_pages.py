@@ -10,10 +10,10 @@ from urllib.parse import parse_qs, quote, urlencode, urlsplit
 import pytest
 import time_machine
 
-from chalicelib.clock import utcnow
-from chalicelib.settings import Settings, get_settings
-from chalicelib.web import cookies as web_cookies
-from chalicelib.web import csrf
+from chalicelib.core.clock import utcnow
+from chalicelib.core.settings import Settings, get_settings
+from chalicelib.core.http import cookies as web_cookies
+from chalicelib.core.http import csrf
 from tests.support.mail import html_of, latest_to, links_in, messages, path_of, text_of
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
@@ -236,9 +236,9 @@ def test_bad_email_shows_the_form_again(client, outbox, email):
 
 
 def test_dashboard_pages_through_my_brands(client, make_user, monkeypatch):
-    from chalicelib.db import members as member_repo
-    from chalicelib.db import users as user_repo
-    from chalicelib.web import routes
+    from chalicelib.brands import members_repo as member_repo
+    from chalicelib.identity import repo as user_repo
+    from chalicelib.brands import pages as routes
     from tests.support.factories import ACTOR, make_brand
 
     brands = [make_brand(name=f"Paged {i}") for i in range(3)]
@@ -538,7 +538,7 @@ def test_static_assets_are_whitelisted(client):
 
 
 def test_a_crash_is_a_500_page_with_the_request_id(client, as_manager, monkeypatch):
-    from chalicelib.services import brands
+    from chalicelib.brands import service as brands
 
     def boom(*args, **kwargs):
         raise RuntimeError("database password is hunter2")
@@ -601,8 +601,8 @@ def test_sign_in_mail_in_russian(client, outbox, make_user, brand):
 
 
 def test_links_respect_a_stage_prefix_in_public_base_url(monkeypatch):
-    from chalicelib.settings import reset_settings
-    from chalicelib.web import pages
+    from chalicelib.core.settings import reset_settings
+    from chalicelib.core.http import pages
 
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://abc.execute-api.eu-central-1.amazonaws.com/api/")
     reset_settings()
@@ -616,7 +616,7 @@ def test_links_respect_a_stage_prefix_in_public_base_url(monkeypatch):
 
 
 def test_quote_in_brand_path():
-    from chalicelib.web.routes import brand_path
+    from chalicelib.brands.pages import brand_path
 
     assert brand_path("a/b?c") == "/brands/" + quote("a/b?c", safe="")
 

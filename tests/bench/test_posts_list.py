@@ -42,9 +42,9 @@ def consumed():
 
 
 def _fill(brand_id: str, count: int, month: int, author_id: str) -> None:
-    from chalicelib import deps
-    from chalicelib.db import posts as repo
-    from chalicelib.db.models import PostItem
+    from chalicelib.core import deps
+    from chalicelib.content import repo
+    from chalicelib.core.db.models import PostItem
 
     deps.bind_models()
     with PostItem.batch_write() as batch:

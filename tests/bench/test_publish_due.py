@@ -11,9 +11,9 @@ from __future__ import annotations
 import time
 from datetime import UTC, datetime, timedelta
 
-from chalicelib.db import channels as channel_repo
-from chalicelib.services import publish_sweep
-from chalicelib.settings import get_settings
+from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.publishing import sweep as publish_sweep
+from chalicelib.core.settings import get_settings
 from tests.bench.helpers import check_goal, line
 from tests.support.factories import make_brand, make_user
 from tests.support.fake_webhook import FakeWebhookProcess
@@ -51,4 +51,4 @@ def test_publish_due_over_1000_targets(client, bench_results):
                                     "duplicates": duplicates, "missing": missing, "summary": summary}
     assert duplicates == 0 and missing == 0
     check_goal("publish-due seconds for 1,000 targets", elapsed, GOAL_SECONDS,
-               "Claims go 32 targets to a transaction, outcomes up to 24; see services/publish_sweep.py")
+               "Claims go 32 targets to a transaction, outcomes up to 24; see publishing/sweep.py")

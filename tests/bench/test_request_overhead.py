@@ -55,7 +55,7 @@ def quiet_logs():
 
 @pytest.fixture
 def channel_and_member(dynamodb, make_user):
-    from chalicelib.db import channels as channel_repo
+    from chalicelib.brands.channels import repo as channel_repo
     from tests.support.factories import ACTOR, make_brand
 
     brand = make_brand()
@@ -81,9 +81,9 @@ def profile(fn, calls: int) -> str:
 def test_get_channel_overhead_vs_raw_pynamodb_get(app, channel_and_member, bench_results):
     from chalice.test import Client
 
-    from chalicelib import deps
-    from chalicelib.db.channels import channel_key
-    from chalicelib.db.models import ChannelItem
+    from chalicelib.core import deps
+    from chalicelib.brands.channels.repo import channel_key
+    from chalicelib.core.db.models import ChannelItem
 
     channel, member = channel_and_member
     path = f"/v1/channels/{channel.id}"

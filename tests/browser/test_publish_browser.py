@@ -16,8 +16,8 @@ LIVE_URL = "https://x.com/acme/status/1864"
 def test_the_calendar_links_a_published_post_to_its_live_post(client, team, live_server, outbox, chromium):
     from playwright.sync_api import expect
 
-    from chalicelib.db import targets as target_repo
-    from chalicelib.services import publish_sweep
+    from chalicelib.publishing import repo as target_repo
+    from chalicelib.publishing import sweep as publish_sweep
 
     post = new_post(client, team, title="Winter menu", channel_ids=[team["x"]], publish_at="2026-12-01T10:00")
     assert call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"]).status_code == 200

@@ -5,11 +5,11 @@ import itertools
 import secrets
 from dataclasses import dataclass
 
-from chalicelib.db import brands as brand_repo
-from chalicelib.db import members as member_repo
-from chalicelib.db import users as user_repo
-from chalicelib.db.credentials import create_token
-from chalicelib.db.writes import Actor
+from chalicelib.brands import repo as brand_repo
+from chalicelib.brands import members_repo as member_repo
+from chalicelib.identity import repo as user_repo
+from chalicelib.identity.credentials import create_token
+from chalicelib.core.db.writes import Actor
 
 ACTOR = Actor(None, "tests", "cli")
 _counter = itertools.count()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import itertools
 
-from chalicelib.integrations.webhook import verify_signature
+from chalicelib.publishing.channels.webhook import verify_signature
 from tests.support.fake_api import Call, FakeAPI, Fault
 
 __all__ = ["FakeWebhook", "Fault", "Call"]

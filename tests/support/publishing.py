@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib import deps
-from chalicelib.clock import iso
-from chalicelib.db import posts as post_repo
-from chalicelib.db import targets as target_repo
-from chalicelib.db.models import PostItem, PostVersionItem, TargetItem
-from chalicelib.domain import diff, schedule
-from chalicelib.ids import new_id
+from chalicelib.core import deps
+from chalicelib.core.clock import iso
+from chalicelib.content import repo as post_repo
+from chalicelib.publishing import repo as target_repo
+from chalicelib.core.db.models import PostItem, PostVersionItem, TargetItem
+from chalicelib.content.rules import diff
+from chalicelib.core import schedule
+from chalicelib.core.ids import new_id
 
 
 def seed_due_targets(brand_id: str, author_id: str, channel, count: int, publish_at: datetime) -> list[str]:

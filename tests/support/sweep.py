@@ -1,9 +1,9 @@
-"""Helpers for sweep tests (the `fakes` and `channels` fixtures are in tests/api/conftest.py)."""
+"""Helpers for sweep tests (the `fakes` and `channels` fixtures are in tests/integration/conftest.py)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from chalicelib.db import targets as target_repo
+from chalicelib.publishing import repo as target_repo
 
 TG_TOKEN = "123456:TEST-token"
 VK_TOKEN = "vk1.a.test-token"

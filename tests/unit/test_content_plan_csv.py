@@ -10,9 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain import content_plan_csv as cp
-from chalicelib.domain.content_plan_csv import COLUMNS, PlanRow, RowError
-from chalicelib.errors import ValidationFailed
+from chalicelib.plan import rules as cp
+from chalicelib.plan.rules import COLUMNS, PlanRow, RowError
+from chalicelib.core.errors import ValidationFailed
 
 CHANNELS = {"tg1", "vk2", "ig3", "x4"}
 HEADER = ",".join(COLUMNS)

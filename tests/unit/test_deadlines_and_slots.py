@@ -7,8 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain import deadlines, slots
-from chalicelib.services import action_tokens
+from chalicelib.approvals import rules as deadlines
+from chalicelib.approvals import slots
+from chalicelib.approvals.links import tokens as action_tokens
 
 
 def utc(text: str) -> datetime:

@@ -8,13 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain.diff import (
-    FieldChange,
-    canonical_json,
-    content_hash,
-    diff_versions,
-    inline_word_diff,
-)
+from chalicelib.content.rules.diff import FieldChange, canonical_json, content_hash, diff_versions, inline_word_diff
 
 # ---- content_hash ----------------------------------------------------------------------------
 

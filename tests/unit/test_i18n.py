@@ -9,11 +9,12 @@ from string import Formatter
 import pytest
 from markupsafe import escape
 
-from chalicelib import errors, i18n
-from chalicelib.domain.roles import Role
-from chalicelib.rendering import TEMPLATES_DIR, render
-from chalicelib.schemas.channels import Platform
-from chalicelib.web.pages import NOTICES
+from chalicelib.core import errors
+from chalicelib.core import i18n
+from chalicelib.identity.rules import Role
+from chalicelib.core.rendering import TEMPLATES_DIR, render
+from chalicelib.brands.channels.schemas import Platform
+from chalicelib.core.http.pages import NOTICES
 
 ROOT = Path(__file__).resolve().parents[2]
 EN, RU = i18n.catalog("en"), i18n.catalog("ru")
@@ -85,15 +86,16 @@ def _domain_error_codes() -> set[str]:
 
 def test_keys_built_from_names_exist():
     """Templates build some keys from data: roles, platforms, notices, error codes, emails."""
-    from chalicelib.services import action_tokens, approval_actions  # noqa: F401 - their error codes too
-    from chalicelib.web.pages import CsrfFailed  # noqa: F401 - registers its code as a subclass
+    from chalicelib.approvals.links import tokens as action_tokens
+    from chalicelib.approvals.links import service as approval_actions
+    from chalicelib.core.http.pages import CsrfFailed
 
     needed = {f"role.{r.value}" for r in Role} | {f"platform.{p.value}" for p in Platform}
     needed |= {f"notice.{n}" for n in NOTICES} | {f"lang.{code}" for code in i18n.LANGUAGES}
     for code in _domain_error_codes() | {"generic", "internal_error", "link_gone", "link_invalid"}:
         needed |= {f"error.{code}.title", f"error.{code}.message"}
     for mail in ("signin", "invite"):
-        needed.add(f"email.{mail}.subject")  # services/auth.py: f"email.{template}.subject"
+        needed.add(f"email.{mail}.subject")  # identity/service.py: f"email.{template}.subject"
     for field in ("email", "timezone", "credentials_ref"):
         needed.add(f"form.error.{field}")
     assert sorted(needed - set(EN)) == []

@@ -6,8 +6,8 @@ from zoneinfo import ZoneInfo
 
 import icalendar
 
-from chalicelib.services.digest import next_send_at
-from chalicelib.services.feeds import FeedEvent, build_calendar
+from chalicelib.notifications.digest import next_send_at
+from chalicelib.plan.feeds import FeedEvent, build_calendar
 
 UTC = timezone.utc
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

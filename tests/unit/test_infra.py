@@ -1,4 +1,4 @@
-"""infra/template.json, the IAM policy files and the PynamoDB models agree with chalicelib/db/schema.py
+"""infra/template.json, the IAM policy files and the PynamoDB models agree with chalicelib/core/db/schema.py
 and with the stage settings in .chalice/config.json.
 
 The template is a fragment merged into `chalice package` output, so it cannot be linted alone;
@@ -18,11 +18,10 @@ from typing import Any
 
 import pytest
 
-from chalicelib.db import schema
-from chalicelib.jobs import all as _jobs  # noqa: F401 - registers the jobs
-from chalicelib.jobs.registry import JOBS
-from chalicelib.settings import SECRET_SETTINGS, Settings
-from chalicelib.stage_env import stage_environment
+from chalicelib.core.db import schema
+from chalicelib.core.jobs import load_all
+from chalicelib.core.settings import SECRET_SETTINGS, Settings
+from chalicelib.core.stage_env import stage_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = json.loads((ROOT / "infra" / "template.json").read_text(encoding="utf-8"))
@@ -32,7 +31,7 @@ DEPLOYED_STAGES = ("dev", "prod")
 # Resources that the merged template gets from `chalice package`, not from infra/template.json: the
 # API function and gateway, and one function per scheduled job (approval-reminders -> ApprovalReminders).
 CHALICE_RESOURCES = {"APIHandler", "RestAPI"} | {
-    "".join(part.title() for part in job.name.split("-")) for job in JOBS.values()}
+    "".join(part.title() for part in job.name.split("-")) for job in load_all().values()}
 ACCOUNT = "123456789012"
 REGION = "eu-central-1"
 
@@ -208,9 +207,9 @@ TABLE_KEY_NAMES = {name for pair in [schema.KEY_ATTRIBUTES, *schema.INDEXES.valu
 
 
 def _models_module():
-    if importlib.util.find_spec("chalicelib.db.models") is None:
-        pytest.skip("chalicelib/db/models.py does not exist yet")
-    return importlib.import_module("chalicelib.db.models")  # an import error here is a failure
+    if importlib.util.find_spec("chalicelib.core.db.models") is None:
+        pytest.skip("chalicelib/core/db/models.py does not exist yet")
+    return importlib.import_module("chalicelib.core.db.models")  # an import error here is a failure
 
 
 def _model_classes() -> list[type]:
@@ -221,7 +220,7 @@ def _model_classes() -> list[type]:
         value for value in vars(module).values()
         if isinstance(value, type) and issubclass(value, Model) and value is not Model
     ]
-    assert classes, "chalicelib.db.models defines no PynamoDB model"
+    assert classes, "chalicelib.core.db.models defines no PynamoDB model"
     return sorted(classes, key=lambda cls: cls.__name__)
 
 

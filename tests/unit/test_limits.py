@@ -7,16 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain import limits
-from chalicelib.domain.limits import (
-    LIMITS,
-    Problem,
-    check,
-    count_chars,
-    count_hashtags,
-    find_urls,
-)
-from chalicelib.errors import ValidationFailed
+from chalicelib.content.rules import limits
+from chalicelib.content.rules.limits import LIMITS, Problem, check, count_chars, count_hashtags, find_urls
+from chalicelib.core.errors import ValidationFailed
 
 PLATFORMS = ["telegram", "vk", "ok", "instagram", "facebook", "x", "linkedin", "tiktok", "youtube", "webhook"]
 URL = "https://example.com/" + "a" * 80  # 100 characters, counts 23 on X

@@ -22,10 +22,10 @@ from chalice.config import Config
 from chalice.local import create_local_server
 from chalice.test import Client
 
-from chalicelib.jobs.registry import JOBS, Job
+from chalicelib.core.jobs import JOBS, Job
 from chalicelib.local import dynamodb_local, job_runner
 from chalicelib.local.server import NOT_FOUND_BODY, install_not_found_gateway
-from chalicelib.stage_env import PROJECT_DIR
+from chalicelib.core.stage_env import PROJECT_DIR
 
 
 def _dynamodb(endpoint: str):
@@ -208,8 +208,7 @@ def test_jobs():
     RUNS.clear()
 
     def register(name: str, func, every_minutes: int = 1) -> Job:
-        job = Job(name=name, every_minutes=every_minutes, description="test job",
-                  handler_path=f"{__name__}:{func.__name__}")
+        job = Job(name=name, every_minutes=every_minutes, description="test job", handler=func)
         JOBS[name] = job
         return job
 

@@ -1,6 +1,6 @@
 import logging
 
-from chalicelib.logs import RedactSecrets
+from chalicelib.core.logs import RedactSecrets
 
 
 def test_tokens_and_signatures_are_masked():
@@ -14,7 +14,7 @@ def test_tokens_and_signatures_are_masked():
 
 
 def test_every_logger_is_masked_after_configure(caplog):
-    from chalicelib.logs import configure_logging
+    from chalicelib.core.logs import configure_logging
 
     configure_logging()
     with caplog.at_level(logging.INFO):

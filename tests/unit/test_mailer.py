@@ -9,10 +9,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from moto import mock_aws
 
-from chalicelib.errors import Upstream
-from chalicelib.integrations import mailer
+from chalicelib.core.errors import Upstream
+from chalicelib.core import mail as mailer
 from chalicelib.local.dynamodb_local import free_port
-from chalicelib.settings import reset_settings
+from chalicelib.core.settings import reset_settings
 
 MESSAGE = mailer.OutgoingEmail(to="Анна <anna@example.com>", subject="Согласуйте пост «Кофе»",
                                text="Привет!\nhttp://127.0.0.1/a/1", html="<p>Привет!</p>")
@@ -78,7 +78,7 @@ def test_ses_backend_sends_raw_mime(settings_env):
     # SES cannot run here; moto answers like it and keeps what was sent.
     import boto3
 
-    from chalicelib import deps
+    from chalicelib.core import deps
 
     settings_env(EMAIL_BACKEND="ses", EMAIL_FROM="Greenlight <greenlight@example.com>", AWS_DEFAULT_REGION="eu-central-1")
     deps.aws_client.cache_clear()

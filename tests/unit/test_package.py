@@ -80,7 +80,7 @@ def sam(packaged) -> dict:
 
 
 def test_zip_contains_the_app_and_its_code(zip_names):
-    assert {"app.py", "chalicelib/__init__.py", "chalicelib/settings.py", "chalicelib/db/schema.py"} <= zip_names
+    assert {"app.py", "chalicelib/__init__.py", "chalicelib/core/settings.py", "chalicelib/core/db/schema.py"} <= zip_names
 
 
 def test_zip_contains_every_template(zip_names):

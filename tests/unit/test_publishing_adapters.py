@@ -10,9 +10,11 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
-from chalicelib.integrations import publishing, safe_http, webhook
-from chalicelib.integrations.publishing import Ambiguous, Outgoing, Refused, Sent
-from chalicelib.settings import reset_settings
+from chalicelib.publishing.channels import contract as publishing
+from chalicelib.core.net import guard as safe_http
+from chalicelib.publishing.channels import webhook
+from chalicelib.publishing.channels.contract import Ambiguous, Outgoing, Refused, Sent
+from chalicelib.core.settings import reset_settings
 from tests.support.fake_api import Fault
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_vk import FakeVK
@@ -165,7 +167,7 @@ def test_telegram_4xx_is_permanent_refusal(tg, code, description):
 
 def test_telegram_bad_token_is_permanent_and_token_not_in_reason(tg, monkeypatch):
     monkeypatch.setenv("GL_TEST_TG_TOKEN", "999:wrong-token")
-    from chalicelib import secrets
+    from chalicelib.core import secrets
     secrets.clear_cache()
     with pytest.raises(Refused) as info:
         publishing.send(outgoing())
@@ -291,7 +293,7 @@ def test_vk_permanent_errors(vk, code):
 
 
 def test_vk_bad_token_is_permanent_and_not_leaked(vk, monkeypatch):
-    from chalicelib import secrets
+    from chalicelib.core import secrets
     monkeypatch.setenv("GL_TEST_VK_TOKEN", "vk1.a.WRONG")
     secrets.clear_cache()
     with pytest.raises(Refused) as info:

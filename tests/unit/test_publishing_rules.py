@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from chalicelib.domain import publishing as rules
-from chalicelib.domain.publishing import TargetState
+from chalicelib.publishing import rules
+from chalicelib.publishing.rules import TargetState
 
 
 def utc(text: str) -> datetime:

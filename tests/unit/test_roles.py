@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.domain.roles import BRAND_ROLES, GRANTS, Permission, Role, allows
-from chalicelib.errors import Forbidden, NotFound
-from chalicelib.services.principal import Principal
+from chalicelib.identity.rules import BRAND_ROLES, GRANTS, Permission, Role, allows
+from chalicelib.core.errors import Forbidden, NotFound
+from chalicelib.identity.principal import Principal
 
 
 def test_admin_may_do_everything():

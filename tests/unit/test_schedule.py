@@ -7,16 +7,9 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from chalicelib.domain import schedule
-from chalicelib.domain.schedule import (
-    InvalidSchedule,
-    iso_utc,
-    parse_wall_time,
-    resolve,
-    to_utc,
-    to_wall,
-)
-from chalicelib.errors import ValidationFailed
+from chalicelib.core import schedule
+from chalicelib.core.schedule import InvalidSchedule, iso_utc, parse_wall_time, resolve, to_utc, to_wall
+from chalicelib.core.errors import ValidationFailed
 
 ZONES = ["Europe/Berlin", "Europe/Moscow", "America/New_York", "Europe/London", "Australia/Sydney",
          "America/Sao_Paulo", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns",

@@ -8,10 +8,10 @@ import pytest
 from moto import mock_aws
 from pydantic import ValidationError
 
-from chalicelib import secrets
-from chalicelib.errors import Upstream
-from chalicelib.settings import Settings
-from chalicelib.stage_env import apply_stage_environment, stage_environment
+from chalicelib.core import secrets
+from chalicelib.core.errors import Upstream
+from chalicelib.core.settings import Settings
+from chalicelib.core.stage_env import apply_stage_environment, stage_environment
 
 
 def test_every_stage_is_valid_settings():
@@ -67,7 +67,7 @@ def test_env_reference(monkeypatch):
 @mock_aws
 def test_ssm_and_secrets_manager_references(monkeypatch):
     # moto stands in for SSM and Secrets Manager, which cannot run here.
-    from chalicelib import deps
+    from chalicelib.core import deps
 
     monkeypatch.setenv("AWS_DEFAULT_REGION", "eu-central-1")
     deps.aws_client.cache_clear()

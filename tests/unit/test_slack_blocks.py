@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 
-from chalicelib.services import slack_blocks as sb
+from chalicelib.approvals.slack import blocks as sb
 
 
 def message(**overrides) -> sb.RequestMessage:

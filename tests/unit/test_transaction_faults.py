@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib import deps
-from chalicelib.db.models import BrandItem
-from chalicelib.db.writes import Actor, Change, WriteConflict, transact
-from chalicelib.errors import Conflict, Upstream
+from chalicelib.core import deps
+from chalicelib.core.db.models import BrandItem
+from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
+from chalicelib.core.errors import Conflict, Upstream
 
 ACTOR = Actor("u1", "tests", "api")
 
@@ -73,7 +73,7 @@ def _brand(n: str) -> BrandItem:
 def test_a_refused_operation_names_its_owner_whatever_order_pynamodb_sends_them_in(dynamodb):
     """On DynamoDB Local: PynamoDB sends condition checks, deletes, puts, then updates; the reasons
     come back in that order and must map to the owners that added them, not to the call order."""
-    from chalicelib.db.writes import BatchConflict, transact_owned
+    from chalicelib.core.db.writes import BatchConflict, transact_owned
 
     deps.bind_models()
     existing, checked, renamed = _brand("exists"), _brand("checked"), _brand("renamed")
@@ -106,7 +106,7 @@ def test_a_refused_operation_names_its_owner_whatever_order_pynamodb_sends_them_
 
 
 def test_a_batch_reports_conflicting_owners_and_a_throttled_batch_reports_none(stubbed):
-    from chalicelib.db.writes import BatchConflict, transact_owned
+    from chalicelib.core.db.writes import BatchConflict, transact_owned
 
     def build(tx):
         tx.save(("a",), _brand("a"))

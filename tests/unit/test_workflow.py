@@ -5,9 +5,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from chalicelib.domain import workflow as wf
-from chalicelib.domain.workflow import Decision, PostState, Rule, Stage, Status
-from chalicelib.errors import DomainError, Forbidden, InvalidTransition
+from chalicelib.content.rules import workflow as wf
+from chalicelib.content.rules.workflow import Decision, PostState, Rule, Stage, Status
+from chalicelib.core.errors import DomainError, Forbidden, InvalidTransition
 
 AUTHOR = "author"
 STAGES = (Stage("review", Rule.any, frozenset({"cm1", "cm2"})),

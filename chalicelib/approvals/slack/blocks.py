@@ -1,0 +1,162 @@
+"""Block Kit for the approval loop, built as plain dicts (no I/O): the request message, the message
+after a decision, the "request changes" modal. Every text is translated for the reader; user
+content is escaped for mrkdwn. Slack's limits are respected (section text 3000, button 75, header 150).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from chalicelib.core.i18n import translate
+
+ACTION_APPROVE = "gl_approve"
+ACTION_CHANGES = "gl_request_changes"
+ACTION_OPEN = "gl_open"
+MODAL_CALLBACK = "gl_changes_modal"
+COMMENT_BLOCK = "gl_comment"
+COMMENT_ACTION = "comment"
+OUTCOME_BLOCK = "gl_outcome"
+PREVIEW_CHARS = 2500
+
+
+def esc(text) -> str:
+    """Escape the three characters Slack's mrkdwn treats as control characters."""
+    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _cut(text: str, limit: int) -> str:
+    return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _plain(text: str, limit: int = 75) -> dict:
+    return {"type": "plain_text", "text": _cut(text, limit), "emoji": True}
+
+
+def _section(mrkdwn: str) -> dict:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": _cut(mrkdwn, 3000)}}
+
+
+@dataclass
+class RequestMessage:
+    """What an approval request shows (already in the reader's zone)."""
+
+    language: str
+    kind: str  # ask | remind
+    brand: str
+    title: str
+    stage: str
+    stage_number: int
+    stage_count: int
+    version: int
+    author: str
+    channels: list = field(default_factory=list)  # [(channel name, platform, text as published)]
+    publish_time: str = ""
+    deadline: str = ""
+    approve_value: str = ""
+    changes_value: str = ""
+    open_url: str = ""
+    anyone: bool = False  # channel message: any approver of the stage may answer
+
+
+def request_blocks(m: RequestMessage) -> tuple[str, list[dict]]:
+    """(fallback text for notifications, blocks)."""
+    lang = m.language
+    title = m.title or "—"
+    header = translate("slack.request.header_remind", lang) if m.kind == "remind" else \
+        translate("slack.request.header_ask", lang)
+    fallback = translate("slack.request.fallback", lang, brand=m.brand, title=title)
+    facts = [
+        translate("slack.request.brand", lang, brand=esc(m.brand)),
+        translate("slack.request.stage", lang, stage=esc(m.stage), number=m.stage_number, count=m.stage_count),
+        translate("slack.request.version", lang, version=m.version),
+    ]
+    if m.author:
+        facts.append(translate("slack.request.author", lang, author=esc(m.author)))
+    if m.channels:
+        facts.append(translate("slack.request.channels", lang,
+                               channels=esc(", ".join(f"{name} ({platform})" for name, platform, _ in m.channels))))
+    facts.append(translate("slack.request.publish_time", lang, time=esc(m.publish_time)) if m.publish_time
+                 else translate("slack.request.no_publish_time", lang))
+    if m.deadline:
+        facts.append(translate("slack.request.deadline", lang, time=esc(m.deadline)))
+    blocks: list[dict] = [
+        {"type": "header", "text": _plain(_cut(header, 150), 150)},
+        _section(f"*{esc(title)}*\n" + "\n".join(facts)),
+    ]
+    previews = m.channels or [("", "", "")]
+    seen: set[str] = set()
+    budget = PREVIEW_CHARS
+    for name, platform, text in previews[:5]:
+        if text in seen or budget <= 0:
+            continue
+        seen.add(text)
+        label = translate("slack.request.preview", lang) if len(set(t for *_, t in previews)) <= 1 else \
+            translate("slack.request.preview_for", lang, channel=esc(name))
+        body = _cut(text or "", budget)
+        budget -= len(body)
+        quoted = "\n".join("> " + line for line in esc(body).splitlines()) or "> —"
+        blocks.append(_section(f"*{label}*\n{quoted}"))
+    if m.anyone:
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": translate("slack.request.anyone", lang)}]})
+    blocks.append({"type": "actions", "block_id": "gl_actions", "elements": [
+        {"type": "button", "action_id": ACTION_APPROVE, "style": "primary", "value": m.approve_value,
+         "text": _plain(translate("slack.button.approve", lang))},
+        {"type": "button", "action_id": ACTION_CHANGES, "value": m.changes_value,
+         "text": _plain(translate("slack.button.request_changes", lang))},
+        {"type": "button", "action_id": ACTION_OPEN, "url": m.open_url,
+         "text": _plain(translate("slack.button.open", lang))},
+    ]})
+    return fallback, blocks
+
+
+def outcome_line(language: str, decision: str, name: str, version: int, comment: str | None = None) -> str:
+    if decision == "approve":
+        line = translate("slack.outcome.approved", language, name=esc(name), version=version)
+    elif decision == "reject":
+        line = translate("slack.outcome.rejected", language, name=esc(name), version=version)
+    else:
+        line = translate("slack.outcome.changes", language, name=esc(name), version=version)
+    if comment:
+        line += "\n" + "\n".join("> " + part for part in esc(_cut(comment, 1500)).splitlines())
+    return line
+
+
+def with_outcome(blocks: list | None, line: str, *, keep_actions: bool, fallback_title: str = "") -> list[dict]:
+    """The original message with the decision line added (earlier outcome lines kept); buttons removed
+    unless others may still answer (a channel message while the stage waits for more approvers)."""
+    kept = [b for b in (blocks or []) if isinstance(b, dict) and (keep_actions or b.get("type") != "actions")]
+    if not kept and fallback_title:
+        kept = [_section(f"*{esc(fallback_title)}*")]
+    outcome = {"type": "section", "block_id": f"{OUTCOME_BLOCK}_{len(kept)}",
+               "text": {"type": "mrkdwn", "text": _cut(line, 3000)}}
+    if keep_actions:
+        index = next((i for i, b in enumerate(kept) if b.get("type") == "actions"), len(kept))
+        return (kept[:index] + [outcome] + kept[index:])[:50]
+    return (kept + [outcome])[:50]
+
+
+def changes_modal(language: str, private_metadata: str, title: str) -> dict:
+    return {
+        "type": "modal",
+        "callback_id": MODAL_CALLBACK,
+        "private_metadata": private_metadata,
+        "title": _plain(translate("slack.modal.title", language), 24),
+        "submit": _plain(translate("slack.modal.submit", language), 24),
+        "close": _plain(translate("slack.modal.close", language), 24),
+        "blocks": [
+            _section(translate("slack.modal.intro", language, title=esc(title or "—"))),
+            {"type": "input", "block_id": COMMENT_BLOCK,
+             "label": _plain(translate("slack.modal.comment_label", language), 2000),
+             "element": {"type": "plain_text_input", "action_id": COMMENT_ACTION, "multiline": True,
+                         "max_length": 3000,
+                         "placeholder": _plain(translate("slack.modal.comment_placeholder", language), 150)}},
+        ],
+    }
+
+
+def notice_modal(language: str, text: str) -> dict:
+    """A modal that only says something (a refusal after the comment was sent)."""
+    return {"type": "modal", "callback_id": "gl_notice",
+            "title": _plain(translate("slack.modal.title", language), 24),
+            "close": _plain(translate("slack.modal.close", language), 24),
+            "blocks": [_section(text)]}

@@ -1,0 +1,65 @@
+from __future__ import annotations
+
+from enum import Enum
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
+
+from chalicelib.core.schemas import Input, Name, Output, TimeZoneName
+
+
+class Platform(str, Enum):
+    telegram = "telegram"
+    vk = "vk"
+    ok = "ok"
+    instagram = "instagram"
+    facebook = "facebook"
+    x = "x"
+    linkedin = "linkedin"
+    tiktok = "tiktok"
+    youtube = "youtube"
+    webhook = "webhook"
+
+
+SecretRef = Annotated[str, StringConstraints(
+    max_length=256, pattern=r"^(env:[A-Za-z_][A-Za-z0-9_]*|ssm:/[A-Za-z0-9_.\-/]+|secretsmanager:[A-Za-z0-9_.\-/+=@]+)$")]
+Handle = Annotated[str, StringConstraints(min_length=1, max_length=300)]
+ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
+
+
+class ChannelCreate(Input):
+    platform: Platform
+    name: Name
+    handle: Handle | None = Field(default=None, description="@name or the channel's URL")
+    external_id: ExternalId | None = Field(default=None, description="Telegram chat id, VK owner id …")
+    timezone: TimeZoneName | None = None
+    credentials_ref: SecretRef | None = Field(
+        default=None, description="Where the token lives: env:NAME, ssm:/path or secretsmanager:name — never the token")
+
+
+class ChannelPatch(Input):
+    name: Name | None = None
+    handle: Handle | None = None
+    external_id: ExternalId | None = None
+    timezone: TimeZoneName | None = None
+    credentials_ref: SecretRef | None = None
+    version: int | None = Field(default=None, ge=1)
+
+
+class ChannelOut(Output):
+    id: str
+    brand_id: str
+    platform: Platform
+    name: str
+    handle: str | None = None
+    external_id: str | None = None
+    timezone: str | None = None
+    credentials_ref: str | None = None
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class ChannelList(Output):
+    items: list[ChannelOut]
+    cursor: str | None = None

@@ -1,0 +1,56 @@
+from __future__ import annotations
+
+from pydantic import Field
+
+from chalicelib.core.schemas import Input, Name, Output, Slug, TimeZoneName
+
+
+class BrandSettings(Input):
+    """Per-brand switches; later features add theirs here."""
+
+    approve_without_chain: bool = False
+    authors_may_approve: bool = False
+    default_language: str = Field(default="en", pattern="^(en|ru)$")
+    # Slack: references (env:/ssm:/secretsmanager:) that override SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET
+    slack_bot_token_ref: str | None = Field(default=None, max_length=300, pattern=r"^(env:|ssm:|secretsmanager:)\S+$")
+    slack_signing_secret_ref: str | None = Field(default=None, max_length=300,
+                                                 pattern=r"^(env:|ssm:|secretsmanager:)\S+$")
+    slack_mode: str = Field(default="dm", pattern="^(dm|channel|off)$",
+                            description="dm: each approver gets a direct message; channel: one message in "
+                                        "slack_channel_id; off: no Slack")
+    slack_channel_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Z0-9]+$")
+    missed_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60,
+                                             description="A post more than this late is not published but "
+                                                         "marked missed (default: MISSED_AFTER_MINUTES, 120)")
+
+
+class BrandCreate(Input):
+    name: Name
+    slug: Slug
+    timezone: TimeZoneName
+    settings: BrandSettings = Field(default_factory=BrandSettings)
+
+
+class BrandPatch(Input):
+    name: Name | None = None
+    slug: Slug | None = None
+    timezone: TimeZoneName | None = None
+    settings: BrandSettings | None = None
+    version: int | None = Field(default=None, ge=1, description="If given, the change applies only to this version.")
+
+
+class BrandOut(Output):
+    id: str
+    name: str
+    slug: str
+    timezone: str
+    settings: BrandSettings
+    my_roles: list[str] = Field(default_factory=list)
+    version: int
+    created_at: str
+    updated_at: str
+
+
+class BrandList(Output):
+    items: list[BrandOut]
+    cursor: str | None = None

@@ -1,0 +1,444 @@
+"""Posts: drafting, versions, the approval workflow, hold/archive, comments and history.
+
+Every change reads the post, lets the pure rules (content/rules/workflow.py) decide, and writes the result
+conditional on the post's revision; if someone else changed the post in between, it reads again
+and re-decides (so 20 approvers deciding at once each land exactly once, on the state they saw).
+"""
+from __future__ import annotations
+
+import random
+import time
+
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.approvals.chains import repo as chain_repo
+from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.brands import members_repo as member_repo
+from chalicelib.content import repo
+from chalicelib.core.db.models import CommentItem, DecisionItem, LinkUseItem, PostItem, PostVersionItem
+from chalicelib.core.db.pages import Page
+from chalicelib.core.db.reads import plain
+from chalicelib.core.db.writes import Change, WriteConflict
+from chalicelib.content.rules import diff
+from chalicelib.content.rules import limits
+from chalicelib.core import schedule
+from chalicelib.content.rules import workflow as wf
+from chalicelib.identity.rules import Permission
+from chalicelib.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
+from chalicelib.core.ids import new_id
+from chalicelib.approvals import followups
+from chalicelib.publishing import service as publishing
+from chalicelib.brands.service import brand_settings
+from chalicelib.brands.service import get as get_brand
+from chalicelib.identity.principal import Principal
+
+CONTENT_FIELDS = ("title", "body", "channel_ids", "variants", "media", "links")  # what approvers sign off on
+PLAN_FIELDS = ("content_type", "tags", "assignee_ids", "campaign_id", "due_at")  # planning, no re-approval
+RETRIES = 40
+
+
+def link_use_sk(version: int, stage: int, user_id: str) -> str:
+    return f"ACTED#v{int(version)}#s{int(stage)}#{user_id}"
+
+
+# --- reading -------------------------------------------------------------------------------------
+
+def get(principal: Principal, post_id: str, *, consistent: bool = False) -> PostItem:
+    post = repo.get(post_id, consistent=consistent)
+    if post is None:
+        raise NotFound("No such post.")
+    principal.require(post.brand_id, Permission.view_posts, what="post")
+    return post
+
+
+def content_of(post) -> dict:
+    return {
+        "title": post.title or "", "body": post.body or "", "channel_ids": list(post.channel_ids or []),
+        "variants": plain(post.variants) or {}, "media": plain(post.media) or [],
+        "links": list(post.links or []),
+    }
+
+
+def list_posts(principal: Principal, query):
+    principal.require(query.brand_id, Permission.view_posts)
+    condition = None
+    if query.status:
+        condition = PostItem.status == query.status
+    if query.channel_id:
+        c = PostItem.channel_ids.contains(query.channel_id)
+        condition = c if condition is None else condition & c
+    if query.assignee_id:
+        c = PostItem.assignee_ids.contains(query.assignee_id)
+        condition = c if condition is None else condition & c
+    start = _bound(query.from_)
+    end = _bound(query.to)
+    if start and end and start >= end:
+        return Page(items=[], cursor=None)  # an empty range (DynamoDB refuses BETWEEN with bounds reversed)
+    return repo.list_calendar(query.brand_id, start, end, query.cursor, query.limit, condition)
+
+
+def _bound(text: str | None) -> str | None:
+    if not text:
+        return None
+    text = text.rstrip("Z")
+    if len(text) == 10:
+        text += "T00:00"
+    if len(text) == 16:
+        text += ":00"
+    return text + "Z"
+
+
+# --- validation of what a post refers to ---------------------------------------------------------
+
+def _channels(brand_id: str, channel_ids: list[str]) -> list:
+    found = []
+    for index, channel_id in enumerate(channel_ids):
+        channel = channel_repo.get(channel_id)
+        if channel is None or channel.brand_id != brand_id:
+            raise ValidationFailed("A channel of this post does not exist in the brand.",
+                                   details=[{"field": f"channel_ids.{index}", "message": "unknown channel"}])
+        found.append(channel)
+    return found
+
+
+def _check_assignees(brand_id: str, assignee_ids: list[str]) -> None:
+    for index, user_id in enumerate(assignee_ids):
+        if member_repo.get(brand_id, user_id) is None:
+            raise ValidationFailed("An assignee is not a member of the brand.",
+                                   details=[{"field": f"assignee_ids.{index}", "message": "not a member"}])
+
+
+def _check_limits(content: dict, channels: list) -> None:
+    problems = []
+    variants = content.get("variants") or {}
+    for channel_id in variants:
+        if channel_id not in content["channel_ids"]:
+            problems.append({"field": f"variants.{channel_id}", "message": "a variant for a channel the post does not target"})
+    for channel in channels:
+        variant = variants.get(channel.id)
+        text = variant["body"] if variant else content["body"]
+        field = f"variants.{channel.id}.body" if variant else "body"
+        media = content.get("media") or []
+        for problem in limits.check(text, channel.platform, has_media=bool(media), media_count=len(media),
+                                    title=content.get("title") or None):
+            problems.append({"field": field if problem.field in ("text", "body", "caption") else problem.field,
+                             "message": f"{channel.name}: {problem.message}", "code": problem.code,
+                             "limit": problem.limit, "actual": problem.actual})
+    if problems:
+        raise ValidationFailed("The post does not fit the networks it targets.", details=problems)
+
+
+def _timing(brand, channels: list, wall: str | None, zone: str | None) -> tuple[dict, list[str]]:
+    """publish_wall/timezone/publish_at (UTC) for storage, plus notices (DST adjustments)."""
+    if not wall:
+        return {"publish_wall": None, "timezone": zone, "publish_at": None}, []
+    zone = zone or next((c.timezone for c in channels if c.timezone), None) or brand.timezone
+    try:
+        resolved = schedule.resolve(wall, zone)
+    except ValueError as exc:
+        raise ValidationFailed(str(exc), details=[{"field": "publish_at", "message": str(exc)}]) from None
+    notices = [resolved.note] if resolved.note else []
+    return {"publish_wall": resolved.wall, "timezone": resolved.zone, "publish_at": schedule.iso_utc(resolved.utc)}, notices
+
+
+def _plain_fields(data) -> dict:
+    values = data.model_dump(mode="json", exclude_unset=True)
+    values.pop("version", None)
+    values.pop("brand_id", None)
+    return values
+
+
+# --- create and edit -----------------------------------------------------------------------------
+
+def create(principal: Principal, data) -> tuple[PostItem, list[str]]:
+    post, snapshot, notices = prepare_create(principal, data)
+    repo.create(principal.actor, post, snapshot)
+    return post, notices
+
+
+def prepare_create(principal: Principal, data) -> tuple[PostItem, PostVersionItem, list[str]]:
+    """Every check of a create, nothing written (the CSV import checks all rows before writing any)."""
+    principal.require(data.brand_id, Permission.edit_posts)
+    brand = get_brand(principal, data.brand_id)
+    channels = _channels(brand.id, data.channel_ids)
+    _check_assignees(brand.id, data.assignee_ids)
+    values = data.model_dump(mode="json")
+    content = {k: values[k] for k in CONTENT_FIELDS}
+    _check_limits(content, channels)
+    timing, notices = _timing(brand, channels, data.publish_at, data.timezone)
+    post_id, now = new_id(), iso(utcnow())
+    content_hash = diff.content_hash(content)
+    post = PostItem(*repo.post_key(post_id), gsi1pk=repo.calendar_pk(brand.id),
+                    gsi1sk=repo.calendar_sk(timing["publish_at"], post_id), id=post_id, brand_id=brand.id,
+                    author_id=principal.user_id, status=wf.Status.draft.value, hold=False, version=1,
+                    content_hash=content_hash, approval={}, created_at=now, updated_at=now,
+                    **content, **{k: values[k] for k in PLAN_FIELDS}, **timing)
+    snapshot = PostVersionItem(f"POST#{post_id}", repo.version_sk(1), post_id=post_id, version=1, content=content,
+                               content_hash=content_hash, author_id=principal.user_id, created_at=now)
+    return post, snapshot, notices
+
+
+def update(principal: Principal, post_id: str, data, if_match: int | None, *,
+           dry_run: bool = False) -> tuple[PostItem, list[str]]:
+    expected = data.version if data.version is not None else if_match
+    if expected is None:
+        raise ValidationFailed("Say which version you edited: send it as 'version' or in the If-Match header.",
+                               details=[{"field": "version", "message": "required"}])
+    changes = _plain_fields(data)
+    notices: list[str] = []
+
+    def step(post):
+        nonlocal notices
+        principal.require(post.brand_id, Permission.edit_posts, what="post")
+        if post.version != expected:
+            raise Conflict("The post changed since you opened it.", current_version=post.version)
+        brand = get_brand(principal, post.brand_id)
+        content = content_of(post)
+        content.update({k: v for k, v in changes.items() if k in CONTENT_FIELDS})
+        channels = _channels(post.brand_id, content["channel_ids"])
+        if "assignee_ids" in changes:
+            _check_assignees(post.brand_id, changes["assignee_ids"])
+        _check_limits(content, channels)
+        wall = changes["publish_at"] if "publish_at" in changes else post.publish_wall
+        zone = changes["timezone"] if "timezone" in changes else post.timezone
+        timing, notices = _timing(brand, channels, wall, zone)
+        new_hash = diff.content_hash(content)
+        content_changed = new_hash != post.content_hash
+        outcome = wf.edit(repo.state_of(post), content_changed=content_changed,
+                          has_publish_time=bool(timing["publish_at"]))
+        state = outcome.state
+        values = {**{k: v for k, v in changes.items() if k in PLAN_FIELDS}, **timing,
+                  "gsi1sk": repo.calendar_sk(timing["publish_at"], post.id),
+                  "status": state.status.value, "version": state.version, "updated_at": iso(utcnow())}
+        new_items = []
+        previous = repo.approval_of(post)
+        if content_changed:
+            values.update(content)
+            values["content_hash"] = new_hash
+            values["approval"] = repo.approval_map(state, previous.get("chain_id"), previous)
+            new_items.append(PostVersionItem(f"POST#{post.id}", repo.version_sk(state.version), post_id=post.id,
+                                             version=state.version, content=content, content_hash=new_hash,
+                                             author_id=principal.user_id, created_at=iso(utcnow())))
+        elif state.status.value != post.status or state.status is wf.Status.in_review:
+            values["approval"] = repo.approval_map(state, previous.get("chain_id"), previous)
+        if "approval" in values:
+            due_at = changes["due_at"] if "due_at" in changes else post.due_at
+            index, tasks = followups.apply(post, state, outcome.events, values["approval"], brand=brand,
+                                           publish_at=timing["publish_at"], due_at=due_at, zone=timing["timezone"],
+                                           now=utcnow())
+            values.update(index)
+            new_items.extend(tasks)
+        before = {k: _audit_value(getattr(post, _attr(k))) for k in values if k in changes or k == "status"}
+        after = {k: _audit_value(v) for k, v in values.items() if k in changes or k == "status"}
+        change = Change(post.brand_id, "post", post.id, "update", before, after, state.version)
+        return values, change, new_items
+
+    post = _apply(principal, post_id, step, dry_run=dry_run)
+    if not dry_run and post.status == wf.Status.in_review.value:
+        _follow_up(post.id)
+    return post, notices
+
+
+def _follow_up(post_id: str) -> None:
+    """Send what a change made due at once (the ask of a new stage); the job is the safety net."""
+    from chalicelib.approvals import reminders as approval_tasks
+
+    approval_tasks.deliver_now(post_id)
+
+
+def _attr(name: str) -> str:
+    return "publish_wall" if name == "publish_at" else name
+
+
+def _audit_value(value):
+    value = plain(value)
+    return value if isinstance(plain, (str, int, float, bool, type(None))) else str(plain)[:200]
+
+
+# --- workflow ------------------------------------------------------------------------------------
+
+def _approvers(brand_id: str, stage: dict) -> frozenset[str]:
+    users = set(stage.get("approver_user_ids") or [])
+    roles = set(stage.get("approver_roles") or [])
+    if roles:
+        users.update(member_repo.user_ids_with_roles(brand_id, roles))
+    return frozenset(users)
+
+
+def chain_for(brand_id: str, content_type: str):
+    chains = chain_repo.all_for_brand(brand_id)
+    for chain in chains:
+        if content_type in (chain.content_types or []):
+            return chain
+    return next((c for c in chains if c.is_default), None)
+
+
+def submit(principal: Principal, post_id: str) -> PostItem:
+    def step(post):
+        principal.require(post.brand_id, Permission.edit_posts, what="post")
+        brand = get_brand(principal, post.brand_id)
+        chain = chain_for(post.brand_id, post.content_type)
+        stages = ()
+        if chain is not None:
+            stages = tuple(wf.Stage(name=s["name"], rule=wf.Rule(s.get("rule", "any")),
+                                    approvers=_approvers(post.brand_id, s), lead_hours=int(s.get("lead_hours") or 0))
+                           for s in (plain(chain.stages) or []))
+        outcome = wf.submit(repo.state_of(post), stages,
+                            approve_without_chain=bool(brand_settings(brand).get("approve_without_chain")))
+        state = outcome.state
+        approval = repo.approval_map(state, chain.id if chain else None, repo.approval_of(post))
+        approval["on_miss"] = (chain.on_miss or "notify") if chain else "notify"
+        index, tasks = followups.apply(post, state, outcome.events, approval, brand=brand,
+                                       publish_at=post.publish_at, due_at=post.due_at, zone=post.timezone,
+                                       now=utcnow())
+        values = {"status": state.status.value, "approval": approval, "updated_at": iso(utcnow()), **index}
+        change = Change(post.brand_id, "post", post.id, "submit", {"status": post.status},
+                        {"status": state.status.value, "chain": chain.name if chain else None}, state.version)
+        return values, change, tasks
+
+    post = _apply(principal, post_id, step)
+    _follow_up(post.id)
+    return post
+
+
+def decide(principal: Principal, post_id: str, data, *, via: str | None = None,
+           stage: int | None = None, link_use: bool = False) -> PostItem:
+    """Approve, request changes or reject the version the approver saw.
+    stage: the stage the approver was asked about (links, Slack): a decision never lands on another.
+    link_use: also put the LinkUseItem that makes a signed link single-use (same transaction)."""
+    def step(post):
+        if principal.brands.get(post.brand_id) is None and not principal.is_admin:
+            raise NotFound("No such post.")
+        brand = get_brand(principal, post.brand_id)
+        state = repo.state_of(post)
+        if stage is not None and state.status is wf.Status.in_review and state.stage_index != stage \
+                and data.version == state.version:
+            raise InvalidTransition("The post has moved on to another approval stage since you were asked.",
+                                    current_version=state.version, status=state.status.value)
+        outcome = wf.decide(state, principal.user_id, data.version, data.decision,
+                            authors_may_approve=bool(brand_settings(brand).get("authors_may_approve")))
+        new = outcome.state
+        stage_name = state.current_stage.name if state.current_stage else ""
+        decision = DecisionItem(f"POST#{post.id}", f"DECISION#{new_id()}", id="", post_id=post.id,
+                                version=data.version, stage=state.stage_index, stage_name=stage_name,
+                                user_id=principal.user_id, user_label=principal.email, decision=data.decision.value,
+                                comment=data.comment, via=via or principal.via, at=iso(utcnow()))
+        decision.id = decision.sk.split("#", 1)[1]
+        previous = repo.approval_of(post)
+        approval = repo.approval_map(new, previous.get("chain_id"), previous)
+        index, tasks = followups.apply(post, new, outcome.events, approval, brand=brand, publish_at=post.publish_at,
+                                       due_at=post.due_at, zone=post.timezone, now=utcnow())
+        values = {"status": new.status.value, "approval": approval, "updated_at": iso(utcnow()), **index}
+        change = Change(post.brand_id, "post", post.id, f"decision:{data.decision.value}",
+                        {"status": post.status, "stage": state.stage_index},
+                        {"status": new.status.value, "stage": new.stage_index, "comment": data.comment},
+                        data.version)
+        items = [decision, *tasks]
+        if link_use:
+            items.append(LinkUseItem(f"POST#{post.id}", link_use_sk(data.version, state.stage_index, principal.user_id),
+                                     post_id=post.id, version=data.version, stage=state.stage_index,
+                                     user_id=principal.user_id, decision=data.decision.value,
+                                     via=via or principal.via, at=iso(utcnow())))
+        return values, change, items
+
+    post = _apply(principal, post_id, step)
+    if post.status == wf.Status.in_review.value:
+        _follow_up(post.id)
+    return post
+
+
+def set_hold(principal: Principal, post_id: str, hold: bool) -> PostItem:
+    def step(post):
+        principal.require(post.brand_id, Permission.hold_posts, what="post")
+        state = wf.set_hold(repo.state_of(post), hold).state
+        change = Change(post.brand_id, "post", post.id, "hold" if hold else "release", {"hold": post.hold},
+                        {"hold": state.hold}, post.version)
+        return {"hold": state.hold, "updated_at": iso(utcnow())}, change, []
+
+    return _apply(principal, post_id, step)
+
+
+def archive(principal: Principal, post_id: str) -> PostItem:
+    def step(post):
+        if post.author_id != principal.user_id:
+            principal.require(post.brand_id, Permission.archive_posts, what="post")
+        else:
+            principal.require(post.brand_id, Permission.view_posts, what="post")
+        state = wf.archive(repo.state_of(post)).state
+        change = Change(post.brand_id, "post", post.id, "archive", {"status": post.status},
+                        {"status": state.status.value}, post.version)
+        return {"status": state.status.value, "updated_at": iso(utcnow())}, change, []
+
+    return _apply(principal, post_id, step)
+
+
+def _apply(principal: Principal, post_id: str, step, *, dry_run: bool = False) -> PostItem:
+    """Read → decide (step) → write conditional on the revision read; on a race, read again.
+    dry_run: only decide (every check runs), write nothing."""
+    for attempt in range(RETRIES):
+        post = repo.get(post_id, consistent=True)
+        if post is None or (not principal.is_admin and post.brand_id not in principal.brands):
+            raise NotFound("No such post.")
+        values, change, new_items = step(post)
+        if dry_run:
+            return post
+        new_items = [*new_items, *publishing.schedule_ops(post, values)]
+        try:
+            repo.save(principal.actor, post, values, change, new_items=new_items)
+        except WriteConflict:
+            time.sleep(random.uniform(0.005, 0.03) * min(attempt + 1, 5))
+            continue
+        return repo.get(post_id, consistent=True)
+    raise Conflict("Too many people are changing this post at once; try again.")
+
+
+# --- comments, versions, history -----------------------------------------------------------------
+
+def _sees_internal(principal: Principal, brand_id: str) -> bool:
+    return principal.can(brand_id, Permission.comment_internal)
+
+
+def add_comment(principal: Principal, post_id: str, text: str, visibility: str) -> CommentItem:
+    post = repo.get(post_id)
+    if post is None or (not principal.is_admin and post.brand_id not in principal.brands):
+        raise NotFound("No such post.")
+    permission = Permission.comment_internal if visibility == "internal" else Permission.comment_external
+    principal.require(post.brand_id, permission, what="post")
+    comment_id = new_id()
+    comment = CommentItem(f"POST#{post.id}", f"COMMENT#{comment_id}", id=comment_id, post_id=post.id,
+                          author_id=principal.user_id, author_label=principal.name or principal.email,
+                          visibility=visibility, text=text, version=post.version, at=iso(utcnow()))
+    repo.add_comment(principal.actor, post.brand_id, comment)
+    return comment
+
+
+def list_comments(principal: Principal, post_id: str, cursor: str | None, limit: int | None):
+    post = repo.get(post_id)
+    if post is None or (not principal.is_admin and post.brand_id not in principal.brands):
+        raise NotFound("No such post.")
+    principal.require(post.brand_id, Permission.comment_external, what="post")
+    page = repo.comments(post_id, cursor, limit)
+    if not _sees_internal(principal, post.brand_id):
+        page.items = [c for c in page.items if c.visibility == "external"]
+    return page
+
+
+def version(principal: Principal, post_id: str, number: int) -> PostVersionItem:
+    get(principal, post_id)
+    item = repo.get_version(post_id, number)
+    if item is None:
+        raise NotFound("No such version of this post.")
+    return item
+
+
+def version_diff(principal: Principal, post_id: str, old: int, new: int) -> list:
+    a, b = version(principal, post_id, old), version(principal, post_id, new)
+    return diff.diff_versions(plain(a.content), plain(b.content))
+
+
+def history(principal: Principal, post_id: str) -> dict:
+    from chalicelib.audit import repo as audit_repo
+
+    post = get(principal, post_id)
+    entries = audit_repo.list_entries(post.brand_id, "post", post_id, None, 100).items
+    return {"versions": repo.versions(post_id), "decisions": repo.decisions(post_id), "audit": entries}
+

@@ -1,0 +1,19 @@
+"""Is the database reachable? One cheap read, short timeouts, no exception escapes."""
+from __future__ import annotations
+
+import logging
+
+log = logging.getLogger(__name__)
+
+
+def database_answers() -> bool:
+    from chalicelib.core import deps
+    from chalicelib.core.db.models import UserEmailItem
+
+    try:
+        deps.bind_models()
+        UserEmailItem.count("HEALTH#probe", limit=1)  # a Query on a key no item uses
+        return True
+    except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
+        log.warning("health check failed: %s", type(exc).__name__)
+        return False

@@ -1,0 +1,64 @@
+"""Opaque, signed paging cursors around DynamoDB's LastEvaluatedKey.
+
+A cursor is only valid for the listing that issued it (its `scope`); a tampered or foreign cursor
+is a 400, never a DynamoDB error.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Generic, TypeVar
+
+from chalicelib.core.errors import BadRequest
+
+T = TypeVar("T")
+MAX_PAGE_SIZE = 100
+DEFAULT_PAGE_SIZE = 50
+
+
+@dataclass
+class Page(Generic[T]):
+    items: list[T]
+    cursor: str | None
+
+
+def _serializer(scope: str):
+    from chalicelib.core.signing import serializer
+
+    return serializer(f"cursor:{scope}")
+
+
+def encode_cursor(scope: str, last_key: dict[str, Any] | None) -> str | None:
+    return _serializer(scope).dumps(last_key) if last_key else None
+
+
+def decode_cursor(scope: str, cursor: str | None) -> dict[str, Any] | None:
+    if not cursor:
+        return None
+    from itsdangerous import BadData
+
+    try:
+        value = _serializer(scope).loads(cursor)
+    except BadData:
+        raise BadRequest("This page cursor is not valid for this list; start from the first page.",
+                         details=[{"field": "cursor", "message": "invalid cursor"}]) from None
+    if not isinstance(value, dict):
+        raise BadRequest("Invalid page cursor.", details=[{"field": "cursor", "message": "invalid cursor"}])
+    return value
+
+
+def page_size(limit: int | None) -> int:
+    if limit is None:
+        return DEFAULT_PAGE_SIZE
+    return max(1, min(int(limit), MAX_PAGE_SIZE))
+
+
+def query_page(query_fn, scope: str, cursor: str | None, limit: int | None, **kwargs) -> Page:
+    """Run a PynamoDB query (Model.query or Index.query) for one page."""
+    result = query_fn(
+        last_evaluated_key=decode_cursor(scope, cursor),
+        limit=page_size(limit),
+        page_size=page_size(limit),
+        **kwargs,
+    )
+    items = list(result)
+    return Page(items=items, cursor=encode_cursor(scope, result.last_evaluated_key))

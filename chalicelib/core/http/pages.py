@@ -1,0 +1,258 @@
+"""The HTML door: one decorator that authenticates, checks CSRF, calls the view and maps errors.
+
+    @page(bp, "/brands/{brand_id}")
+    def brand(call, brand_id):
+        return call.render("brand.html", brand=services.brands.get(call.principal, brand_id))
+
+Like core/http/api.py's json_route, but for people in a browser: not signed in → 303 to /sign-in?next=…,
+a domain error → an error page with its status (outsiders get 404 for other brands' objects),
+a crash → a 500 page naming the request id, never a stack trace. Every form POST must carry a valid
+CSRF token (csrf.py). Every answer is text/html with the security headers below.
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import logging
+import secrets
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Callable
+from urllib.parse import quote, urlencode, urlparse
+
+from chalice import Response
+
+from chalicelib.core import i18n
+from chalicelib.core.http.api import check_path_ids, cookies_of, request_id_of
+from chalicelib.core.db.prefetch import request_scope
+from chalicelib.core.errors import DomainError, Forbidden, Unauthenticated
+from chalicelib.core.rendering import TEMPLATES_DIR, render
+from chalicelib.core.settings import get_settings
+from chalicelib.core.http import cookies
+from chalicelib.core.http import csrf
+from chalicelib.core.http import forms
+
+log = logging.getLogger("greenlight.web")
+
+HTML_TYPE = "text/html; charset=utf-8"
+CSP = ("default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+       "form-action 'self'; frame-ancestors 'none'; base-uri 'none'; object-src 'none'")
+SECURITY_HEADERS = {
+    "X-Content-Type-Options": "nosniff",
+    "Referrer-Policy": "same-origin",
+    "X-Frame-Options": "DENY",
+    "Content-Security-Policy": CSP,
+}
+STATIC_DIR = TEMPLATES_DIR / "static"
+STATIC_TYPES = {  # the whitelist: nothing else is served
+    "app.css": "text/css; charset=utf-8",
+    "favicon.svg": "image/svg+xml",
+    "post_form.js": "text/javascript; charset=utf-8",
+}
+# What a redirect after a successful form may announce (?done=…); anything else is ignored.
+NOTICES = ("channel_added", "channel_deleted", "member_added", "member_removed")
+
+
+class CsrfFailed(Forbidden):
+    code = "csrf"
+
+
+# --- URLs ----------------------------------------------------------------------------------------
+
+def base_path() -> str:
+    """The path PUBLIC_BASE_URL puts in front of ours ("" on a custom domain, "/api" on a stage URL)."""
+    return urlparse(get_settings().PUBLIC_BASE_URL).path.rstrip("/")
+
+
+def url(path: str, **query: Any) -> str:
+    """An app path ("/brands/x") as a link, with query parameters (None values left out)."""
+    params = {k: v for k, v in query.items() if v is not None and v != ""}
+    return base_path() + path + (f"?{urlencode(params)}" if params else "")
+
+
+@lru_cache(maxsize=None)
+def static_version(name: str) -> str:
+    return hashlib.sha256((STATIC_DIR / name).read_bytes()).hexdigest()[:12]
+
+
+def static_url(name: str) -> str:
+    return url(f"/static/{name}", v=static_version(name))
+
+
+# --- language ------------------------------------------------------------------------------------
+
+def page_language(query: dict, cookie_jar: dict, principal, accept_language: str | None) -> str:
+    """An explicit choice (?lang=, then the gl_lang cookie the switch sets), else the signed-in
+    user's language, else the browser's Accept-Language."""
+    for choice in (query.get("lang"), cookie_jar.get(cookies.LANGUAGE_COOKIE)):
+        if choice in i18n.LANGUAGES:
+            return choice
+    if principal is not None:
+        return i18n.normalize(principal.language)
+    return i18n.from_accept_language(accept_language)
+
+
+# --- one request ---------------------------------------------------------------------------------
+
+@dataclass
+class PageCall:
+    """What a view gets: the parsed request, the caller (if any), the language, the form."""
+
+    request: Any
+    request_id: str
+    path: str  # this page's app path, no query: /brands/01j…
+    back: str  # the page a form POST belongs to (where its language links and sign-in lead)
+    query: dict[str, str]
+    cookies: dict[str, str]
+    principal: Any = None
+    language: str = i18n.DEFAULT_LANGUAGE
+    form: dict[str, str] | None = None
+    set_cookies: list[str] = field(default_factory=list)
+    _csrf_nonce: str | None = None
+    _csrf_new: bool = False
+
+    @property
+    def session_id(self) -> str | None:
+        return self.principal.session_id if self.principal is not None else None
+
+    def csrf_token(self) -> str:
+        """For a form on the page being rendered; sets the gl_csrf cookie when there is none yet."""
+        if self._csrf_nonce is None:
+            self._csrf_nonce, self._csrf_new = csrf.nonce_from_cookies(self.cookies)
+        return csrf.make_token(self._csrf_nonce, self.session_id)
+
+    def lang_url(self, language: str) -> str:
+        """This page in another language (after a form POST: the page the form was on)."""
+        if self.request.method != "GET":
+            return url(self.back, lang=language)
+        query = {k: v for k, v in self.query.items() if k != "lang"}
+        return url(self.path, **query, lang=language)
+
+    def render(self, template: str, status: int = 200, **context) -> Response:
+        body = render(template, self.language, principal=self.principal, path=self.path, url=url,
+                      static_url=static_url, lang_url=self.lang_url, csrf_token=self.csrf_token,
+                      csrf_field=csrf.FIELD, request_id=self.request_id, **context)
+        return Response(body=body, status_code=status, headers={"Content-Type": HTML_TYPE})
+
+    def redirect(self, path: str, fragment: str = "", **query: Any) -> Response:
+        location = url(path, **query) + (f"#{fragment}" if fragment else "")
+        return Response(body="", status_code=303, headers={"Location": location, "Content-Type": HTML_TYPE})
+
+    def error_page(self, status: int, code: str, **context) -> Response:
+        catalog = i18n.catalog(self.language)
+        key = code if f"error.{code}.title" in catalog else "generic"
+        return self.render("error.html", status=status, error_key=key, status_code=status, **context)
+
+
+def _finish(call: PageCall, response: Response) -> Response:
+    headers = {**SECURITY_HEADERS, "Cache-Control": "no-store", **response.headers}
+    headers.setdefault("Content-Type", HTML_TYPE)
+    set_cookies = list(call.set_cookies)
+    if call._csrf_new and call._csrf_nonce:
+        set_cookies.append(cookies.csrf_cookie(call._csrf_nonce))
+    lang = call.query.get("lang")
+    if lang in i18n.LANGUAGES and call.cookies.get(cookies.LANGUAGE_COOKIE) != lang:
+        set_cookies.append(cookies.language_cookie(lang))
+    if set_cookies:
+        headers["Set-Cookie"] = set_cookies
+    response.headers = headers
+    return response
+
+
+def _crash_page(call: PageCall, exc: Exception) -> Response:
+    log.exception("unhandled error in a page", extra={"request_id": call.request_id})
+    try:
+        return call.error_page(500, "internal_error")
+    except Exception:  # noqa: BLE001 - the error page itself failed: answer without templates
+        log.exception("the error page failed too", extra={"request_id": call.request_id})
+        text = f"Something went wrong on our side. Request id: {call.request_id}"
+        body = f"<!doctype html><meta charset=utf-8><title>Error</title><p>{text}</p>"
+        return Response(body=body, status_code=500, headers={"Content-Type": HTML_TYPE})
+
+
+def _to_sign_in(call: PageCall) -> Response:
+    """303 to the sign-in page, coming back here (a GET) or to `back` (a form POST) afterwards."""
+    back = call.back
+    if call.request.method == "GET":
+        query = {k: v for k, v in call.query.items() if k != "lang"}
+        back = call.path + (f"?{urlencode(query)}" if query else "")
+    from chalicelib.identity.service import SESSION_COOKIE
+
+    if call.cookies.get(SESSION_COOKIE):  # expired or signed out: let the browser forget it
+        call.set_cookies.append(cookies.clear_session_cookie())
+    return call.redirect("/sign-in", next=back if back != "/" else None)
+
+
+def _authenticate(call: PageCall, required: bool, prefetch=()):
+    from chalicelib.identity.service import authenticate
+
+    try:
+        return authenticate(call.request.headers, call.cookies, via="web", request_id=call.request_id,
+                            prefetch=prefetch)
+    except Unauthenticated:
+        if required:
+            raise
+        return None
+
+
+def page(bp, path: str, methods: tuple[str, ...] = ("GET",), *, auth: str = "required",
+         back: str | None = None, prefetch: Callable[..., list] | None = None):
+    """Register a page or a form target on a blueprint.
+
+    auth: "required" (not signed in → sign-in page), "optional" (principal may be None).
+    back: for a POST, the page the form is on (a path template like `path`): the sign-in page
+          returns there, and the language links of a page re-rendered by the POST point there.
+    prefetch(**uri_params) -> [(Model, pk, sk)]: read along with the caller's credential, as in
+              json_route (core/db/prefetch.py).
+    """
+    if auth not in ("required", "optional"):
+        raise ValueError(f"auth must be 'required' or 'optional', not {auth!r}")
+
+    def decorator(view: Callable):
+        @functools.wraps(view)
+        def handler(**uri_params):
+            request = bp.current_request
+            quoted = {name: quote(str(value), safe="") for name, value in uri_params.items()}
+            call = PageCall(request=request, request_id=request_id_of(request) or secrets.token_hex(8),
+                            path=path.format(**quoted), back=(back or path).format(**quoted),
+                            query=dict(request.query_params or {}),
+                            cookies=cookies_of(request))
+            try:
+                with request_scope():
+                    check_path_ids(uri_params)
+                    call.principal = _authenticate(call, auth == "required",
+                                                   prefetch(**uri_params) if prefetch else ())
+                    call.language = page_language(call.query, call.cookies, call.principal,
+                                                  request.headers.get("accept-language"))
+                    if request.method == "POST":
+                        call.form = forms.parse_body(request)
+                        if not csrf.verify(call.form.get(csrf.FIELD), call.cookies.get(csrf.COOKIE),
+                                           call.session_id):
+                            raise CsrfFailed("The form's security token is missing or does not match.")
+                    response = view(call, **uri_params)
+            except Unauthenticated:
+                response = _to_sign_in(call)
+            except DomainError as exc:
+                try:
+                    response = call.error_page(exc.status, exc.code)
+                except Exception as render_exc:  # noqa: BLE001
+                    response = _crash_page(call, render_exc)
+            except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into 500 pages
+                response = _crash_page(call, exc)
+            return _finish(call, response)
+
+        bp.route(path, methods=list(methods), content_types=["*/*"])(handler)
+        return view
+
+    return decorator
+
+
+def static_file(name: str) -> Response:
+    """A whitelisted asset from templates/static/ (names only: no paths, so no traversal)."""
+    content_type = STATIC_TYPES.get(name)
+    if content_type is None:
+        return Response(body="Not found", status_code=404,
+                        headers={**SECURITY_HEADERS, "Content-Type": "text/plain; charset=utf-8"})
+    return Response(body=(STATIC_DIR / name).read_text(encoding="utf-8"), status_code=200,
+                    headers={**SECURITY_HEADERS, "Content-Type": content_type,
+                             "Cache-Control": "public, max-age=86400"})

@@ -1,0 +1,164 @@
+"""Demo data for `make run`: one brand, a user per role, two channels. Seeding twice changes nothing."""
+from __future__ import annotations
+
+from chalicelib.brands import repo as brand_repo
+from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.brands import members_repo as member_repo
+from chalicelib.identity import repo as user_repo
+from chalicelib.core.db.writes import Actor
+from chalicelib.identity.rules import BRAND_ROLES
+
+DEMO_SLUG = "demo-coffee"
+DEMO_DOMAIN = "demo.greenlight.example.com"
+ACTOR = Actor(None, "seed-demo", "cli")
+
+
+def demo_email(role: str) -> str:
+    return f"{role.replace('_', '-')}@{DEMO_DOMAIN}"
+
+
+def seed() -> dict:
+    """Create what is missing; return the demo brand id and the emails to sign in with."""
+    admin = user_repo.get_by_email(demo_email("admin")) or user_repo.create(
+        ACTOR, email=demo_email("admin"), name="Demo Admin", is_admin=True)
+    brand = brand_repo.get_by_slug(DEMO_SLUG)
+    created = brand is None
+    if created:
+        brand = brand_repo.create(ACTOR, name="Demo Coffee Roasters", slug=DEMO_SLUG, timezone="Europe/Moscow",
+                                  settings={"approve_without_chain": False, "authors_may_approve": False,
+                                            "default_language": "ru"})
+    people = {"admin": admin.email}
+    for role in BRAND_ROLES:
+        email = demo_email(role)
+        user = user_repo.get_by_email(email) or user_repo.create(
+            ACTOR, email=email, name=f"Demo {role.replace('_', ' ').title()}",
+            language="ru" if role == "client_approver" else "en")
+        if role not in (member_repo.get(brand.id, user.id).roles if member_repo.get(brand.id, user.id) else []):
+            member_repo.set_roles(ACTOR, brand.id, user_repo.get(user.id), [role])
+        people[role] = email
+    if created:
+        channel_repo.create(ACTOR, brand.id, {"platform": "telegram", "name": "Demo Coffee — Telegram",
+                                              "handle": "@demo_coffee", "external_id": "@demo_coffee",
+                                              "timezone": "Europe/Moscow",
+                                              "credentials_ref": "env:DEMO_TELEGRAM_BOT_TOKEN"})
+        channel_repo.create(ACTOR, brand.id, {"platform": "vk", "name": "Demo Coffee — VK",
+                                              "handle": "https://vk.com/democoffee", "external_id": "-1",
+                                              "timezone": "Europe/Moscow", "credentials_ref": "env:DEMO_VK_TOKEN"})
+    _seed_workflow(brand, people)
+    webhook_post = _seed_publishing(brand, people)
+    return {"brand_id": brand.id, "brand_slug": DEMO_SLUG, "created": created, "people": people,
+            "webhook_post": webhook_post}
+
+
+def webhook_url() -> str:
+    import os
+
+    return f"http://127.0.0.1:{os.environ.get('WEBHOOK_PORT') or 8002}/hook"
+
+
+def _seed_publishing(brand, people: dict) -> dict | None:
+    """A webhook channel whose receiver `make run` starts on WEBHOOK_PORT, and — unless one is still
+    waiting — an approved post scheduled on it two minutes from now, so the first `make run` shows a
+    post going out at its time. Returns {"id", "publish_at"} of the waiting post."""
+    from datetime import timedelta
+
+    from chalicelib.core.clock import iso, utcnow
+    from chalicelib.content import repo as post_repo
+    from chalicelib.publishing import repo as target_repo
+    from chalicelib.core.db.models import PostItem, PostVersionItem
+    from chalicelib.core.db.writes import Change, transact
+    from chalicelib.content.rules import diff
+    from chalicelib.core import schedule
+    from chalicelib.core.ids import new_id
+    from chalicelib.publishing import service as publishing
+
+    url = webhook_url()
+    channels = channel_repo.list_for_brand(brand.id, None, 100).items
+    channel = next((c for c in channels if c.platform == "webhook"), None)
+    if channel is None:
+        channel = channel_repo.create(ACTOR, brand.id, {"platform": "webhook", "name": "Demo webhook (local receiver)",
+                                                        "handle": url, "timezone": brand.timezone,
+                                                        "credentials_ref": "env:DEMO_WEBHOOK_SECRET"})
+    elif channel.handle != url:
+        channel = channel_repo.update(ACTOR, channel, {"handle": url})
+    now = utcnow()
+    for target in _waiting_targets(channel.id, brand.id, now):
+        return {"id": target.post_id, "publish_at": target.publish_at}
+    when = (now + timedelta(minutes=2)).replace(second=0, microsecond=0)
+    publish_at = schedule.iso_utc(when)
+    author = user_repo.get_by_email(people["copywriter"])
+    content = {"title": "Webhook demo / Демо вебхука", "body": "Свежая обжарка уже в кофейнях! Fresh roast is in.",
+               "channel_ids": [channel.id], "variants": {}, "media": [], "links": []}
+    post_id, stamp = new_id(), iso(now)
+    content_hash = diff.content_hash(content)
+    post = PostItem(*post_repo.post_key(post_id), gsi1pk=post_repo.calendar_pk(brand.id),
+                    gsi1sk=post_repo.calendar_sk(publish_at, post_id), id=post_id, brand_id=brand.id,
+                    author_id=author.id, status="scheduled", hold=False, version=1, content_hash=content_hash,
+                    approval={}, created_at=stamp, updated_at=stamp, content_type="branded", tags=["demo"],
+                    assignee_ids=[], publish_wall=schedule.to_wall(when, brand.timezone), timezone=brand.timezone,
+                    publish_at=publish_at, **content)
+    version = PostVersionItem(f"POST#{post_id}", post_repo.version_sk(1), post_id=post_id, version=1, content=content,
+                              content_hash=content_hash, author_id=author.id, created_at=stamp)
+    ops = publishing.schedule_ops(post, {})
+
+    def build(tx):
+        tx.save(post, condition=PostItem.pk.does_not_exist())
+        tx.save(version, condition=PostVersionItem.pk.does_not_exist())
+        for op in ops:
+            op(tx)
+
+    transact(ACTOR, Change(brand.id, "post", post_id, "create", after={"title": post.title, "status": "scheduled"},
+                           version=1), build)
+    assert target_repo.for_post(post_id)
+    return {"id": post_id, "publish_at": publish_at}
+
+
+def _waiting_targets(channel_id: str, brand_id: str, now):
+    """Targets on the channel still waiting to go out (a Query of the brand's calendar from now on)."""
+    from chalicelib.content import repo as post_repo
+    from chalicelib.publishing import repo as target_repo
+    from chalicelib.core import schedule
+
+    page = post_repo.list_calendar(brand_id, schedule.iso_utc(now), None, None, 50)
+    for post in page.items:
+        if channel_id in (post.channel_ids or []) and post.status == "scheduled":
+            yield from (t for t in target_repo.for_post(post.id) if t.state == "scheduled")
+
+
+def _seed_workflow(brand, people: dict) -> None:
+    """A default two-stage chain and a draft post to take through it (only when the brand has no chain)."""
+    from datetime import timedelta
+
+    from chalicelib.core.clock import iso, utcnow
+    from chalicelib.approvals.chains import repo as chain_repo
+    from chalicelib.content import repo as post_repo
+    from chalicelib.core.db.models import PostItem, PostVersionItem
+    from chalicelib.content.rules import diff
+    from chalicelib.core import schedule
+    from chalicelib.core.ids import new_id
+
+    if chain_repo.all_for_brand(brand.id):
+        return
+    chain_repo.create(ACTOR, brand.id, {"name": "Standard", "content_types": [], "is_default": True, "stages": [
+        {"name": "Content review", "approver_roles": ["content_manager"], "approver_user_ids": [], "rule": "any",
+         "lead_hours": 24},
+        {"name": "SMM sign-off", "approver_roles": ["smm_manager"], "approver_user_ids": [], "rule": "any",
+         "lead_hours": 4}]})
+    channel = channel_repo.list_for_brand(brand.id, None, 1).items
+    author = user_repo.get_by_email(people["copywriter"])
+    when = (utcnow() + timedelta(days=3)).astimezone(schedule.zone_info(brand.timezone))
+    wall = when.strftime("%Y-%m-%dT10:00")
+    resolved = schedule.resolve(wall, brand.timezone)
+    content = {"title": "Осеннее меню / Autumn menu", "body": "Тыквенный латте вернулся! Pumpkin latte is back ☕",
+               "channel_ids": [channel[0].id] if channel else [], "variants": {}, "media": [], "links": []}
+    post_id, now = new_id(), iso(utcnow())
+    content_hash = diff.content_hash(content)
+    post = PostItem(*post_repo.post_key(post_id), gsi1pk=post_repo.calendar_pk(brand.id),
+                    gsi1sk=post_repo.calendar_sk(schedule.iso_utc(resolved.utc), post_id), id=post_id,
+                    brand_id=brand.id, author_id=author.id, status="draft", hold=False, version=1,
+                    content_hash=content_hash, approval={}, created_at=now, updated_at=now, content_type="advertising",
+                    tags=["demo"], assignee_ids=[], publish_wall=resolved.wall, timezone=brand.timezone,
+                    publish_at=schedule.iso_utc(resolved.utc), **content)
+    post_repo.create(ACTOR, post, PostVersionItem(f"POST#{post_id}", post_repo.version_sk(1), post_id=post_id,
+                                                  version=1, content=content, content_hash=content_hash,
+                                                  author_id=author.id, created_at=now))

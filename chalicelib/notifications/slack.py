@@ -1,0 +1,163 @@
+"""The one module that talks to Slack: the Web API through slack_sdk's WebClient (base URL from
+SLACK_API_BASE_URL, so tests run a fake Slack on loopback), response_url posts, and the v0 request
+signature check.
+
+Token and signing secret: the brand's own (`slack_bot_token_ref`, `slack_signing_secret_ref` in its
+settings, always secret references) else the workspace's (SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET:
+references, or literals in local/test). A secret is never logged; errors carry Slack's error code only.
+"""
+from __future__ import annotations
+
+import logging
+
+from chalicelib.core.settings import get_settings
+
+log = logging.getLogger(__name__)
+TIMEOUT_SECONDS = 3
+
+
+class SlackError(Exception):
+    """A Slack API call failed: `code` is Slack's error string ("users_not_found") or a transport name."""
+
+    def __init__(self, method: str, code: str):
+        super().__init__(f"Slack {method} failed: {code}")
+        self.method = method
+        self.code = code
+
+
+def _resolve(reference: str | None, what: str) -> str | None:
+    from chalicelib.core.errors import Upstream
+    from chalicelib.core.secrets import resolve
+
+    if not reference:
+        return None
+    try:
+        return resolve(reference) or None
+    except Upstream as exc:  # the reference names where the secret lives, not the secret
+        log.warning("Slack %s unavailable: %s", what, exc.message)
+        return None
+
+
+def _brand_settings(brand) -> dict:
+    if brand is None:
+        return {}
+    from chalicelib.core.db.reads import plain
+
+    return plain(getattr(brand, "settings", None)) or {}
+
+
+def bot_token(brand=None) -> str | None:
+    """The bot token for a brand (its own app) else the workspace token; None when none is set."""
+    ref = _brand_settings(brand).get("slack_bot_token_ref") or get_settings().SLACK_BOT_TOKEN
+    return _resolve(ref, "bot token")
+
+
+def signing_secret(brand=None) -> str | None:
+    ref = _brand_settings(brand).get("slack_signing_secret_ref") or get_settings().SLACK_SIGNING_SECRET
+    return _resolve(ref, "signing secret")
+
+
+def mode(brand) -> str:
+    """dm | channel | off (brand setting, default dm)."""
+    value = _brand_settings(brand).get("slack_mode") or "dm"
+    return value if value in ("dm", "channel", "off") else "dm"
+
+
+def verify(secret: str | None, raw_body: bytes | str | None, headers) -> bool:
+    """Slack's v0 signature over the raw body, timestamp within 5 minutes. False on anything odd."""
+    from slack_sdk.signature import SignatureVerifier
+
+    if not secret or headers is None:
+        return False
+    timestamp = headers.get("x-slack-request-timestamp")
+    signature = headers.get("x-slack-signature")
+    if not timestamp or not signature or not timestamp.isdigit() or len(timestamp) > 12:
+        return False
+    try:
+        return SignatureVerifier(secret).is_valid(body=raw_body or b"", timestamp=timestamp, signature=signature)
+    except (UnicodeDecodeError, ValueError):
+        return False
+
+
+def client(token: str, timeout: int = TIMEOUT_SECONDS):
+    from slack_sdk import WebClient
+
+    return WebClient(token=token, base_url=get_settings().SLACK_API_BASE_URL, timeout=timeout)
+
+
+def call(token: str, method: str, *, timeout: int = TIMEOUT_SECONDS, **arguments) -> dict:
+    """One Web API method (dotted name, e.g. "chat.postMessage"); the response data, or SlackError."""
+    from slack_sdk.errors import SlackApiError, SlackClientError
+
+    web = client(token, timeout)
+    try:
+        if method == "users.lookupByEmail":
+            response = web.api_call(method, http_verb="GET", params=arguments)
+        else:
+            response = web.api_call(method, json=arguments)
+    except SlackApiError as exc:
+        code = str((exc.response.data or {}).get("error") if isinstance(exc.response.data, dict) else "error")
+        raise SlackError(method, code) from None
+    except SlackClientError as exc:
+        raise SlackError(method, type(exc).__name__) from None
+    except OSError as exc:  # timeouts, refused connections (urllib)
+        raise SlackError(method, type(exc).__name__) from None
+    return dict(response.data) if isinstance(response.data, dict) else {}
+
+
+def open_dm(token: str, slack_user_id: str) -> str:
+    data = call(token, "conversations.open", users=slack_user_id)
+    return (data.get("channel") or {}).get("id") or slack_user_id
+
+
+def post_message(token: str, channel: str, text: str, blocks: list | None = None) -> dict:
+    arguments = {"channel": channel, "text": text, "unfurl_links": False, "unfurl_media": False}
+    if blocks:
+        arguments["blocks"] = blocks
+    return call(token, "chat.postMessage", **arguments)
+
+
+def update_message(token: str, channel: str, ts: str, text: str, blocks: list) -> dict:
+    return call(token, "chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
+
+
+def lookup_by_email(token: str, email: str) -> str | None:
+    """The Slack member id for an email, or None when Slack knows nobody with it."""
+    try:
+        data = call(token, "users.lookupByEmail", email=email)
+    except SlackError as exc:
+        if exc.code == "users_not_found":
+            return None
+        raise
+    return (data.get("user") or {}).get("id")
+
+
+def open_view(token: str, trigger_id: str, view: dict) -> dict:
+    return call(token, "views.open", trigger_id=trigger_id, view=view)
+
+
+def response_url_allowed(url: str) -> bool:
+    """Slack's response_url (from a signed payload); outside local/test only Slack's own host."""
+    if not isinstance(url, str) or len(url) > 2000:
+        return False
+    if get_settings().is_local:
+        return url.startswith(("https://", "http://"))
+    return url.startswith("https://hooks.slack.com/")
+
+
+def respond(url: str, payload: dict) -> bool:
+    """Post to an interaction's response_url (ephemeral text or replace_original). True when Slack took it."""
+    from slack_sdk.webhook import WebhookClient
+
+    if not response_url_allowed(url):
+        log.warning("Slack response_url refused (not Slack's host)")
+        return False
+    try:
+        answer = WebhookClient(url, timeout=TIMEOUT_SECONDS).send_dict(payload)
+    except OSError as exc:
+        log.warning("Slack response_url failed: %s", type(exc).__name__)
+        return False
+    if answer.status_code != 200:
+        log.warning("Slack response_url answered %s", answer.status_code)
+        return False
+    return True

@@ -1,0 +1,92 @@
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import Field
+
+from chalicelib.core.schemas import Input, Name, Output, TimeZoneName
+
+DigestVia = Literal["off", "email", "slack", "both"]
+SLACK_MEMBER_ID = r"^[UW][A-Z0-9]{2,20}$"
+
+
+class NotifyOut(Output):
+    email: bool = Field(description="Approval requests, reminders and alerts by email")
+    slack: bool = Field(description="The same in Slack (when the brand has Slack and you are linked)")
+    digest: DigestVia = Field(description="Daily digest: off, email, slack or both")
+    hour: int = Field(ge=0, le=23, description="Local hour of the daily digest (your time zone)")
+
+
+class NotifyPatch(Input):
+    """Only the fields given change; the others keep their value."""
+
+    email: bool | None = None
+    slack: bool | None = None
+    digest: DigestVia | None = None
+    hour: int | None = Field(default=None, ge=0, le=23)
+
+
+class MeOut(Output):
+    id: str
+    email: str
+    name: str
+    language: str
+    is_admin: bool
+    brands: dict[str, list[str]]
+    timezone: str | None = Field(default=None, description="Your IANA time zone; none: each brand's own")
+    notify: NotifyOut | None = None
+    slack_user_id: str | None = Field(default=None, description="Your linked Slack member id")
+
+
+class MePatch(Input):
+    name: Name | None = None
+    language: str | None = Field(default=None, pattern="^(en|ru)$", description="en or ru")
+    timezone: TimeZoneName | None = Field(default=None, description="IANA zone such as Europe/Berlin; null clears it")
+    notify: NotifyPatch | None = None
+    slack_user_id: str | None = Field(default=None, pattern=SLACK_MEMBER_ID,
+                                      description="Slack member id (U… or W…); null unlinks")
+
+
+class CalendarFeedOut(Output):
+    url: str | None = Field(description="Your secret calendar feed URL (subscribe to it); null: none yet")
+    created_at: str | None = None
+
+
+class TokenCreate(Input):
+    name: Name
+
+
+class TokenOut(Output):
+    id: str
+    name: str
+    prefix: str = Field(description="First characters of the secret, to tell tokens apart")
+    created_at: str
+
+
+class TokenCreated(TokenOut):
+    token: str = Field(description="Shown once; store it now")
+
+
+class TokenList(Output):
+    items: list[TokenOut]
+
+
+class AuditEntryOut(Output):
+    id: str
+    at: str
+    brand_id: str | None = None
+    actor_id: str | None = None
+    actor_label: str | None = None
+    entity: str
+    entity_id: str
+    action: str
+    before: dict | None = None
+    after: dict | None = None
+    via: str
+    request_id: str | None = None
+    version: int | None = None
+
+
+class AuditList(Output):
+    items: list[AuditEntryOut]
+    cursor: str | None = None

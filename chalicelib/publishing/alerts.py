@@ -1,0 +1,74 @@
+"""Telling people about publication targets: failed, unconfirmed and missed targets alert the post's
+assignees and the brand's SMM managers (email, and Slack when the brand has it); a target on a
+network without an adapter sends its assignees a task with the text and media to publish by hand.
+A failing alert is logged and never stops the sweep."""
+from __future__ import annotations
+
+import logging
+
+from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.core.db.models import PostItem, TargetItem
+
+log = logging.getLogger(__name__)
+
+
+def _recipients(post: PostItem) -> list:
+    from chalicelib.identity import repo as user_repo
+    from chalicelib.approvals.reminders import managers
+
+    people = {u.id: u for u in managers(post.brand_id)}
+    assignees = list(post.assignee_ids or []) or [post.author_id]
+    people.update(user_repo.batch_get(assignees))
+    return list(people.values())
+
+
+def alert(target: TargetItem, state: str, error: str) -> None:
+    """failed, unconfirmed, missed: email (and Slack) the post's assignees and the brand's SMM managers."""
+    from chalicelib.brands import repo as brand_repo
+    from chalicelib.content import repo as post_repo
+    from chalicelib.approvals import messages
+    from chalicelib.approvals.slack import service as slack_approvals
+
+    try:
+        post = post_repo.get(target.post_id)
+        if post is None:
+            return
+        brand = brand_repo.get(post.brand_id)
+        channel = channel_repo.get(target.channel_id)
+        params = {"title": post.title or "—", "channel": channel.name if channel else target.channel_id,
+                  "error": error or "—"}
+        lines = [(f"publish_notice.{state}", params), (f"publish_notice.{state}_what_now", {})]
+        people = _recipients(post)
+        for user in people:
+            try:
+                messages.send_notice_email(user, subject_key=f"email.publish_{state}.subject", lines=lines, post=post,
+                                           brand=brand)
+            except Exception:
+                log.warning("publishing alert email failed", extra={"user": user.id, "target": target.id})
+        slack_approvals.deliver_notice(brand, people, lambda user: messages.notice_text(user, lines, post),
+                                       already=set())
+    except Exception:
+        log.exception("publishing alert failed", extra={"target": target.id})
+
+
+def manual_task(post: PostItem, target: TargetItem) -> None:
+    """A network without an adapter: the assignees get the text and media to publish by hand."""
+    from chalicelib.brands import repo as brand_repo
+    from chalicelib.identity import repo as user_repo
+    from chalicelib.approvals import messages
+    from chalicelib.publishing.service import outgoing_for
+
+    try:
+        brand = brand_repo.get(post.brand_id)
+        outgoing = outgoing_for(target)
+        assignees = user_repo.batch_get(list(post.assignee_ids or []) or [post.author_id])
+        media = ", ".join(m.get("url", "") for m in outgoing.media) or "—"
+        lines = [("publish_notice.manual", {"title": post.title or "—", "channel": outgoing.channel_name}),
+                 ("publish_notice.manual_text", {"text": outgoing.text}),
+                 ("publish_notice.manual_media", {"media": media}),
+                 ("publish_notice.manual_what_now", {})]
+        for user in assignees.values():
+            messages.send_notice_email(user, subject_key="email.publish_manual.subject", lines=lines, post=post,
+                                       brand=brand)
+    except Exception:
+        log.exception("manual publishing task could not be sent", extra={"target": target.id})

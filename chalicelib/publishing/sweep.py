@@ -1,0 +1,420 @@
+"""The `publish-due` sweep (every minute; also `python -m chalicelib.cli run-job publish-due`):
+every target whose time has come goes out once. Rules in publishing/rules.py, keys in
+publishing/repo.py, outcomes in publishing/outcomes.py, adapters in publishing/channels/contract.py.
+
+    reading        Query the DUE#PUBLISH queue (gsi2, due time <= now: cost independent of how many
+                   posts exist), a page of 200 at a time, each page in random order (concurrent runs
+                   rarely meet), handed on in chunks of CLAIM_CHUNK.
+    claimers       CLAIMERS threads triage each chunk —
+                     a `publishing` target whose lease ran out (its worker died mid-send) → unconfirmed,
+                       never re-sent;
+                     more than MISSED_AFTER_MINUTES late → missed;
+                     its Telegram chat over 20 messages this minute → left for the next run —
+                   and **claim** the rest in one transaction: each target scheduled → publishing with
+                   a 5-minute lease (conditional on its state and queue key) and its attempt record
+                   written, with a check that its post is approved on the target's version and not on
+                   hold — all before anything is sent. A refused operation drops only its target(s):
+                   parked if the post is no longer publishable as approved, else another worker has
+                   it; the others are claimed again without them.
+    senders        PUBLISH_CONCURRENCY threads send (Telegram paced to 30 a second per bot) and hand
+                   each outcome to the recorder.
+    recorder       writes outcomes as they come, batched (publishing/outcomes.py).
+
+At most PUBLISH_CONCURRENCY + (CLAIMERS + 1) x CLAIM_CHUNK targets are being claimed or waiting to be
+sent. No claim and no send starts after the time budget minus the adapters' longest timeout; a
+target claimed but not sent by then is released to its place in the queue (nothing went out), so a
+run ends inside the function's timeout.
+
+Writes per target sent: the claim (target, attempt, post check) and the outcome (target, attempt,
+the post's status for a one-channel post, an audit entry), each shared with up to 31 / 23 others
+in one transaction. A claim has no audit entry of its own: its attempt record is that.
+"""
+from __future__ import annotations
+
+import logging
+import random
+import threading
+import time as _time
+from collections import Counter, defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from datetime import datetime
+
+from chalicelib.core.clock import iso, parse_utc, utcnow
+from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.content import repo as post_repo
+from chalicelib.publishing import repo
+from chalicelib.core.db.models import AttemptItem, PostItem, TargetItem
+from chalicelib.core.db.reads import plain
+from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, WriteConflict, transact, transact_owned
+from chalicelib.publishing import rules
+from chalicelib.core import schedule
+from chalicelib.publishing.rules import TargetState
+from chalicelib.publishing import alerts as publish_alerts
+from chalicelib.publishing.outcomes import Claimed, Outcome, Recorder
+from chalicelib.publishing.service import JOB_ACTOR, outgoing_for, refresh_post_status
+from chalicelib.core.settings import get_settings
+
+log = logging.getLogger(__name__)
+BATCH = 200  # queue entries per Query page
+CLAIM_CHUNK = 32  # targets per claim transaction: target and attempt (+ a post check) each; DynamoDB allows 100
+CLAIMERS = 2  # claim transactions in flight
+CLAIM_ROUNDS = 3  # a chunk is claimed again without its refused targets at most this often
+SEND_TIMEOUT_SECONDS = 15  # the adapters' longest connect + read
+TELEGRAM_PER_CHANNEL_PER_MINUTE = 20
+TELEGRAM_PER_BOT_PER_SECOND = 30
+
+
+class Gate:
+    """Per-run rate limits and caches: Telegram allows about 20 messages a minute into one chat and
+    30 a second per bot (counted per invocation; each minute's run starts afresh, and a 429 is
+    honoured through the retry time it gives); brands' missed windows and channels read once."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+        self.lock = threading.Lock()
+        self.windows: dict[str, int] = {}
+        self.channels: dict[str, object] = {}
+        self.per_channel: dict[str, int] = defaultdict(int)
+        self.bot_window: dict[str, list[float]] = defaultdict(list)
+
+    def missed_after(self, brand_id: str) -> int:
+        """The brand's missed window in minutes (its setting, else MISSED_AFTER_MINUTES)."""
+        if brand_id not in self.windows:
+            from chalicelib.brands import repo as brand_repo
+
+            brand = brand_repo.get(brand_id)
+            own = (plain(brand.settings) or {}).get("missed_after_minutes") if brand is not None else None
+            self.windows[brand_id] = int(own or get_settings().MISSED_AFTER_MINUTES)
+        return self.windows[brand_id]
+
+    def channel(self, channel_id: str):
+        if channel_id not in self.channels:
+            self.channels[channel_id] = channel_repo.get(channel_id)
+        return self.channels[channel_id]
+
+    def admit(self, target: TargetItem) -> bool:
+        if not self.enabled or target.platform != "telegram":
+            return True
+        with self.lock:
+            if self.per_channel[target.channel_id] >= TELEGRAM_PER_CHANNEL_PER_MINUTE:
+                return False
+            self.per_channel[target.channel_id] += 1
+            return True
+
+    def pace(self, target: TargetItem, bot_key: str | None) -> None:
+        if not self.enabled or target.platform != "telegram" or not bot_key:
+            return
+        while True:
+            with self.lock:
+                stamps = [s for s in self.bot_window[bot_key] if _time.monotonic() - s < 1.0]
+                if len(stamps) < TELEGRAM_PER_BOT_PER_SECOND:
+                    stamps.append(_time.monotonic())
+                    self.bot_window[bot_key] = stamps
+                    return
+                self.bot_window[bot_key] = stamps
+            _time.sleep(0.05)
+
+
+class _Tally:
+    """The run's summary (`{"published": 998, "taken": 2}`), counted from every thread."""
+
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._counts: Counter = Counter()
+
+    def __call__(self, label: str, n: int = 1) -> None:
+        if n:
+            with self._lock:
+                self._counts[label] += n
+
+    def result(self) -> dict:
+        with self._lock:
+            return dict(self._counts)
+
+
+class _Window:
+    """Targets being claimed or claimed and not yet sent: the reading thread reserves room for a
+    chunk before handing it to a claimer; room comes back as targets are sent (or not claimed)."""
+
+    def __init__(self, size: int):
+        self._size, self._count = size, 0
+        self._cond = threading.Condition()
+
+    def reserve(self, n: int) -> None:
+        with self._cond:
+            self._cond.wait_for(lambda: self._count + n <= self._size)
+            self._count += n
+
+    def release(self, n: int = 1) -> None:
+        if n:
+            with self._cond:
+                self._count -= n
+                self._cond.notify_all()
+
+
+def run(now: datetime | None = None, *, time_budget_seconds: float = 40, concurrency: int | None = None,
+        rate_limits: bool = True) -> dict:
+    """The job: everything due now, until the queue is empty or the time budget is spent."""
+    now = now or utcnow()
+    last_start = _time.monotonic() + max(1.0, time_budget_seconds - SEND_TIMEOUT_SECONDS)
+    workers = concurrency or get_settings().PUBLISH_CONCURRENCY
+    tally, gate = _Tally(), Gate(rate_limits)
+    window = _Window(workers + (CLAIMERS + 1) * CLAIM_CHUNK)
+    recorder = Recorder(tally)
+
+    def deliver(claimed: Claimed) -> None:
+        try:
+            _deliver(claimed, gate, last_start, recorder, tally, now)
+        except Exception:  # a bug: the target keeps its lease, which runs out into unconfirmed
+            log.exception("sending a claimed target failed", extra={"target": claimed.target.id})
+            tally("error")
+        finally:
+            window.release()
+
+    def take(chunk: list[TargetItem]) -> None:
+        claimed = []
+        try:
+            claimed = _take(chunk, now, gate, tally)
+        finally:
+            window.release(len(chunk) - len(claimed))
+        for one in claimed:
+            senders.submit(deliver, one)
+
+    try:
+        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="publish") as senders:
+            with ThreadPoolExecutor(max_workers=CLAIMERS, thread_name_prefix="publish-claim") as claimers:
+                for chunk in _chunks(now, last_start, tally):
+                    window.reserve(len(chunk))
+                    claimers.submit(take, chunk)
+    finally:
+        recorder.close()
+    return tally.result()
+
+
+def _chunks(now: datetime, last_start: float, tally: _Tally):
+    """The due queue, page by page, each page in random order (concurrent runs read the same queue and
+    so rarely race for the same target; a lost race costs one refused operation), in chunks of
+    CLAIM_CHUNK, until the time for starting work is up."""
+    for page in repo.due_pages(schedule.iso_utc(now), BATCH):
+        random.shuffle(page)
+        for start in range(0, len(page), CLAIM_CHUNK):
+            if _time.monotonic() >= last_start:
+                tally("left_for_next_run", len(page) - start)
+                return
+            yield page[start:start + CLAIM_CHUNK]
+
+
+# --- triage and claim ----------------------------------------------------------------------------
+
+def _take(chunk: list[TargetItem], now: datetime, gate: Gate, tally: _Tally) -> list[Claimed]:
+    """Triage a chunk of due targets and claim the ones to send now."""
+    claimable = []
+    for target in chunk:
+        try:
+            verdict = _triage(target, now, gate)
+        except Exception:  # one target's trouble must not stop the others; it stays in the queue
+            log.exception("a due target could not be handled", extra={"target": target.id})
+            verdict = "error"
+        if verdict is None:
+            claimable.append(target)
+        else:
+            tally(verdict)
+    if not claimable:
+        return []
+    try:
+        return _claim(claimable, now, tally)
+    except Exception:
+        log.exception("due targets could not be claimed; they stay queued")
+        tally("error", len(claimable))
+        return []
+
+
+def _triage(target: TargetItem, now: datetime, gate: Gate) -> str | None:
+    """What to do with a due target other than claiming it (a label for the tally), or None: claim it.
+    Whether its post is still publishable is checked by the claim itself."""
+    if target.state == TargetState.publishing.value:
+        return _lease_expired(target, now)
+    if target.state != TargetState.scheduled.value:
+        return _park(target, "not scheduled")
+    if rules.is_missed(parse_utc(target.window_start or target.publish_at), now, gate.missed_after(target.brand_id)):
+        return _missed(target, now)
+    if not gate.admit(target):
+        return "rate_limited"
+    return None
+
+
+def _claim_plan(target: TargetItem, lease_until: str, started: str, worker: str) -> tuple:
+    from chalicelib.publishing.channels import contract as adapters
+
+    manual = not adapters.is_automatic(target.platform)
+    number = int(target.attempts or 0) + 1
+    attempt = AttemptItem(f"POST#{target.post_id}", repo.attempt_sk(target.channel_id, number), target_id=target.id,
+                          number=number, started_at=started, outcome="manual" if manual else "sending", worker=worker)
+    lease_sk = None if manual else repo.queue_sk(lease_until, target.id)
+    # manual: waits for a person, out of the queue; else back in the queue at the lease's end, where a
+    # dead worker's target is found
+    lease = [TargetItem.lease_until.remove(), TargetItem.gsi2pk.remove(), TargetItem.gsi2sk.remove()] if manual \
+        else [TargetItem.lease_until.set(lease_until), TargetItem.gsi2sk.set(lease_sk)]
+    actions = [TargetItem.state.set("publishing"), TargetItem.attempts.set(number), TargetItem.manual.set(manual),
+               TargetItem.updated_at.set(started), *lease]
+    return attempt, actions, manual, lease_sk
+
+
+def _claim(targets: list[TargetItem], now: datetime, tally: _Tally) -> list[Claimed]:
+    """Claim the targets in one transaction; a refused one is dropped and the rest claimed again."""
+    lease_until, started = schedule.iso_utc(now + rules.LEASE), iso(utcnow())
+    worker = threading.current_thread().name
+    pending: dict[str, TargetItem] = {}
+    versions: dict[str, int] = {}
+    for target in targets:  # one post check per post: its targets here must agree on the version
+        if versions.setdefault(target.post_id, int(target.version)) == int(target.version):
+            pending[target.id] = target
+        else:
+            tally(_settle_refused(target))
+    for _ in range(CLAIM_ROUNDS):
+        plans = {tid: _claim_plan(target, lease_until, started, worker) for tid, target in pending.items()}
+
+        def build(tx: OwnedWrite) -> None:
+            by_post = defaultdict(list)
+            for tid, (attempt, actions, _, _) in plans.items():
+                target = pending[tid]
+                tx.update((tid,), target, actions,
+                          condition=(TargetItem.gsi2sk == target.gsi2sk) & (TargetItem.state == "scheduled"))
+                tx.save((tid,), attempt, condition=AttemptItem.pk.does_not_exist())
+                by_post[target.post_id].append(tid)
+            for post_id, tids in by_post.items():  # approved on this version, not on hold
+                tx.condition_check(tuple(tids), PostItem, *post_repo.post_key(post_id),
+                                   condition=PostItem.status.is_in(*rules.PUBLICATION_STATUSES)
+                                   & (PostItem.version == versions[post_id]) & (PostItem.hold == False))  # noqa: E712
+
+        try:
+            # no audit entry per claim: the attempt record written with it says which worker took it, and when
+            transact_owned(JOB_ACTOR, [], build)
+        except BatchConflict as exc:
+            if not exc.failed:  # the whole request was turned away (throttled): all stay queued for the next run
+                tally("taken", len(pending))
+                return []
+            for tid, code in exc.failed.items():
+                target = pending.pop(tid, None)
+                if target is not None:
+                    tally(_settle_refused(target) if code == "ConditionalCheckFailed" else "taken")
+            if not pending:
+                return []
+            continue
+        claimed = []
+        for tid, (attempt, _, manual, lease_sk) in plans.items():
+            target = pending[tid]
+            due_sk = target.gsi2sk
+            # what the claim wrote (no read back): the outcome's condition is this lease's queue key
+            target.state, target.attempts, target.manual, target.gsi2sk = "publishing", attempt.number, manual, lease_sk
+            claimed.append(Claimed(target, attempt, due_sk))
+        return claimed
+    tally("taken", len(pending))
+    return []
+
+
+def _settle_refused(target: TargetItem) -> str:
+    """A target whose claim was refused: parked if its post is not publishable as approved (held,
+    edited, unapproved), else someone else has it ("taken"; the next run looks again)."""
+    post = post_repo.get(target.post_id, consistent=True)
+    publishable = post is not None and post.status in rules.PUBLICATION_STATUSES and not post.hold and \
+        int(post.version) == int(target.version) and target.channel_id in (post.channel_ids or [])
+    return "taken" if publishable else _park(target, "the post is not publishable as approved")
+
+
+# --- sending -------------------------------------------------------------------------------------
+
+def _deliver(claimed: Claimed, gate: Gate, last_start: float, recorder: Recorder, tally: _Tally,
+             now: datetime) -> None:
+    from chalicelib.publishing.channels import contract as adapters
+
+    target = claimed.target
+    if target.manual:
+        refresh_post_status(target.post_id, known={target.channel_id: "publishing"})
+        post = post_repo.get(target.post_id)
+        if post is not None:
+            publish_alerts.manual_task(post, target)
+        tally("manual")
+        return
+    try:
+        outgoing = outgoing_for(target, gate.channel(target.channel_id))
+        gate.pace(target, outgoing.credentials_ref)
+    except Exception as exc:  # nothing went out: a person can look and retry
+        log.exception("a claimed target could not be prepared", extra={"target": target.id})
+        recorder.put(Outcome(claimed, "failed", error=f"could not be prepared: {type(exc).__name__}"))
+        return
+    if _time.monotonic() > last_start:
+        recorder.put(Outcome(claimed, "released"))
+        return
+    try:
+        sent = adapters.send(outgoing)
+    except adapters.Refused as exc:
+        decision = rules.after_refusal(int(target.attempts), now, permanent=bool(getattr(exc, "permanent", False)),
+                                       retry_after=getattr(exc, "retry_after", None),
+                                       publish_at=parse_utc(target.window_start or target.publish_at),
+                                       missed_after_minutes=gate.missed_after(target.brand_id))
+        if decision.state is TargetState.failed:
+            recorder.put(Outcome(claimed, "failed", error=exc.reason))
+        else:
+            retry_sk = repo.queue_sk(schedule.iso_utc(decision.retry_at), target.id)
+            recorder.put(Outcome(claimed, "retry", error=exc.reason, retry_sk=retry_sk))
+    except adapters.Ambiguous as exc:
+        recorder.put(Outcome(claimed, "unconfirmed", error=exc.reason))
+    except Exception as exc:  # our own bug or an unclassified error after the claim: it may have gone out
+        log.exception("unexpected error while sending", extra={"target": target.id})
+        recorder.put(Outcome(claimed, "unconfirmed", error=f"unexpected error: {type(exc).__name__}"))
+    else:
+        recorder.put(Outcome(claimed, "published", external_id=sent.external_id, url=sent.url))
+
+
+# --- the rare ones, one at a time ----------------------------------------------------------------
+
+def _park(target: TargetItem, why: str) -> str:
+    """Out of the queue until the post is scheduled again (publishing.schedule_ops puts it back)."""
+    try:
+        transact(JOB_ACTOR, Change(target.brand_id, "post", target.post_id, "publish:park", None,
+                                   {"channel": target.channel_id, "why": why}, int(target.version)),
+                 lambda tx: tx.update(target, [TargetItem.gsi2pk.remove(), TargetItem.gsi2sk.remove()],
+                                      condition=(TargetItem.gsi2sk == target.gsi2sk)
+                                      & (TargetItem.state == target.state)))
+    except WriteConflict:
+        return "taken"
+    return "parked"
+
+
+def _missed(target: TargetItem, now: datetime) -> str:
+    try:
+        transact(JOB_ACTOR, Change(target.brand_id, "post", target.post_id, "publish:missed", None,
+                                   {"channel": target.channel_id}, int(target.version)),
+                 lambda tx: tx.update(target, [TargetItem.state.set("missed"), TargetItem.gsi2pk.remove(),
+                                               TargetItem.gsi2sk.remove(), TargetItem.updated_at.set(iso(now)),
+                                               TargetItem.last_error.set("too late to publish")],
+                                      condition=(TargetItem.gsi2sk == target.gsi2sk) & (TargetItem.state == "scheduled")))
+    except WriteConflict:
+        return "taken"
+    refresh_post_status(target.post_id)
+    publish_alerts.alert(target, "missed", "")
+    return "missed"
+
+
+def _lease_expired(target: TargetItem, now: datetime) -> str:
+    """A worker claimed it and never reported back: it may or may not have gone out."""
+    number = int(target.attempts or 0)
+    attempt = AttemptItem(f"POST#{target.post_id}", repo.attempt_sk(target.channel_id, number))
+    reason = "the worker stopped while sending; it may have gone out"
+
+    def build(tx):
+        tx.update(target, [TargetItem.state.set("unconfirmed"), TargetItem.gsi2pk.remove(), TargetItem.gsi2sk.remove(),
+                           TargetItem.last_error.set(reason), TargetItem.updated_at.set(iso(now))],
+                  condition=(TargetItem.gsi2sk == target.gsi2sk) & (TargetItem.state == "publishing"))
+        tx.update(attempt, [AttemptItem.outcome.set("unconfirmed"), AttemptItem.error.set(reason),
+                            AttemptItem.finished_at.set(iso(now))], condition=AttemptItem.outcome == "sending")
+
+    try:
+        transact(JOB_ACTOR, Change(target.brand_id, "post", target.post_id, "publish:unconfirmed", None,
+                                   {"channel": target.channel_id, "why": "lease expired"}, int(target.version)), build)
+    except WriteConflict:
+        return "taken"
+    refresh_post_status(target.post_id)
+    publish_alerts.alert(target, "unconfirmed", reason)
+    return "unconfirmed"
