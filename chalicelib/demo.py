@@ -65,7 +65,7 @@ def _seed_publishing(brand, people: dict) -> dict | None:
     from chalicelib.core.clock import iso, utcnow
     from chalicelib.content import repo as post_repo
     from chalicelib.publishing import repo as target_repo
-    from chalicelib.core.db.models import PostItem, PostVersionItem
+    from chalicelib.content.models import PostItem, PostVersionItem
     from chalicelib.core.db.writes import Change, transact
     from chalicelib.content.rules import diff
     from chalicelib.core import schedule
@@ -132,7 +132,7 @@ def _seed_workflow(brand, people: dict) -> None:
     from chalicelib.core.clock import iso, utcnow
     from chalicelib.approvals.chains import repo as chain_repo
     from chalicelib.content import repo as post_repo
-    from chalicelib.core.db.models import PostItem, PostVersionItem
+    from chalicelib.content.models import PostItem, PostVersionItem
     from chalicelib.content.rules import diff
     from chalicelib.core import schedule
     from chalicelib.core.ids import new_id

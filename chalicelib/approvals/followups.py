@@ -16,7 +16,7 @@ from datetime import datetime
 
 from chalicelib.core.clock import iso
 from chalicelib.content import repo
-from chalicelib.core.db.models import TaskItem
+from chalicelib.approvals.models import TaskItem
 from chalicelib.approvals import rules as deadlines
 from chalicelib.core import schedule
 from chalicelib.content.rules.workflow import PostState, Status

@@ -23,7 +23,7 @@ from chalicelib.brands import repo as brand_repo
 from chalicelib.brands import members_repo as member_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import repo as user_repo
-from chalicelib.core.db.models import TaskItem
+from chalicelib.approvals.models import TaskItem
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core import schedule
 from chalicelib.approvals import slots

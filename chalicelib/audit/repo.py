@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from chalicelib.core import deps
-from chalicelib.core.db.models import AuditItem
+from chalicelib.core.db.audit import AuditItem
 from chalicelib.core.db.pages import Page, query_page
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 from chalicelib.core import deps
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.db.models import MembershipItem, UserItem
+from chalicelib.brands.models import MembershipItem
+from chalicelib.identity.models import UserItem
 from chalicelib.core.db.pages import Page, query_page
 from chalicelib.core.db.reads import get_item, plain
 from chalicelib.core.db.writes import Actor, Change, transact

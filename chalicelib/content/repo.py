@@ -6,7 +6,7 @@ transaction with whatever it adds (a version snapshot, a decision) and the audit
 from __future__ import annotations
 
 from chalicelib.core import deps
-from chalicelib.core.db.models import CommentItem, DecisionItem, PostItem, PostVersionItem
+from chalicelib.content.models import CommentItem, DecisionItem, PostItem, PostVersionItem
 from chalicelib.core.db.pages import Page, query_page
 from chalicelib.core.db.reads import get_item, plain
 from chalicelib.core.db.writes import Actor, Change, transact

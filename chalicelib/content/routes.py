@@ -1,7 +1,6 @@
 """Posts, the approval workflow, comments, versions and history."""
 from __future__ import annotations
 
-import hashlib
 import json
 
 from chalice import Blueprint, Response
@@ -16,7 +15,6 @@ from chalicelib.content.schemas import CommentIn, CommentList, CommentOut, Decis
 
 posts = lazy_import("chalicelib.content.service")
 bp = Blueprint(__name__)
-MAX_IDEMPOTENCY_KEY = 200
 
 
 class DiffQuery(Input):
@@ -59,31 +57,19 @@ def _if_match(headers) -> int | None:
 @json_route(bp, "/v1/posts", "POST", tag="posts", summary="Create a post (honours Idempotency-Key)",
             body=PostCreate, response=PostOut, status=201, errors=(401, 403, 404, 409, 415, 422))
 def create_post(call):
-    key = (call.headers.get("idempotency-key") or "").strip()
-    if not key:
+    def create():
         post, notices = posts.create(call.principal, call.body)
         return post_out(post, notices)
-    if len(key) > MAX_IDEMPOTENCY_KEY:
-        raise ValidationFailed("Idempotency-Key is too long.", details=[{"field": "Idempotency-Key", "message": "too long"}])
+
+    key = (call.headers.get("idempotency-key") or "").strip()
+    if not key:
+        return create()
     from chalicelib.core.http import idempotency
 
-    request_hash = hashlib.sha256(call.request.raw_body or b"").hexdigest()
-    earlier = idempotency.claim(call.principal.user_id, key, request_hash)
-    if earlier is not None:
-        if earlier.request_hash != request_hash:
-            raise ValidationFailed("This Idempotency-Key was used with a different body.",
-                                   details=[{"field": "Idempotency-Key", "message": "reused with another body"}])
-        if earlier.response is None:
-            raise Conflict("A request with this Idempotency-Key is still being processed.")
-        return Response(body=earlier.response, status_code=int(earlier.status_code), headers=JSON_HEADERS)
-    try:
-        post, notices = posts.create(call.principal, call.body)
-    except BaseException:
-        idempotency.release(call.principal.user_id, key)
-        raise
-    body = json.dumps(post_out(post, notices).model_dump(mode="json"), ensure_ascii=False)
-    idempotency.complete(call.principal.user_id, key, 201, body)
-    return Response(body=body, status_code=201, headers=JSON_HEADERS)
+    status, body = idempotency.answer_once(
+        call.principal.user_id, key, call.request.raw_body,
+        lambda: (201, json.dumps(create().model_dump(mode="json"), ensure_ascii=False)))
+    return Response(body=body, status_code=status, headers=JSON_HEADERS)
 
 
 @json_route(bp, "/v1/posts", "GET", tag="posts", summary="Posts of a brand by publish time (calendar range)",
@@ -94,7 +80,7 @@ def list_posts(call):
 
 
 def _post_key(post_id: str) -> list:
-    from chalicelib.core.db.models import PostItem
+    from chalicelib.content.models import PostItem
     from chalicelib.content.repo import post_key
 
     return [(PostItem, *post_key(post_id))]

@@ -14,7 +14,8 @@ from chalicelib.approvals.chains import repo as chain_repo
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands import members_repo as member_repo
 from chalicelib.content import repo
-from chalicelib.core.db.models import CommentItem, DecisionItem, LinkUseItem, PostItem, PostVersionItem
+from chalicelib.content.models import CommentItem, DecisionItem, PostItem, PostVersionItem
+from chalicelib.approvals.models import LinkUseItem
 from chalicelib.core.db.pages import Page
 from chalicelib.core.db.reads import plain
 from chalicelib.core.db.writes import Change, WriteConflict

@@ -5,34 +5,26 @@ point them at local endpoints through settings (DYNAMODB_ENDPOINT, OUTBOX_DIR, â
 """
 from __future__ import annotations
 
-import threading
 from functools import lru_cache
 
 from chalicelib.core.settings import get_settings
 
-_bind_lock = threading.Lock()
 _bound_to: tuple | None = None
 
 
 def bind_models() -> None:
-    """Point every PynamoDB model at the configured table and endpoint (idempotent, cheap)."""
+    """Point every PynamoDB model at the configured table and endpoint (idempotent, cheap: one tuple
+    comparison once bound). Models defined later are bound as they register (core/db/base.py)."""
     global _bound_to
     settings = get_settings()
     target = (settings.table_name, settings.DYNAMODB_ENDPOINT or None, settings.AWS_REGION)
     if _bound_to == target:
         return
-    with _bind_lock:
-        if _bound_to == target:
-            return
-        from chalicelib.core.db import models
+    from chalicelib.core.db import base
 
-        for model in models.ALL_MODELS:
-            model.Meta.table_name = target[0]
-            model.Meta.host = target[1]
-            model.Meta.region = target[2]
-            model._connection = None  # PynamoDB caches its connection per model class
+    if base.bind(*target):
         connection.cache_clear()
-        _bound_to = target
+    _bound_to = target
 
 
 @lru_cache(maxsize=1)
@@ -54,6 +46,9 @@ def connection():
 def reset() -> None:
     """Forget every cached client (tests switch endpoints between sessions)."""
     global _bound_to
+    from chalicelib.core.db import base
+
+    base.unbind()
     _bound_to = None
     aws_client.cache_clear()
     connection.cache_clear()
@@ -72,15 +67,3 @@ def aws_client(service: str):
         kwargs["endpoint_url"] = settings.DYNAMODB_ENDPOINT
     return boto3.session.Session().client(service, **kwargs)
 
-
-def signing_keys() -> list[str]:
-    """SIGNING_KEYS resolved: newest first; the first signs, all verify."""
-    from chalicelib.core import secrets
-
-    raw = secrets.resolve(get_settings().SIGNING_KEYS)
-    keys = [key.strip() for key in raw.split(",") if key.strip()]
-    if not keys:
-        from chalicelib.core.errors import Upstream
-
-        raise Upstream("SIGNING_KEYS is empty: set at least one key of 32 or more characters")
-    return keys

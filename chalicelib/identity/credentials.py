@@ -11,7 +11,7 @@ from pynamodb.exceptions import UpdateError
 from chalicelib.core import deps
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db import prefetch as prefetch_store
-from chalicelib.core.db.models import SessionItem, SignInItem, TokenItem, UserItem
+from chalicelib.identity.models import SessionItem, SignInItem, TokenItem, UserItem
 from chalicelib.core.db.reads import get_item
 from chalicelib.identity.repo import user_key
 from chalicelib.core.db.writes import Actor, Change, transact

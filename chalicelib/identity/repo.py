@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalicelib.core import deps
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.db.models import UserEmailItem, UserItem
+from chalicelib.identity.models import UserEmailItem, UserItem
 from chalicelib.core.db.reads import get_item
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict

@@ -9,7 +9,7 @@ from chalicelib.core import i18n
 from chalicelib.core.clock import utcnow
 from chalicelib.identity import credentials
 from chalicelib.identity import repo as users
-from chalicelib.core.db.models import SessionItem, TokenItem
+from chalicelib.identity.models import SessionItem, TokenItem
 from chalicelib.core.db.writes import Actor
 from chalicelib.core.errors import BadRequest, Gone, Unauthenticated
 from chalicelib.core import mail as mailer

@@ -4,7 +4,7 @@ one transaction; linking an id someone else owns is a Conflict."""
 from __future__ import annotations
 
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.db.models import SlackUserItem, UserItem
+from chalicelib.identity.models import SlackUserItem, UserItem
 from chalicelib.core.db.reads import get_item
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from chalicelib.core import deps
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.db.models import DigestItem
+from chalicelib.notifications.models import DigestItem
 from chalicelib.core.db.reads import get_item
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 

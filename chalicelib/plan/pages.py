@@ -61,7 +61,7 @@ def post_path(post_id: str) -> str:
 
 
 def _post_prefetch(post_id):
-    from chalicelib.core.db.models import PostItem
+    from chalicelib.content.models import PostItem
     from chalicelib.content.repo import post_key
 
     return [(PostItem, *post_key(post_id))]

@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.db.models import FeedItem
+from chalicelib.plan.models import FeedItem
 from chalicelib.core.db.reads import get_item
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict

@@ -7,7 +7,8 @@ from __future__ import annotations
 import logging
 
 from chalicelib.brands.channels import repo as channel_repo
-from chalicelib.core.db.models import PostItem, TargetItem
+from chalicelib.content.models import PostItem
+from chalicelib.publishing.models import TargetItem
 
 log = logging.getLogger(__name__)
 

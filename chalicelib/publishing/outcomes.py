@@ -28,7 +28,8 @@ from dataclasses import dataclass
 from typing import Callable
 
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.db.models import AttemptItem, PostItem, TargetItem
+from chalicelib.publishing.models import AttemptItem, TargetItem
+from chalicelib.content.models import PostItem
 from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, transact_owned
 from chalicelib.publishing import rules
 from chalicelib.publishing import alerts as publish_alerts

@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from chalicelib.core import deps
-from chalicelib.core.db.models import AttemptItem, TargetItem
+from chalicelib.publishing.models import AttemptItem, TargetItem
 from chalicelib.core.db.reads import get_item
 
 QUEUE = "DUE#PUBLISH"

@@ -14,7 +14,8 @@ from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.publishing import repo
-from chalicelib.core.db.models import PostItem, TargetItem
+from chalicelib.content.models import PostItem
+from chalicelib.publishing.models import TargetItem
 from chalicelib.core.db.reads import plain
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.publishing import rules

@@ -43,7 +43,8 @@ from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.publishing import repo
-from chalicelib.core.db.models import AttemptItem, PostItem, TargetItem
+from chalicelib.publishing.models import AttemptItem, TargetItem
+from chalicelib.content.models import PostItem
 from chalicelib.core.db.reads import plain
 from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, WriteConflict, transact, transact_owned
 from chalicelib.publishing import rules

@@ -16,7 +16,7 @@ from urllib.parse import urlencode
 import pytest
 
 from chalicelib.content import repo as post_repo
-from chalicelib.core.db.models import LinkUseItem
+from chalicelib.approvals.models import LinkUseItem
 from chalicelib.approvals.links import tokens as action_tokens
 from chalicelib.approvals.links.pages import confirm_value
 from tests.support import mail

@@ -127,7 +127,7 @@ def test_a_throttled_claim_leaves_the_task_for_the_next_run(client, team, outbox
     """DynamoDB Local never throttles: Stubber makes the claim fail the way AWS does."""
     from botocore.stub import Stubber
 
-    from chalicelib.core.db.models import TaskItem
+    from chalicelib.approvals.models import TaskItem
 
     post = submit(client, team)
     when = at("2026-11-29T09:00:30")

@@ -277,7 +277,7 @@ def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) ->
     from chalicelib.core import deps
     from chalicelib.core.clock import iso, utcnow
     from chalicelib.publishing import repo as target_repo
-    from chalicelib.core.db.models import TargetItem
+    from chalicelib.publishing.models import TargetItem
 
     deps.bind_models()
     now = iso(utcnow())

@@ -9,7 +9,7 @@ import re
 from chalicelib.core import i18n
 from chalicelib.content import repo as post_repo
 from chalicelib.publishing import repo as target_repo
-from chalicelib.core.db.models import AttemptItem, TargetItem
+from chalicelib.publishing.models import AttemptItem, TargetItem
 from chalicelib.publishing import sweep as publish_sweep
 from chalicelib.core.http import csrf
 from chalicelib.plan.pages import ATTEMPT_OUTCOMES, LIVE_STATUSES, TARGET_STATES

@@ -44,7 +44,7 @@ def consumed():
 def _fill(brand_id: str, count: int, month: int, author_id: str) -> None:
     from chalicelib.core import deps
     from chalicelib.content import repo
-    from chalicelib.core.db.models import PostItem
+    from chalicelib.content.models import PostItem
 
     deps.bind_models()
     with PostItem.batch_write() as batch:

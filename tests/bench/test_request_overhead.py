@@ -83,7 +83,7 @@ def test_get_channel_overhead_vs_raw_pynamodb_get(app, channel_and_member, bench
 
     from chalicelib.core import deps
     from chalicelib.brands.channels.repo import channel_key
-    from chalicelib.core.db.models import ChannelItem
+    from chalicelib.brands.channels.models import ChannelItem
 
     channel, member = channel_and_member
     path = f"/v1/channels/{channel.id}"

@@ -8,7 +8,8 @@ from chalicelib.core import deps
 from chalicelib.core.clock import iso
 from chalicelib.content import repo as post_repo
 from chalicelib.publishing import repo as target_repo
-from chalicelib.core.db.models import PostItem, PostVersionItem, TargetItem
+from chalicelib.content.models import PostItem, PostVersionItem
+from chalicelib.publishing.models import TargetItem
 from chalicelib.content.rules import diff
 from chalicelib.core import schedule
 from chalicelib.core.ids import new_id

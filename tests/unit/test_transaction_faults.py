@@ -6,7 +6,7 @@ import pytest
 from botocore.stub import Stubber
 
 from chalicelib.core import deps
-from chalicelib.core.db.models import BrandItem
+from chalicelib.brands.models import BrandItem
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict, Upstream
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalicelib.core import deps
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.db.models import ChainItem
+from chalicelib.approvals.chains.models import ChainItem
 from chalicelib.core.db.pages import Page, query_page
 from chalicelib.core.db.reads import changed_fields, get_item
 from chalicelib.core.db.writes import Actor, Change, transact

@@ -21,7 +21,8 @@ from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import repo as user_repo
-from chalicelib.core.db.models import LinkUseItem, ThrottleItem
+from chalicelib.approvals.models import LinkUseItem
+from chalicelib.core.db import throttle
 from chalicelib.core.db.reads import get_item, plain
 from chalicelib.content.rules import diff
 from chalicelib.content.rules import workflow as wf
@@ -170,24 +171,6 @@ def act(claims: ActionClaims, decision: str, comment: str | None, *, via: str, r
         raise AlreadyDecided(_stage_decisions(post.id, claims.version, claims.stage)) from exc
 
 
-def _throttle(key: str, now: datetime) -> bool:
-    """True the first time per RENEW_EVERY for this key (a conditional put), False after."""
-    from pynamodb.exceptions import PutError
-
-    from chalicelib.core import deps
-
-    deps.bind_models()
-    item = ThrottleItem(f"THROTTLE#{key}", "THROTTLE", until=iso(now + RENEW_EVERY),
-                        ttl=int((now + RENEW_EVERY).timestamp()) + 3600)
-    try:
-        item.save(condition=ThrottleItem.pk.does_not_exist() | (ThrottleItem.until < iso(now)))
-    except PutError as exc:
-        if getattr(exc, "cause_response_code", None) == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
 def request_new_link(claims: ActionClaims, now: datetime | None = None) -> bool:
     """Email the approver a fresh request for the post as it is now, if it still waits for them.
     True when a mail went out; False when there is nothing to ask or one was sent a moment ago."""
@@ -196,7 +179,7 @@ def request_new_link(claims: ActionClaims, now: datetime | None = None) -> bool:
     state = post_repo.state_of(post)
     if approver is None or state.status is not wf.Status.in_review or claims.user_id not in state.waiting_for():
         return False
-    if not _throttle(f"renew#{post.id}#{approver.id}", now):
+    if not throttle.first_in(f"renew#{post.id}#{approver.id}", RENEW_EVERY, now):
         return False
     from chalicelib.approvals import messages as approval_messages
 

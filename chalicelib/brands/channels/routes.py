@@ -28,7 +28,7 @@ def create_channel(call, brand_id):
 
 def _channel(channel_id: str) -> list:
     from chalicelib.brands.channels.repo import channel_key
-    from chalicelib.core.db.models import ChannelItem
+    from chalicelib.brands.channels.models import ChannelItem
 
     return [(ChannelItem, *channel_key(channel_id))]
 

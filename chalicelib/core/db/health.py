@@ -8,11 +8,11 @@ log = logging.getLogger(__name__)
 
 def database_answers() -> bool:
     from chalicelib.core import deps
-    from chalicelib.core.db.models import UserEmailItem
+    from chalicelib.core.db.throttle import ThrottleItem
 
     try:
         deps.bind_models()
-        UserEmailItem.count("HEALTH#probe", limit=1)  # a Query on a key no item uses
+        ThrottleItem.count("HEALTH#probe", limit=1)  # a Query on a key no item uses
         return True
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"
         log.warning("health check failed: %s", type(exc).__name__)

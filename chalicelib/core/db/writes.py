@@ -15,7 +15,7 @@ from pynamodb.transactions import TransactWrite
 
 from chalicelib.core import deps
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.core.db.models import AuditItem
+from chalicelib.core.db.audit import AuditItem
 from chalicelib.core.errors import Conflict, Upstream
 from chalicelib.core.ids import new_id
 

@@ -1,0 +1,29 @@
+"""A brand's channels (a Telegram channel, a VK community, a webhook …). Keys (core/db/schema.py):
+
+  entity        pk                 sk                 gsi1pk                     gsi1sk
+  channel       CHANNEL#<id>       CHANNEL            BRAND#<id>#CHANNELS        <channel id>
+
+  channel by id                     GetItem
+  channels of a brand               Query gsi1 BRAND#<id>#CHANNELS (a deleted channel leaves the index)
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import UnicodeAttribute, VersionAttribute
+
+from chalicelib.core.db.base import ListedItem, meta
+
+
+class ChannelItem(ListedItem):
+    Meta = meta()
+    id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    platform = UnicodeAttribute()
+    name = UnicodeAttribute()
+    handle = UnicodeAttribute(null=True)
+    external_id = UnicodeAttribute(null=True)
+    timezone = UnicodeAttribute(null=True)
+    credentials_ref = UnicodeAttribute(null=True)
+    status = UnicodeAttribute(default="active")
+    created_at = UnicodeAttribute()
+    updated_at = UnicodeAttribute()
+    version = VersionAttribute()
