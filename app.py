@@ -1,12 +1,15 @@
 """Greenlight: composition root only. For each feature, its blueprints (JSON routes, pages) and its
-scheduled jobs are wired here; nothing else.
+scheduled jobs are wired here, and the two features that keep items in step with every post change
+are plugged into content; nothing else.
 
 Importing this module builds no client and imports nothing heavy (a benchmark watches it): route
 modules load their services on first use.
 """
 from chalice import Chalice, Rate
 
+from chalicelib.approvals import hooks as approvals_hooks
 from chalicelib.approvals import jobs as approvals_jobs
+from chalicelib.approvals import routes as approvals_routes
 from chalicelib.approvals.chains import routes as chains_routes
 from chalicelib.approvals.links import pages as approval_link_pages
 from chalicelib.approvals.slack import routes as slack_routes
@@ -14,6 +17,7 @@ from chalicelib.audit import routes as audit_routes
 from chalicelib.brands import pages as brands_pages
 from chalicelib.brands import routes as brands_routes
 from chalicelib.brands.channels import routes as channels_routes
+from chalicelib.content import hooks as content_hooks
 from chalicelib.content import routes as content_routes
 from chalicelib.core.http import system
 from chalicelib.core.jobs import JOBS
@@ -23,6 +27,7 @@ from chalicelib.plan import pages as plan_pages
 from chalicelib.plan import routes as plan_routes
 from chalicelib.profile import pages as profile_pages
 from chalicelib.profile import routes as profile_routes
+from chalicelib.publishing import hooks as publishing_hooks
 from chalicelib.publishing import jobs as publishing_jobs
 from chalicelib.publishing import routes as publishing_routes
 
@@ -34,7 +39,7 @@ BLUEPRINTS = (
     system.bp,                                      # core: /health, /openapi.json
     profile_routes.bp, profile_pages.bp,            # profile: /v1/me, /v1/tokens, /me
     brands_routes.bp, channels_routes.bp, brands_pages.bp,  # brands, members, channels; /, /sign-in, /brands/…
-    chains_routes.bp,                               # approvals: approval chains
+    approvals_routes.bp, chains_routes.bp,          # approvals: submit, decisions; approval chains
     content_routes.bp,                              # content: /v1/posts…
     publishing_routes.bp,                           # publishing: /v1/…/targets
     audit_routes.bp,                                # audit: /v1/audit
@@ -44,6 +49,9 @@ BLUEPRINTS = (
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)
+
+# Every post change also writes approvals' follow-ups and publishing's targets, in its transaction.
+content_hooks.plug(approvals_hooks, publishing_hooks)
 
 SCHEDULED = (publishing_jobs.PUBLISH_DUE, approvals_jobs.APPROVAL_REMINDERS, notifications_jobs.DAILY_DIGEST)
 assert set(SCHEDULED) == set(JOBS.values()), "every registered job is scheduled here"

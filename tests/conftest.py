@@ -15,7 +15,7 @@ from tests.support import env
 
 env.apply()  # before anything reads settings
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.settings import get_settings, reset_settings
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent
@@ -28,10 +28,11 @@ def dynamodb():
     server = dynamodb_local.start(in_memory=True)
     os.environ["DYNAMODB_ENDPOINT"] = server.endpoint
     reset_settings()
-    deps.reset()
+    db_connection.reset()
     from chalicelib.core.db.tables import create_tables
 
     create_tables()
+    import app  # noqa: F401 - the composition root plugs approvals and publishing into post changes
     yield server
     server.stop()
 

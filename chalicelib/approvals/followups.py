@@ -1,8 +1,9 @@
 """What a post change means for approval follow-up: the current stage's deadline, the review index
 entry, and the tasks (ask, remind, escalate) written in the same transaction as the change.
 
-Called by content/service.py inside each workflow step. Rounds make the tasks' keys unique and let
-the job tell a live task from a stale one without deleting anything:
+Planned with every post change that sets the approval map (approvals/hooks.py), in its
+transaction. Rounds make the tasks' keys unique and let the job tell a live task from a stale one
+without deleting anything:
 
   stage_round     new whenever a stage starts (submit, advance, re-approval after an edit);
                   "ask" tasks belong to it
@@ -38,6 +39,16 @@ def _task(post_id: str, brand_id: str, state: PostState, round_id: str, step: de
                     kind=step.kind, post_id=post_id, brand_id=brand_id, version=state.version,
                     stage=state.stage_index, deadline=deadline, offset_hours=step.offset_hours, due_at=due,
                     state="pending", attempts=0, sent=[], created_at=iso(now))
+
+
+def plan(change) -> list[TaskItem]:
+    """The follow-ups of a post change that sets the approval map (content/hooks.PostChange): fills
+    the map's follow-up keys, puts the review index on the change's values, returns the new tasks."""
+    index, tasks = apply(change.post, change.state, change.events, change.values["approval"], brand=change.brand,
+                         publish_at=change.value("publish_at"), due_at=change.value("due_at"),
+                         zone=change.value("timezone"), now=change.now)
+    change.values.update(index)
+    return tasks
 
 
 def apply(post, state: PostState, events: tuple[str, ...], approval: dict, *, brand, publish_at: str | None,

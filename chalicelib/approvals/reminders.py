@@ -17,10 +17,9 @@ import logging
 import time as _time
 from datetime import datetime, timedelta
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.brands import repo as brand_repo
-from chalicelib.brands import members_repo as member_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import repo as user_repo
 from chalicelib.approvals.models import TaskItem
@@ -30,6 +29,8 @@ from chalicelib.approvals import slots
 from chalicelib.content.rules import workflow as wf
 from chalicelib.approvals import followups
 from chalicelib.approvals import messages
+from chalicelib.brands import service as brands_service
+from chalicelib.notifications import notices
 from chalicelib.brands.service import brand_settings
 
 log = logging.getLogger(__name__)
@@ -47,13 +48,13 @@ class LostLease(Exception):
 # --- the queue -----------------------------------------------------------------------------------
 
 def due_tasks(now: datetime, limit: int = BATCH) -> list[TaskItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     bound = f"{schedule.iso_utc(now)}#~"
     return list(TaskItem.gsi2.query(followups.TASK_QUEUE, range_key_condition=TaskItem.gsi2sk <= bound, limit=limit))
 
 
 def pending_for_post(post_id: str, now: datetime) -> list[TaskItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     now_text = schedule.iso_utc(now)
     return [t for t in TaskItem.query(f"POST#{post_id}", TaskItem.sk.startswith("TASK#"), consistent_read=True)
             if t.state == "pending" and t.gsi2sk and t.due_at <= now_text and t.gsi2sk.split("#")[0] <= now_text]
@@ -138,13 +139,6 @@ def _waiting_users(post, state: wf.PostState, brand) -> list:
     return [users[u] for u in ids if u in users and users[u].status == "active"]
 
 
-def managers(brand_id: str) -> list:
-    """The brand's SMM managers (escalations and publishing alerts go to them)."""
-    ids = member_repo.user_ids_with_roles(brand_id, {"smm_manager"})
-    users = user_repo.batch_get(ids)
-    return [users[u] for u in ids if u in users]
-
-
 def _serve(task: TaskItem, users: list, send_email, slack_send) -> list[str]:
     """Email each user (skipping markers already sent), then Slack; returns errors."""
     errors = []
@@ -200,9 +194,9 @@ def _escalate(task: TaskItem, post, brand, now: datetime) -> list[str]:
                 zone = post.timezone or brand.timezone
                 fresh = post_repo.get(post.id, consistent=True)
                 new_deadline = post_repo.approval_of(fresh).get("deadline") if fresh else None
-                lines_extra.append(("approval_notice.moved", {"time": messages.local_time(moved, zone),
-                                                             "deadline": messages.local_time(new_deadline, zone)}))
-                author_line = ("approval_notice.author_moved", {"time": messages.local_time(moved, zone)})
+                lines_extra.append(("approval_notice.moved", {"time": schedule.local_label(moved, zone),
+                                                             "deadline": schedule.local_label(new_deadline, zone)}))
+                author_line = ("approval_notice.author_moved", {"time": schedule.local_label(moved, zone)})
                 subject = "email.approval_moved.subject"
             else:
                 policy = "hold"
@@ -221,24 +215,24 @@ def _escalate(task: TaskItem, post, brand, now: datetime) -> list[str]:
 
     def lines_for(user) -> list[tuple[str, dict]]:
         return [("approval_notice.overdue", {"title": post.title or "—", "brand": brand.name, "stage": stage_name,
-                                            "deadline": messages.local_time(task.deadline, zone_of(user))}),
+                                            "deadline": schedule.local_label(task.deadline, zone_of(user))}),
                 ("approval_notice.waiting_for", {"names": names}), *lines_extra]
 
-    errors = _serve(task, managers(post.brand_id),
-                    lambda user: messages.send_notice_email(user, subject_key=subject, lines=lines_for(user),
+    errors = _serve(task, brands_service.managers(post.brand_id),
+                    lambda user: notices.email_notice(user, subject_key=subject, lines=lines_for(user),
                                                             post=post, brand=brand),
-                    lambda users, already: _slack().deliver_notice(
-                        brand, users, lambda user: messages.notice_text(user, lines_for(user), post), already=already))
+                    lambda users, already: notices.slack_notice(
+                        brand, users, lambda user: notices.notice_text(user, lines_for(user), post), already=already))
     if author_line is not None:
         author = user_repo.get(post.author_id)
         if author is not None and f"email:{author.id}" not in (task.sent or []):
             key, params = author_line
             params = {"title": post.title or "—", "brand": brand.name, **params}
             errors += _serve(task, [author],
-                             lambda user: messages.send_notice_email(user, subject_key=subject, lines=[(key, params)],
+                             lambda user: notices.email_notice(user, subject_key=subject, lines=[(key, params)],
                                                                      post=post, brand=brand),
-                             lambda users, already: _slack().deliver_notice(
-                                 brand, users, lambda user: messages.notice_text(user, [(key, params)], post),
+                             lambda users, already: notices.slack_notice(
+                                 brand, users, lambda user: notices.notice_text(user, [(key, params)], post),
                                  already=already))
     return errors
 

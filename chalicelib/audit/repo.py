@@ -1,7 +1,7 @@
 """Reading the append-only audit trail (writes happen inside `writes.transact`)."""
 from __future__ import annotations
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.audit import AuditItem
 from chalicelib.core.db.pages import Page, query_page
 
@@ -9,7 +9,7 @@ from chalicelib.core.db.pages import Page, query_page
 def list_entries(brand_id: str | None, entity: str | None, entity_id: str | None,
                  cursor: str | None, limit: int | None) -> Page[AuditItem]:
     """Newest first. Whole brand: table query on AUDIT#<brand>; one entity: gsi1."""
-    deps.bind_models()
+    db_connection.bind_models()
     scope = brand_id or "global"
     if entity and entity_id:
         return query_page(AuditItem.gsi1.query, f"audit:{scope}:{entity}:{entity_id}", cursor, limit,

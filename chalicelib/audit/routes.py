@@ -4,10 +4,10 @@ from __future__ import annotations
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.core.http.api import json_route
-from chalicelib.core.db.reads import plain
+from chalicelib.identity.doors import json_route
+from chalicelib.core.plain import plain
 from chalicelib.core.schemas import Id, PageQuery
-from chalicelib.profile.schemas import AuditEntryOut, AuditList
+from chalicelib.audit.schemas import AuditEntryOut, AuditList
 
 bp = Blueprint(__name__)
 

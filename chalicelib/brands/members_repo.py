@@ -5,12 +5,13 @@ single read of the user authorizes a request.
 """
 from __future__ import annotations
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.models import MembershipItem
 from chalicelib.identity.models import UserItem
 from chalicelib.core.db.pages import Page, query_page
-from chalicelib.core.db.reads import get_item, plain
+from chalicelib.core.db.reads import get_item
+from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor, Change, transact
 
 
@@ -23,7 +24,7 @@ def get(brand_id: str, user_id: str) -> MembershipItem | None:
 
 
 def list_for_brand(brand_id: str, cursor: str | None, limit: int | None) -> Page[MembershipItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return query_page(MembershipItem.query, f"members:{brand_id}", cursor, limit,
                       hash_key=f"BRAND#{brand_id}", range_key_condition=MembershipItem.sk.startswith("MEMBER#"))
 

@@ -18,7 +18,8 @@ from chalicelib.brands.members_schemas import MemberAdd, MemberRemove
 from chalicelib.core.settings import get_settings
 from chalicelib.core.http import cookies
 from chalicelib.core.http.forms import FormState, SignInForm, errors_from_domain, validate
-from chalicelib.core.http.pages import NOTICES, PageCall, page, static_file
+from chalicelib.core.http.pages import NOTICES, PageCall, static_file
+from chalicelib.identity.doors import page
 
 auth = lazy_import("chalicelib.identity.service")
 brands = lazy_import("chalicelib.brands.service")

@@ -1,7 +1,7 @@
 """Brands and their unique slugs."""
 from __future__ import annotations
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.models import BrandItem, BrandSlugItem
 from chalicelib.core.db.pages import Page, query_page
@@ -22,7 +22,7 @@ def get(brand_id: str) -> BrandItem | None:
 
 
 def batch_get(brand_ids: list[str]) -> list[BrandItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     keys = [brand_key(b) for b in dict.fromkeys(brand_ids)]
     return list(BrandItem.batch_get(keys)) if keys else []
 
@@ -33,7 +33,7 @@ def get_by_slug(slug: str) -> BrandItem | None:
 
 
 def list_all(cursor: str | None, limit: int | None) -> Page[BrandItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return query_page(BrandItem.gsi1.query, "brands", cursor, limit, hash_key=ALL_BRANDS)
 
 

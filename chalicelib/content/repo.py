@@ -5,10 +5,11 @@ transaction with whatever it adds (a version snapshot, a decision) and the audit
 """
 from __future__ import annotations
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.content.models import CommentItem, DecisionItem, PostItem, PostVersionItem
 from chalicelib.core.db.pages import Page, query_page
-from chalicelib.core.db.reads import get_item, plain
+from chalicelib.core.db.reads import get_item
+from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor, Change, transact
 from chalicelib.content.rules.workflow import Decision, PostState, Rule, Stage, Status, Vote
 
@@ -95,7 +96,7 @@ def save(actor: Actor, post: PostItem, values: dict, change: Change, *, new_item
 def list_calendar(brand_id: str, start: str | None, end: str | None, cursor: str | None, limit: int | None,
                   filter_condition=None) -> Page[PostItem]:
     """Posts of a brand ordered by publish time; [start, end) bounds in UTC ISO (undated last)."""
-    deps.bind_models()
+    db_connection.bind_models()
     if start and end:
         key_condition = PostItem.gsi1sk.between(start, end)
     elif start:
@@ -110,7 +111,7 @@ def list_calendar(brand_id: str, start: str | None, end: str | None, cursor: str
 
 
 def versions(post_id: str) -> list[PostVersionItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return list(PostVersionItem.query(f"POST#{post_id}", PostVersionItem.sk.startswith("VERSION#")))
 
 
@@ -123,12 +124,12 @@ def version_sk(number: int) -> str:
 
 
 def decisions(post_id: str) -> list[DecisionItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return list(DecisionItem.query(f"POST#{post_id}", DecisionItem.sk.startswith("DECISION#")))
 
 
 def comments(post_id: str, cursor: str | None, limit: int | None) -> Page[CommentItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return query_page(CommentItem.query, f"comments:{post_id}", cursor, limit, hash_key=f"POST#{post_id}",
                       range_key_condition=CommentItem.sk.startswith("COMMENT#"))
 
@@ -152,6 +153,6 @@ def review_sk(deadline: str | None, post_id: str) -> str:
 def list_in_review(brand_id: str, *, deadline_before: str | None = None, limit: int = 500) -> list[PostItem]:
     """Posts of a brand now in review, soonest stage deadline first (no deadline last).
     deadline_before (UTC ISO): only those whose deadline is before it (overdue, due soon)."""
-    deps.bind_models()
+    db_connection.bind_models()
     condition = PostItem.gsi2sk < deadline_before if deadline_before else None
     return list(PostItem.gsi2.query(review_pk(brand_id), range_key_condition=condition, limit=limit))

@@ -1,4 +1,4 @@
-"""Posts, approval chains, decisions and comments: request and response models."""
+"""Posts, their decisions and comments: request and response models."""
 from __future__ import annotations
 
 from enum import Enum
@@ -9,13 +9,12 @@ from pydantic import (
     AnyHttpUrl,
     Field,
     StringConstraints,
-    field_validator,
     model_validator,
 )
 
-from chalicelib.identity.rules import BRAND_ROLES
 from chalicelib.content.rules.workflow import Decision, Rule
-from chalicelib.core.schemas import Id, Input, Name, Output, PageQuery, TimeZoneName
+from chalicelib.core.plain import plain
+from chalicelib.core.schemas import Id, Input, Output, PageQuery, TimeZoneName, refuse_nulls
 
 
 def _real_instant(value: str | None) -> str | None:
@@ -89,14 +88,6 @@ class PostCreate(PostFields):
         return self
 
 
-def _refuse_nulls(model, allowed: set[str]):
-    """In a PATCH, null clears a field only where clearing makes sense; elsewhere it is an error."""
-    nulls = [name for name in model.model_fields_set if getattr(model, name) is None and name not in allowed]
-    if nulls:
-        raise ValueError(f"{', '.join(sorted(nulls))} cannot be null; leave the field out to keep it")
-    return model
-
-
 class PostPatch(Input):
     """Only the fields given change. `version` (or the If-Match header) must be the current version.
     null clears publish_at, timezone, campaign_id and due_at."""
@@ -118,7 +109,7 @@ class PostPatch(Input):
 
     @model_validator(mode="after")
     def _nulls(self) -> "PostPatch":
-        return _refuse_nulls(self, {"version", "publish_at", "timezone", "campaign_id", "due_at"})
+        return refuse_nulls(self, {"version", "publish_at", "timezone", "campaign_id", "due_at"})
 
 
 class ApprovalStageOut(Output):
@@ -166,6 +157,29 @@ class PostOut(Output):
     notices: list[str] = Field(default_factory=list, description="e.g. a wall time moved by a DST change")
     created_at: str
     updated_at: str
+
+    @classmethod
+    def of(cls, item, notices: list[str] = ()) -> "PostOut":
+        """The post as the API shows it, from the stored item."""
+        from chalicelib.content import repo
+
+        state = repo.state_of(item)
+        approval = repo.approval_of(item)
+        stage = state.current_stage
+        return cls(
+            id=item.id, brand_id=item.brand_id, author_id=item.author_id, title=item.title or "", body=item.body or "",
+            channel_ids=list(item.channel_ids or []), content_type=item.content_type, publish_at=item.publish_wall,
+            timezone=item.timezone, publish_at_utc=item.publish_at, variants=plain(item.variants) or {},
+            media=plain(item.media) or [], links=list(item.links or []), tags=list(item.tags or []),
+            assignee_ids=list(item.assignee_ids or []), campaign_id=item.campaign_id, due_at=item.due_at,
+            status=item.status, hold=bool(item.hold), version=int(item.version), content_hash=item.content_hash,
+            approval={"chain_id": approval.get("chain_id"), "stage_index": state.stage_index if stage else None,
+                      "current_stage": stage.name if stage else None, "waiting_for": sorted(state.waiting_for()),
+                      "stages": approval.get("stages") or [], "approved_by": sorted(
+                          {v.user_id for v in state.votes if v.decision.value == "approve"}),
+                      "deadline": approval.get("deadline") if stage else None,
+                      "on_miss": approval.get("on_miss")},
+            notices=list(notices), created_at=item.created_at, updated_at=item.updated_at)
 
 
 class PostList(Output):
@@ -239,75 +253,3 @@ class HistoryOut(Output):
     versions: list[VersionOut]
     decisions: list[DecisionOut]
     audit: list[dict]
-
-
-class StageIn(Input):
-    name: Name
-    approver_roles: list[str] = Field(default_factory=list, max_length=10)
-    approver_user_ids: list[Id] = Field(default_factory=list, max_length=50)
-    rule: Rule = Rule.any
-    lead_hours: int = Field(default=0, ge=0, le=24 * 30)
-
-    @field_validator("approver_roles")
-    @classmethod
-    def _known_roles(cls, roles: list[str]) -> list[str]:
-        unknown = [r for r in roles if r not in BRAND_ROLES]
-        if unknown:
-            raise ValueError(f"unknown role(s): {', '.join(unknown)}; use {', '.join(BRAND_ROLES)}")
-        return roles
-
-    @model_validator(mode="after")
-    def _someone(self) -> "StageIn":
-        if not self.approver_roles and not self.approver_user_ids:
-            raise ValueError("a stage needs approver_roles or approver_user_ids")
-        return self
-
-
-class OnMiss(str, Enum):
-    notify = "notify"  # tell the brand's SMM managers, nothing else
-    hold = "hold"  # also put the post on hold so it cannot publish
-    next_slot = "next_slot"  # also move the publish time to the channel's next free slot
-
-
-ON_MISS_DESCRIPTION = ("When a stage's deadline passes without a decision: notify (escalate to the SMM "
-                       "managers), hold (also keep the post from publishing), next_slot (also move it to "
-                       "the next free slot of its channels and tell the author)")
-
-
-class ChainIn(Input):
-    name: Name
-    content_types: list[ContentType] = Field(default_factory=list)
-    default: bool = False
-    stages: list[StageIn] = Field(min_length=1, max_length=10)
-    on_miss: OnMiss = Field(default=OnMiss.notify, description=ON_MISS_DESCRIPTION)
-
-
-class ChainPatch(Input):
-    name: Name | None = None
-    content_types: list[ContentType] | None = None
-    default: bool | None = None
-    stages: list[StageIn] | None = Field(default=None, min_length=1, max_length=10)
-    on_miss: OnMiss | None = Field(default=None, description=ON_MISS_DESCRIPTION)
-    version: int | None = Field(default=None, ge=1)
-
-    @model_validator(mode="after")
-    def _nulls(self) -> "ChainPatch":
-        return _refuse_nulls(self, {"version"})
-
-
-class ChainOut(Output):
-    id: str
-    brand_id: str
-    name: str
-    content_types: list[str]
-    default: bool
-    stages: list[dict]
-    on_miss: str = "notify"
-    version: int
-    created_at: str
-    updated_at: str
-
-
-class ChainList(Output):
-    items: list[ChainOut]
-    cursor: str | None = None

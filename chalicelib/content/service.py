@@ -8,37 +8,42 @@ from __future__ import annotations
 
 import random
 import time
+from dataclasses import dataclass, field
 
-from chalicelib.core.clock import iso, utcnow
-from chalicelib.approvals.chains import repo as chain_repo
-from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands import members_repo as member_repo
-from chalicelib.content import repo
-from chalicelib.content.models import CommentItem, DecisionItem, PostItem, PostVersionItem
-from chalicelib.approvals.models import LinkUseItem
-from chalicelib.core.db.pages import Page
-from chalicelib.core.db.reads import plain
-from chalicelib.core.db.writes import Change, WriteConflict
-from chalicelib.content.rules import diff
-from chalicelib.content.rules import limits
-from chalicelib.core import schedule
-from chalicelib.content.rules import workflow as wf
-from chalicelib.identity.rules import Permission
-from chalicelib.core.errors import Conflict, InvalidTransition, NotFound, ValidationFailed
-from chalicelib.core.ids import new_id
-from chalicelib.approvals import followups
-from chalicelib.publishing import service as publishing
-from chalicelib.brands.service import brand_settings
+from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands.service import get as get_brand
+from chalicelib.content import hooks, repo
+from chalicelib.content.models import CommentItem, PostItem, PostVersionItem
+from chalicelib.content.rules import diff, limits
+from chalicelib.content.rules import workflow as wf
+from chalicelib.core import schedule
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db.pages import Page
+from chalicelib.core.db.writes import Change, WriteConflict
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.ids import new_id
+from chalicelib.core.plain import plain
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import Permission
 
 CONTENT_FIELDS = ("title", "body", "channel_ids", "variants", "media", "links")  # what approvers sign off on
 PLAN_FIELDS = ("content_type", "tags", "assignee_ids", "campaign_id", "due_at")  # planning, no re-approval
 RETRIES = 40
 
 
-def link_use_sk(version: int, stage: int, user_id: str) -> str:
-    return f"ACTED#v{int(version)}#s{int(stage)}#{user_id}"
+@dataclass
+class Step:
+    """What one change of a post decided: the values to set (conditional on the revision read), the
+    audit entry, the items it adds, and what the hooks need (the workflow state after it, its events,
+    the brand)."""
+
+    values: dict
+    change: Change
+    items: list = field(default_factory=list)
+    state: wf.PostState | None = None
+    events: tuple[str, ...] = ()
+    brand: object | None = None
 
 
 # --- reading -------------------------------------------------------------------------------------
@@ -117,11 +122,11 @@ def _check_limits(content: dict, channels: list) -> None:
     for channel in channels:
         variant = variants.get(channel.id)
         text = variant["body"] if variant else content["body"]
-        field = f"variants.{channel.id}.body" if variant else "body"
+        where = f"variants.{channel.id}.body" if variant else "body"
         media = content.get("media") or []
         for problem in limits.check(text, channel.platform, has_media=bool(media), media_count=len(media),
                                     title=content.get("title") or None):
-            problems.append({"field": field if problem.field in ("text", "body", "caption") else problem.field,
+            problems.append({"field": where if problem.field in ("text", "body", "caption") else problem.field,
                              "message": f"{channel.name}: {problem.message}", "code": problem.code,
                              "limit": problem.limit, "actual": problem.actual})
     if problems:
@@ -221,29 +226,13 @@ def update(principal: Principal, post_id: str, data, if_match: int | None, *,
                                              author_id=principal.user_id, created_at=iso(utcnow())))
         elif state.status.value != post.status or state.status is wf.Status.in_review:
             values["approval"] = repo.approval_map(state, previous.get("chain_id"), previous)
-        if "approval" in values:
-            due_at = changes["due_at"] if "due_at" in changes else post.due_at
-            index, tasks = followups.apply(post, state, outcome.events, values["approval"], brand=brand,
-                                           publish_at=timing["publish_at"], due_at=due_at, zone=timing["timezone"],
-                                           now=utcnow())
-            values.update(index)
-            new_items.extend(tasks)
         before = {k: _audit_value(getattr(post, _attr(k))) for k in values if k in changes or k == "status"}
         after = {k: _audit_value(v) for k, v in values.items() if k in changes or k == "status"}
         change = Change(post.brand_id, "post", post.id, "update", before, after, state.version)
-        return values, change, new_items
+        return Step(values, change, new_items, state, outcome.events, brand)
 
-    post = _apply(principal, post_id, step, dry_run=dry_run)
-    if not dry_run and post.status == wf.Status.in_review.value:
-        _follow_up(post.id)
+    post = apply_change(principal, post_id, step, dry_run=dry_run)
     return post, notices
-
-
-def _follow_up(post_id: str) -> None:
-    """Send what a change made due at once (the ask of a new stage); the job is the safety net."""
-    from chalicelib.approvals import reminders as approval_tasks
-
-    approval_tasks.deliver_now(post_id)
 
 
 def _attr(name: str) -> str:
@@ -255,97 +244,7 @@ def _audit_value(value):
     return value if isinstance(plain, (str, int, float, bool, type(None))) else str(plain)[:200]
 
 
-# --- workflow ------------------------------------------------------------------------------------
-
-def _approvers(brand_id: str, stage: dict) -> frozenset[str]:
-    users = set(stage.get("approver_user_ids") or [])
-    roles = set(stage.get("approver_roles") or [])
-    if roles:
-        users.update(member_repo.user_ids_with_roles(brand_id, roles))
-    return frozenset(users)
-
-
-def chain_for(brand_id: str, content_type: str):
-    chains = chain_repo.all_for_brand(brand_id)
-    for chain in chains:
-        if content_type in (chain.content_types or []):
-            return chain
-    return next((c for c in chains if c.is_default), None)
-
-
-def submit(principal: Principal, post_id: str) -> PostItem:
-    def step(post):
-        principal.require(post.brand_id, Permission.edit_posts, what="post")
-        brand = get_brand(principal, post.brand_id)
-        chain = chain_for(post.brand_id, post.content_type)
-        stages = ()
-        if chain is not None:
-            stages = tuple(wf.Stage(name=s["name"], rule=wf.Rule(s.get("rule", "any")),
-                                    approvers=_approvers(post.brand_id, s), lead_hours=int(s.get("lead_hours") or 0))
-                           for s in (plain(chain.stages) or []))
-        outcome = wf.submit(repo.state_of(post), stages,
-                            approve_without_chain=bool(brand_settings(brand).get("approve_without_chain")))
-        state = outcome.state
-        approval = repo.approval_map(state, chain.id if chain else None, repo.approval_of(post))
-        approval["on_miss"] = (chain.on_miss or "notify") if chain else "notify"
-        index, tasks = followups.apply(post, state, outcome.events, approval, brand=brand,
-                                       publish_at=post.publish_at, due_at=post.due_at, zone=post.timezone,
-                                       now=utcnow())
-        values = {"status": state.status.value, "approval": approval, "updated_at": iso(utcnow()), **index}
-        change = Change(post.brand_id, "post", post.id, "submit", {"status": post.status},
-                        {"status": state.status.value, "chain": chain.name if chain else None}, state.version)
-        return values, change, tasks
-
-    post = _apply(principal, post_id, step)
-    _follow_up(post.id)
-    return post
-
-
-def decide(principal: Principal, post_id: str, data, *, via: str | None = None,
-           stage: int | None = None, link_use: bool = False) -> PostItem:
-    """Approve, request changes or reject the version the approver saw.
-    stage: the stage the approver was asked about (links, Slack): a decision never lands on another.
-    link_use: also put the LinkUseItem that makes a signed link single-use (same transaction)."""
-    def step(post):
-        if principal.brands.get(post.brand_id) is None and not principal.is_admin:
-            raise NotFound("No such post.")
-        brand = get_brand(principal, post.brand_id)
-        state = repo.state_of(post)
-        if stage is not None and state.status is wf.Status.in_review and state.stage_index != stage \
-                and data.version == state.version:
-            raise InvalidTransition("The post has moved on to another approval stage since you were asked.",
-                                    current_version=state.version, status=state.status.value)
-        outcome = wf.decide(state, principal.user_id, data.version, data.decision,
-                            authors_may_approve=bool(brand_settings(brand).get("authors_may_approve")))
-        new = outcome.state
-        stage_name = state.current_stage.name if state.current_stage else ""
-        decision = DecisionItem(f"POST#{post.id}", f"DECISION#{new_id()}", id="", post_id=post.id,
-                                version=data.version, stage=state.stage_index, stage_name=stage_name,
-                                user_id=principal.user_id, user_label=principal.email, decision=data.decision.value,
-                                comment=data.comment, via=via or principal.via, at=iso(utcnow()))
-        decision.id = decision.sk.split("#", 1)[1]
-        previous = repo.approval_of(post)
-        approval = repo.approval_map(new, previous.get("chain_id"), previous)
-        index, tasks = followups.apply(post, new, outcome.events, approval, brand=brand, publish_at=post.publish_at,
-                                       due_at=post.due_at, zone=post.timezone, now=utcnow())
-        values = {"status": new.status.value, "approval": approval, "updated_at": iso(utcnow()), **index}
-        change = Change(post.brand_id, "post", post.id, f"decision:{data.decision.value}",
-                        {"status": post.status, "stage": state.stage_index},
-                        {"status": new.status.value, "stage": new.stage_index, "comment": data.comment},
-                        data.version)
-        items = [decision, *tasks]
-        if link_use:
-            items.append(LinkUseItem(f"POST#{post.id}", link_use_sk(data.version, state.stage_index, principal.user_id),
-                                     post_id=post.id, version=data.version, stage=state.stage_index,
-                                     user_id=principal.user_id, decision=data.decision.value,
-                                     via=via or principal.via, at=iso(utcnow())))
-        return values, change, items
-
-    post = _apply(principal, post_id, step)
-    if post.status == wf.Status.in_review.value:
-        _follow_up(post.id)
-    return post
-
+# --- hold, archive, and the write every change goes through --------------------------------------
 
 def set_hold(principal: Principal, post_id: str, hold: bool) -> PostItem:
     def step(post):
@@ -353,9 +252,9 @@ def set_hold(principal: Principal, post_id: str, hold: bool) -> PostItem:
         state = wf.set_hold(repo.state_of(post), hold).state
         change = Change(post.brand_id, "post", post.id, "hold" if hold else "release", {"hold": post.hold},
                         {"hold": state.hold}, post.version)
-        return {"hold": state.hold, "updated_at": iso(utcnow())}, change, []
+        return Step({"hold": state.hold, "updated_at": iso(utcnow())}, change, state=state)
 
-    return _apply(principal, post_id, step)
+    return apply_change(principal, post_id, step)
 
 
 def archive(principal: Principal, post_id: str) -> PostItem:
@@ -364,31 +263,40 @@ def archive(principal: Principal, post_id: str) -> PostItem:
             principal.require(post.brand_id, Permission.archive_posts, what="post")
         else:
             principal.require(post.brand_id, Permission.view_posts, what="post")
-        state = wf.archive(repo.state_of(post)).state
+        outcome = wf.archive(repo.state_of(post))
         change = Change(post.brand_id, "post", post.id, "archive", {"status": post.status},
-                        {"status": state.status.value}, post.version)
-        return {"status": state.status.value, "updated_at": iso(utcnow())}, change, []
+                        {"status": outcome.state.status.value}, post.version)
+        values = {"status": outcome.state.status.value, "updated_at": iso(utcnow())}
+        if post.status == wf.Status.in_review.value:  # it leaves review: out of the review index, no follow-ups
+            previous = repo.approval_of(post)
+            values["approval"] = repo.approval_map(outcome.state, previous.get("chain_id"), previous)
+        return Step(values, change, state=outcome.state, events=outcome.events)
 
-    return _apply(principal, post_id, step)
+    return apply_change(principal, post_id, step)
 
 
-def _apply(principal: Principal, post_id: str, step, *, dry_run: bool = False) -> PostItem:
-    """Read → decide (step) → write conditional on the revision read; on a race, read again.
+def apply_change(principal: Principal, post_id: str, step, *, dry_run: bool = False) -> PostItem:
+    """Read → decide (`step(post) -> Step`) → write conditional on the revision read, with what the
+    plugged-in hooks add (content/hooks.py) in the same transaction; on a race, read again and decide
+    again (so 20 approvers deciding at once each land exactly once, on the state they saw).
     dry_run: only decide (every check runs), write nothing."""
     for attempt in range(RETRIES):
         post = repo.get(post_id, consistent=True)
         if post is None or (not principal.is_admin and post.brand_id not in principal.brands):
             raise NotFound("No such post.")
-        values, change, new_items = step(post)
+        decided = step(post)
         if dry_run:
             return post
-        new_items = [*new_items, *publishing.schedule_ops(post, values)]
+        change = hooks.PostChange(post, decided.values, decided.state, decided.events, decided.brand, utcnow())
+        items = [*decided.items, *hooks.in_transaction(change)]
         try:
-            repo.save(principal.actor, post, values, change, new_items=new_items)
+            repo.save(principal.actor, post, decided.values, decided.change, new_items=items)
         except WriteConflict:
             time.sleep(random.uniform(0.005, 0.03) * min(attempt + 1, 5))
             continue
-        return repo.get(post_id, consistent=True)
+        saved = repo.get(post_id, consistent=True)
+        hooks.after_commit(saved)
+        return saved
     raise Conflict("Too many people are changing this post at once; try again.")
 
 

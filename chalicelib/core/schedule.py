@@ -143,6 +143,15 @@ def iso_utc(dt: datetime) -> str:
     return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
+def local_label(utc_text_or_dt, zone: str) -> str:
+    """'2026-11-27 10:00 (Europe/Berlin)' for an instant, in a zone."""
+    if utc_text_or_dt is None:
+        return ""
+    instant = utc_text_or_dt if isinstance(utc_text_or_dt, datetime) else \
+        datetime.fromisoformat(str(utc_text_or_dt).replace("Z", "+00:00"))
+    return f"{to_wall(instant, zone).replace('T', ' ')} ({zone})"
+
+
 # ---- helpers ---------------------------------------------------------------------------------
 
 def _resolve(wall: datetime, zone: str) -> tuple[datetime, bool, bool]:

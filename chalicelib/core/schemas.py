@@ -79,3 +79,11 @@ class Created(Output):
 class PageQuery(Input):
     cursor: str | None = Field(default=None, max_length=2048)
     limit: int | None = Field(default=None, ge=1, le=100)
+
+
+def refuse_nulls(model, allowed: set[str]):
+    """In a PATCH, null clears a field only where clearing makes sense; elsewhere it is an error."""
+    nulls = [name for name in model.model_fields_set if getattr(model, name) is None and name not in allowed]
+    if nulls:
+        raise ValueError(f"{', '.join(sorted(nulls))} cannot be null; leave the field out to keep it")
+    return model

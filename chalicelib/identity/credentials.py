@@ -9,6 +9,7 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db import prefetch as prefetch_store
 from chalicelib.identity.models import SessionItem, SignInItem, TokenItem, UserItem
@@ -35,7 +36,7 @@ def same_hash(a: str, b: str) -> bool:
 # --- sign-in links -------------------------------------------------------------------------------
 
 def create_sign_in(user_id: str, ttl: timedelta, next_path: str | None) -> str:
-    deps.bind_models()
+    db_connection.bind_models()
     nonce, expires = new_secret(24), utcnow() + ttl
     SignInItem(f"SIGNIN#{nonce}", "SIGNIN", user_id=user_id, expires_at=iso(expires),
                next_path=next_path, ttl=_epoch(expires) + 86400).save(condition=SignInItem.pk.does_not_exist())
@@ -62,7 +63,7 @@ def consume_sign_in(item: SignInItem) -> bool:
 # --- sessions ------------------------------------------------------------------------------------
 
 def create_session(user_id: str, ttl: timedelta) -> str:
-    deps.bind_models()
+    db_connection.bind_models()
     session_id, now = new_secret(18), utcnow()
     expires = now + ttl
     SessionItem(f"USER#{user_id}", f"SESSION#{session_id}", created_at=iso(now), expires_at=iso(expires),
@@ -71,7 +72,7 @@ def create_session(user_id: str, ttl: timedelta) -> str:
 
 
 def delete_session(user_id: str, session_id: str) -> None:
-    deps.bind_models()
+    db_connection.bind_models()
     SessionItem(f"USER#{user_id}", f"SESSION#{session_id}").delete()
 
 
@@ -89,7 +90,7 @@ def load_with_user(credential_cls, sk: str, user_id: str, prefetch: list[prefetc
 
 def batch_read(keys: list[prefetch_store.Key]) -> dict:
     """Items of any models by key from the one table (missing keys are absent from the answer)."""
-    deps.bind_models()
+    db_connection.bind_models()
     by_key = {(pk, sk): model for model, pk, sk in keys}
     pending = [{"pk": {"S": pk}, "sk": {"S": sk}} for pk, sk in by_key]
     found: dict = {}
@@ -136,7 +137,7 @@ def create_token(actor: Actor, user_id: str, name: str) -> tuple[TokenItem, str]
 
 
 def list_tokens(user_id: str) -> list[TokenItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return [t for t in TokenItem.query(f"USER#{user_id}", TokenItem.sk.startswith("TOKEN#")) if not t.revoked_at]
 
 

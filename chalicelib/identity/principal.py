@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.core.db.reads import plain
+from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor
 from chalicelib.identity.rules import Permission, allows
 from chalicelib.core.errors import Forbidden, NotFound

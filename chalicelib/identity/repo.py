@@ -1,7 +1,7 @@
 """Users, their unique emails, and their brand roles (copied onto the user item)."""
 from __future__ import annotations
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.identity.models import UserEmailItem, UserItem
 from chalicelib.core.db.reads import get_item
@@ -28,7 +28,7 @@ def get_by_email(email: str) -> UserItem | None:
 
 
 def batch_get(user_ids: list[str]) -> dict[str, UserItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     keys = [user_key(uid) for uid in dict.fromkeys(user_ids)]
     return {item.id: item for item in UserItem.batch_get(keys)} if keys else {}
 
@@ -63,7 +63,7 @@ def update_profile(actor: Actor, user: UserItem, *, name: str | None = None, lan
     """Change profile fields (only those that differ), conditional on the user's version, with the
     audit entry. timezone=None clears the zone; notify is the whole new preferences map.
     also(tx): more conditional operations for the same transaction (the digest queue item)."""
-    from chalicelib.core.db.reads import plain
+    from chalicelib.core.plain import plain
 
     before, after, actions = {}, {}, []
     if name is not None and name != user.name:

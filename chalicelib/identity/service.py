@@ -7,6 +7,7 @@ from urllib.parse import quote
 
 from chalicelib.core import i18n
 from chalicelib.core.clock import utcnow
+from chalicelib.core.http.cookies import SESSION_COOKIE
 from chalicelib.identity import credentials
 from chalicelib.identity import repo as users
 from chalicelib.identity.models import SessionItem, TokenItem
@@ -20,7 +21,6 @@ from chalicelib.core.signing import serializer, timed_serializer
 
 SIGNIN_SALT = "signin-link"
 SESSION_SALT = "session-cookie"
-SESSION_COOKIE = "gl_session"
 
 
 def safe_next(path: str | None) -> str:

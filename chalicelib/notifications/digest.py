@@ -20,7 +20,7 @@ from chalicelib.brands import repo as brand_repo
 from chalicelib.notifications import repo as digest_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import repo as user_repo
-from chalicelib.core.db.reads import plain
+from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor
 from chalicelib.core import schedule
 from chalicelib.notifications import rules as preferences
@@ -226,9 +226,9 @@ def slack_text(user, digest: Digest) -> str:
 
 def send_slack(user, digest: Digest) -> bool:
     """A DM through the Slack helper (workspace token); False when Slack sent nothing."""
-    from chalicelib.approvals.slack import service as slack_approvals
+    from chalicelib.notifications import notices
 
-    sent = slack_approvals.deliver_notice(None, [user], lambda person: slack_text(person, digest), already=set())
+    sent = notices.slack_notice(None, [user], lambda person: slack_text(person, digest), already=set())
     return bool(sent)
 
 

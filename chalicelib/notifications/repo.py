@@ -10,7 +10,7 @@ Every write is conditional and goes through `transact` with its audit entry.
 """
 from __future__ import annotations
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.notifications.models import DigestItem
 from chalicelib.core.db.reads import get_item
@@ -33,7 +33,7 @@ def get(user_id: str, *, consistent: bool = True) -> DigestItem | None:
 
 def due(now: str, limit: int = 100) -> list[DigestItem]:
     """Digests whose send time is at or before `now` (UTC ISO), oldest first (a Query, never a Scan)."""
-    deps.bind_models()
+    db_connection.bind_models()
     return list(DigestItem.gsi2.query(QUEUE, DigestItem.gsi2sk <= f"{now}#~", limit=limit))
 
 

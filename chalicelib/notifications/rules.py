@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from chalicelib.core.db.reads import plain
+from chalicelib.core.plain import plain
 
 DIGEST_CHOICES = ("off", "email", "slack", "both")
 

@@ -41,7 +41,7 @@ def _resolve(reference: str | None, what: str) -> str | None:
 def _brand_settings(brand) -> dict:
     if brand is None:
         return {}
-    from chalicelib.core.db.reads import plain
+    from chalicelib.core.plain import plain
 
     return plain(getattr(brand, "settings", None)) or {}
 

@@ -24,7 +24,7 @@ from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.plan import repo as feed_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import repo as user_repo
-from chalicelib.core.db.reads import plain
+from chalicelib.core.plain import plain
 from chalicelib.core.schedule import iso_utc
 from chalicelib.core.errors import NotFound
 from chalicelib.identity.principal import Principal

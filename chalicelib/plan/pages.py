@@ -18,7 +18,7 @@ from pydantic import ValidationError
 
 from chalicelib.core import i18n
 from chalicelib.core.clock import utcnow
-from chalicelib.core.db.reads import plain
+from chalicelib.core.plain import plain
 from chalicelib.content.rules import limits
 from chalicelib.core import schedule
 from chalicelib.content.rules import workflow as wf
@@ -26,11 +26,13 @@ from chalicelib.content.rules.diff import inline_word_diff
 from chalicelib.identity.rules import Permission
 from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.core.lazy import lazy_import
-from chalicelib.content.schemas import CommentIn, ContentType, DecisionIn, PostCreate, PostPatch, PostQuery
+from chalicelib.content.schemas import CommentIn, ContentType, DecisionIn, PostCreate, PostOut, PostPatch, PostQuery
 from chalicelib.core.http.forms import FormState, errors_from_validation
-from chalicelib.core.http.pages import STATIC_TYPES, PageCall, page
+from chalicelib.core.http.pages import STATIC_TYPES, PageCall
+from chalicelib.identity.doors import page
 
 posts = lazy_import("chalicelib.content.service")
+approvals = lazy_import("chalicelib.approvals.service")
 brands = lazy_import("chalicelib.brands.service")
 channels = lazy_import("chalicelib.brands.channels.service")
 members = lazy_import("chalicelib.brands.members")
@@ -380,14 +382,13 @@ def _targets_view(principal, post, zone: str, channel_by_id: dict, can_act: bool
 def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None = None,
                comment_form: FormState | None = None, target_form: FormState | None = None,
                status: int = 200):
-    from chalicelib.content.routes import post_out
     from chalicelib.content import repo
     from chalicelib.brands.service import brand_settings
 
     principal = call.principal
     post = posts.get(principal, post_id, consistent=True)
     brand = brands.get(principal, post.brand_id)
-    out = post_out(post)
+    out = PostOut.of(post)
     state = repo.state_of(post)
     people = _names(principal, brand.id)
     channel_by_id = {c.id: c for c in _channel_list(principal, brand.id)}
@@ -458,7 +459,7 @@ def _action(name: str, notice: str, act):
     return view
 
 
-submit = _action("submit", "post_submitted", lambda p, i: posts.submit(p, i))
+submit = _action("submit", "post_submitted", lambda p, i: approvals.submit(p, i))
 hold = _action("hold", "post_held", lambda p, i: posts.set_hold(p, i, True))
 release = _action("release", "post_released", lambda p, i: posts.set_hold(p, i, False))
 archive = _action("archive", "post_archived", lambda p, i: posts.archive(p, i))
@@ -476,7 +477,7 @@ def decide(call: PageCall, post_id):
             errors = {"comment": i18n.translate("post.error.comment_needed", call.language)}
         state.errors = errors
         return _post_page(call, post_id, decision_form=state, status=422)
-    posts.decide(call.principal, post_id, data)
+    approvals.decide(call.principal, post_id, data)
     return call.redirect(post_path(post_id), done="post_decided")
 
 

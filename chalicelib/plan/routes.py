@@ -1,15 +1,18 @@
-"""My calendar feed: see, create/rotate and revoke its secret URL; and the feed itself (GET /ical/…)."""
+"""The content plan as CSV (export, import) and as a calendar feed: my feed's secret URL (see, create/rotate,
+revoke) and the feed itself (GET /ical/…)."""
 from __future__ import annotations
 
 import logging
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.http.api import json_route
+from chalicelib.identity.doors import json_route
+from chalicelib.core.errors import UnsupportedMediaType
 from chalicelib.core.lazy import lazy_import
-from chalicelib.profile.schemas import CalendarFeedOut
+from chalicelib.plan.schemas import CalendarFeedOut, ImportResult, PlanRange
 
 feeds = lazy_import("chalicelib.plan.feeds")
+plan = lazy_import("chalicelib.plan.service")
 log = logging.getLogger("greenlight.feeds")
 
 bp = Blueprint(__name__)
@@ -62,3 +65,24 @@ def ical(name):
         return crash_response(exc, request_id_of(request, bp))
     return Response(body=body.decode("utf-8"), status_code=200,
                     headers={**ICAL_HEADERS, "Content-Disposition": 'inline; filename="greenlight.ics"'})
+
+
+@json_route(bp, "/v1/brands/{brand_id}/content-plan.csv", "GET", tag="posts",
+            summary="The content plan as CSV (UTF-8 with BOM)", query=PlanRange, raw_response="text/csv",
+            errors=(401, 403, 404, 422))
+def export_plan(call, brand_id):
+    data = plan.export(call.principal, brand_id, call.query.from_, call.query.to)
+    return Response(body=data.decode("utf-8"), status_code=200, headers={
+        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
+        "Content-Disposition": f'attachment; filename="content-plan-{brand_id}.csv"'})
+
+
+@json_route(bp, "/v1/brands/{brand_id}/content-plan", "POST", tag="posts",
+            summary="Import a content-plan CSV (all rows or none)", raw_body="text/csv", response=ImportResult,
+            errors=(401, 403, 404, 415, 422))
+def import_plan(call, brand_id):
+    content_type = (call.headers.get("content-type") or "").split(";")[0].strip().lower()
+    if content_type not in ("text/csv", "application/csv"):
+        raise UnsupportedMediaType("Send the file with 'Content-Type: text/csv'.")
+    raw = call.request.raw_body or b""
+    return ImportResult(**plan.import_plan(call.principal, brand_id, raw))

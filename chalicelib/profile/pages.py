@@ -14,7 +14,8 @@ from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Input, Name, TimeZoneName
 from chalicelib.profile.schemas import SLACK_MEMBER_ID, DigestVia
 from chalicelib.core.http.forms import FormState, errors_from_domain, validate
-from chalicelib.core.http.pages import PageCall, page
+from chalicelib.core.http.pages import PageCall
+from chalicelib.identity.doors import page
 
 people = lazy_import("chalicelib.profile.service")
 feeds = lazy_import("chalicelib.plan.feeds")

@@ -4,7 +4,7 @@ from __future__ import annotations
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.core.http.api import json_route
+from chalicelib.identity.doors import json_route
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Id, Input
 from chalicelib.profile.schemas import MeOut, MePatch, TokenCreate, TokenCreated, TokenList, TokenOut

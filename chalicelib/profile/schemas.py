@@ -1,3 +1,4 @@
+"""My profile and my API tokens: request and response models."""
 from __future__ import annotations
 
 from typing import Literal
@@ -47,11 +48,6 @@ class MePatch(Input):
                                       description="Slack member id (U… or W…); null unlinks")
 
 
-class CalendarFeedOut(Output):
-    url: str | None = Field(description="Your secret calendar feed URL (subscribe to it); null: none yet")
-    created_at: str | None = None
-
-
 class TokenCreate(Input):
     name: Name
 
@@ -69,24 +65,3 @@ class TokenCreated(TokenOut):
 
 class TokenList(Output):
     items: list[TokenOut]
-
-
-class AuditEntryOut(Output):
-    id: str
-    at: str
-    brand_id: str | None = None
-    actor_id: str | None = None
-    actor_label: str | None = None
-    entity: str
-    entity_id: str
-    action: str
-    before: dict | None = None
-    after: dict | None = None
-    via: str
-    request_id: str | None = None
-    version: int | None = None
-
-
-class AuditList(Output):
-    items: list[AuditEntryOut]
-    cursor: str | None = None

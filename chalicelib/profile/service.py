@@ -9,7 +9,7 @@ from types import SimpleNamespace
 from chalicelib.notifications import repo as digest_repo
 from chalicelib.identity import slack_users
 from chalicelib.identity import repo as user_repo
-from chalicelib.core.db.reads import plain
+from chalicelib.core.plain import plain
 from chalicelib.core.errors import NotFound
 from chalicelib.notifications import rules as preferences
 from chalicelib.identity.principal import Principal

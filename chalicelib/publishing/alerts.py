@@ -6,18 +6,20 @@ from __future__ import annotations
 
 import logging
 
+from chalicelib.brands import repo as brand_repo
+from chalicelib.brands import service as brands_service
 from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.content import repo as post_repo
 from chalicelib.content.models import PostItem
+from chalicelib.identity import repo as user_repo
+from chalicelib.notifications import notices
 from chalicelib.publishing.models import TargetItem
 
 log = logging.getLogger(__name__)
 
 
 def _recipients(post: PostItem) -> list:
-    from chalicelib.identity import repo as user_repo
-    from chalicelib.approvals.reminders import managers
-
-    people = {u.id: u for u in managers(post.brand_id)}
+    people = {u.id: u for u in brands_service.managers(post.brand_id)}
     assignees = list(post.assignee_ids or []) or [post.author_id]
     people.update(user_repo.batch_get(assignees))
     return list(people.values())
@@ -25,11 +27,6 @@ def _recipients(post: PostItem) -> list:
 
 def alert(target: TargetItem, state: str, error: str) -> None:
     """failed, unconfirmed, missed: email (and Slack) the post's assignees and the brand's SMM managers."""
-    from chalicelib.brands import repo as brand_repo
-    from chalicelib.content import repo as post_repo
-    from chalicelib.approvals import messages
-    from chalicelib.approvals.slack import service as slack_approvals
-
     try:
         post = post_repo.get(target.post_id)
         if post is None:
@@ -42,21 +39,17 @@ def alert(target: TargetItem, state: str, error: str) -> None:
         people = _recipients(post)
         for user in people:
             try:
-                messages.send_notice_email(user, subject_key=f"email.publish_{state}.subject", lines=lines, post=post,
-                                           brand=brand)
+                notices.email_notice(user, subject_key=f"email.publish_{state}.subject", lines=lines, post=post,
+                                     brand=brand)
             except Exception:
                 log.warning("publishing alert email failed", extra={"user": user.id, "target": target.id})
-        slack_approvals.deliver_notice(brand, people, lambda user: messages.notice_text(user, lines, post),
-                                       already=set())
+        notices.slack_notice(brand, people, lambda user: notices.notice_text(user, lines, post), already=set())
     except Exception:
         log.exception("publishing alert failed", extra={"target": target.id})
 
 
 def manual_task(post: PostItem, target: TargetItem) -> None:
     """A network without an adapter: the assignees get the text and media to publish by hand."""
-    from chalicelib.brands import repo as brand_repo
-    from chalicelib.identity import repo as user_repo
-    from chalicelib.approvals import messages
     from chalicelib.publishing.service import outgoing_for
 
     try:
@@ -69,7 +62,7 @@ def manual_task(post: PostItem, target: TargetItem) -> None:
                  ("publish_notice.manual_media", {"media": media}),
                  ("publish_notice.manual_what_now", {})]
         for user in assignees.values():
-            messages.send_notice_email(user, subject_key="email.publish_manual.subject", lines=lines, post=post,
-                                       brand=brand)
+            notices.email_notice(user, subject_key="email.publish_manual.subject", lines=lines, post=post,
+                                 brand=brand)
     except Exception:
         log.exception("manual publishing task could not be sent", extra={"target": target.id})

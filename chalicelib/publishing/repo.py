@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.publishing.models import AttemptItem, TargetItem
 from chalicelib.core.db.reads import get_item
 
@@ -40,7 +40,7 @@ def get(target_id_: str, *, consistent: bool = True) -> TargetItem | None:
 
 
 def for_post(post_id: str) -> list[TargetItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return list(TargetItem.query(f"POST#{post_id}", TargetItem.sk.startswith("TARGET#"), consistent_read=True))
 
 
@@ -48,7 +48,7 @@ def due_pages(now_iso: str, page_size: int) -> Iterator[list[TargetItem]]:
     """Every target due at `now_iso`, oldest first, a page (one Query call) at a time; the next page is
     read only when asked for, from where the last one ended (targets claimed meanwhile have moved
     to their lease's time, past the end of the range, and are not met again)."""
-    deps.bind_models()
+    db_connection.bind_models()
     page: list[TargetItem] = []
     for item in TargetItem.gsi2.query(QUEUE, TargetItem.gsi2sk <= f"{now_iso}#~", page_size=page_size):
         page.append(item)
@@ -60,7 +60,7 @@ def due_pages(now_iso: str, page_size: int) -> Iterator[list[TargetItem]]:
 
 
 def attempts(post_id: str, channel_id: str | None = None) -> list[AttemptItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     prefix = f"ATTEMPT#{channel_id}#" if channel_id else "ATTEMPT#"
     return list(AttemptItem.query(f"POST#{post_id}", AttemptItem.sk.startswith(prefix), consistent_read=True))
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.core.http.api import json_route
+from chalicelib.identity.doors import json_route
 from chalicelib.core.lazy import lazy_import
 from chalicelib.publishing.schemas import AttemptOut, MarkPublishedIn, ResolveIn, TargetList, TargetOut
 

@@ -16,7 +16,7 @@ from chalicelib.content import repo as post_repo
 from chalicelib.publishing import repo
 from chalicelib.content.models import PostItem
 from chalicelib.publishing.models import TargetItem
-from chalicelib.core.db.reads import plain
+from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.publishing import rules
 from chalicelib.core import schedule

@@ -1,6 +1,6 @@
 """The `publish-due` sweep (every minute; also `python -m chalicelib.cli run-job publish-due`):
 every target whose time has come goes out once. Rules in publishing/rules.py, keys in
-publishing/repo.py, outcomes in publishing/outcomes.py, adapters in publishing/channels/contract.py.
+publishing/repo.py, outcomes in publishing/outcomes.py, adapters in publishing/channels/.
 
     reading        Query the DUE#PUBLISH queue (gsi2, due time <= now: cost independent of how many
                    posts exist), a page of 200 at a time, each page in random order (concurrent runs
@@ -45,7 +45,7 @@ from chalicelib.content import repo as post_repo
 from chalicelib.publishing import repo
 from chalicelib.publishing.models import AttemptItem, TargetItem
 from chalicelib.content.models import PostItem
-from chalicelib.core.db.reads import plain
+from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, WriteConflict, transact, transact_owned
 from chalicelib.publishing import rules
 from chalicelib.core import schedule
@@ -53,6 +53,7 @@ from chalicelib.publishing.rules import TargetState
 from chalicelib.publishing import alerts as publish_alerts
 from chalicelib.publishing.outcomes import Claimed, Outcome, Recorder
 from chalicelib.publishing.service import JOB_ACTOR, outgoing_for, refresh_post_status
+from chalicelib.core.net.outcomes import Ambiguous, Refused
 from chalicelib.core.settings import get_settings
 
 log = logging.getLogger(__name__)
@@ -245,7 +246,7 @@ def _triage(target: TargetItem, now: datetime, gate: Gate) -> str | None:
 
 
 def _claim_plan(target: TargetItem, lease_until: str, started: str, worker: str) -> tuple:
-    from chalicelib.publishing.channels import contract as adapters
+    from chalicelib.publishing.channels import dispatch as adapters
 
     manual = not adapters.is_automatic(target.platform)
     number = int(target.attempts or 0) + 1
@@ -327,7 +328,7 @@ def _settle_refused(target: TargetItem) -> str:
 
 def _deliver(claimed: Claimed, gate: Gate, last_start: float, recorder: Recorder, tally: _Tally,
              now: datetime) -> None:
-    from chalicelib.publishing.channels import contract as adapters
+    from chalicelib.publishing.channels import dispatch as adapters
 
     target = claimed.target
     if target.manual:
@@ -349,7 +350,7 @@ def _deliver(claimed: Claimed, gate: Gate, last_start: float, recorder: Recorder
         return
     try:
         sent = adapters.send(outgoing)
-    except adapters.Refused as exc:
+    except Refused as exc:
         decision = rules.after_refusal(int(target.attempts), now, permanent=bool(getattr(exc, "permanent", False)),
                                        retry_after=getattr(exc, "retry_after", None),
                                        publish_at=parse_utc(target.window_start or target.publish_at),
@@ -359,7 +360,7 @@ def _deliver(claimed: Claimed, gate: Gate, last_start: float, recorder: Recorder
         else:
             retry_sk = repo.queue_sk(schedule.iso_utc(decision.retry_at), target.id)
             recorder.put(Outcome(claimed, "retry", error=exc.reason, retry_sk=retry_sk))
-    except adapters.Ambiguous as exc:
+    except Ambiguous as exc:
         recorder.put(Outcome(claimed, "unconfirmed", error=exc.reason))
     except Exception as exc:  # our own bug or an unclassified error after the claim: it may have gone out
         log.exception("unexpected error while sending", extra={"target": target.id})

@@ -274,12 +274,12 @@ def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) ->
     """Targets of one post in the states the target actions need: failed (retry), unconfirmed
     (resolve) and a manual one waiting to be published by hand (mark-published). Written directly,
     out of the due queue, as the sweep would have left them."""
-    from chalicelib.core import deps
+    from chalicelib.core.db import connection as db_connection
     from chalicelib.core.clock import iso, utcnow
     from chalicelib.publishing import repo as target_repo
     from chalicelib.publishing.models import TargetItem
 
-    deps.bind_models()
+    db_connection.bind_models()
     now = iso(utcnow())
     made = {}
     for (kind, state, manual), channel_id in zip((("failed", "failed", False), ("unconfirmed", "unconfirmed", False),

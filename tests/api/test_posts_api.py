@@ -162,7 +162,7 @@ def test_nonexistent_wall_time_is_resolved_and_said(client, team):
 
 def _race(client, team, make_user, rule: str, n: int = 20):
     from chalicelib.content.schemas import DecisionIn
-    from chalicelib.content import service as posts
+    from chalicelib.approvals import service as approvals
     from chalicelib.identity.service import from_bearer_token
 
     brand = team["brand"]
@@ -178,7 +178,7 @@ def _race(client, team, make_user, rule: str, n: int = 20):
     def decide(user):
         principal = from_bearer_token(user.token, via="api", request_id=None)
         try:
-            posts.decide(principal, post["id"], DecisionIn(version=1, decision="approve"))
+            approvals.decide(principal, post["id"], DecisionIn(version=1, decision="approve"))
             return "ok"
         except Exception as exc:  # noqa: BLE001 - the outcome is what we count
             return type(exc).__name__

@@ -124,14 +124,14 @@ def test_a_throttled_or_conflicting_claim_is_skipped_and_picked_up_later(client,
     """DynamoDB Local never throttles a transaction: Stubber makes the claim fail the way AWS does."""
     from botocore.stub import Stubber
 
-    from chalicelib.core import deps
+    from chalicelib.core.db import connection as db_connection
 
     # a time no other test uses, so that this post's target is the only one due in these runs
     post = approve(client, team, channel_ids=[channels["tg"]], publish_at="2026-12-05T14:17")
     # The queue is shared by the whole test session: settle whatever other tests left due before ours.
     publish_sweep.run(at("2026-12-05T13:16:00"), rate_limits=False)
     for code in ("ThrottlingException", "TransactionConflictException"):
-        with Stubber(deps.connection().client) as stub:
+        with Stubber(db_connection.connection().client) as stub:
             stub.add_client_error("transact_write_items", service_error_code=code, http_status_code=400)
             summary = publish_sweep.run(at("2026-12-05T13:17:10"), rate_limits=False, concurrency=1)
         assert summary == {"taken": 1} and fakes["telegram"].calls == []

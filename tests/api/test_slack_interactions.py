@@ -13,7 +13,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import slack_users
 from chalicelib.identity import repo as user_repo
-from chalicelib.approvals.links import tokens as action_tokens
+from chalicelib.approvals import tokens as action_tokens
 from chalicelib.core.settings import get_settings, reset_settings
 from tests.support.factories import ACTOR
 from tests.support.fake_slack import (
@@ -169,11 +169,11 @@ def test_slack_off_or_no_token_sends_nothing(client, team, fake, admin, monkeypa
 
 
 def test_notice_dm(client, team, fake):
-    from chalicelib.approvals.slack import service as slack_approvals
+    from chalicelib.notifications import notices
 
     link(team["smm_manager"], sid("SM"))
     user = user_repo.get(team["smm_manager"].id)
-    sent = slack_approvals.deliver_notice(None, [user], lambda u: f"Hello {u.name}", already=set())
+    sent = notices.slack_notice(None, [user], lambda u: f"Hello {u.name}", already=set())
     assert sent == {f"slack:{user.id}"}
     assert fake.of("chat.postMessage")[-1].body["text"] == f"Hello {user.name}"
 

@@ -16,20 +16,20 @@ def test_health(client):
 
 
 def test_health_503_when_database_is_down(client, monkeypatch):
-    from chalicelib.core import deps
+    from chalicelib.core.db import connection as db_connection
     from chalicelib.local.dynamodb_local import free_port
     from chalicelib.core.settings import reset_settings
 
     monkeypatch.setenv("DYNAMODB_ENDPOINT", f"http://127.0.0.1:{free_port()}")
     reset_settings()
-    deps.reset()
+    db_connection.reset()
     try:
         r = client.get("/health")
         assert r.status_code == 503 and body(r)["error"]["code"] == "unavailable"
     finally:
         monkeypatch.undo()
         reset_settings()
-        deps.reset()
+        db_connection.reset()
 
 
 def test_me_requires_credentials(client):

@@ -42,11 +42,11 @@ def consumed():
 
 
 def _fill(brand_id: str, count: int, month: int, author_id: str) -> None:
-    from chalicelib.core import deps
+    from chalicelib.core.db import connection as db_connection
     from chalicelib.content import repo
     from chalicelib.content.models import PostItem
 
-    deps.bind_models()
+    db_connection.bind_models()
     with PostItem.batch_write() as batch:
         for n in range(count):
             post_id = f"bench{month:02d}{n:06d}{brand_id[-6:]}"

@@ -81,14 +81,14 @@ def profile(fn, calls: int) -> str:
 def test_get_channel_overhead_vs_raw_pynamodb_get(app, channel_and_member, bench_results):
     from chalice.test import Client
 
-    from chalicelib.core import deps
+    from chalicelib.core.db import connection as db_connection
     from chalicelib.brands.channels.repo import channel_key
     from chalicelib.brands.channels.models import ChannelItem
 
     channel, member = channel_and_member
     path = f"/v1/channels/{channel.id}"
     headers = {"Authorization": member.headers["Authorization"]}
-    deps.bind_models()
+    db_connection.bind_models()
     pk, sk = channel_key(channel.id)
 
     with Client(app, stage_name="local") as client, quiet_logs():

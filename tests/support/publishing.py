@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso
 from chalicelib.content import repo as post_repo
 from chalicelib.publishing import repo as target_repo
@@ -17,7 +17,7 @@ from chalicelib.core.ids import new_id
 
 def seed_due_targets(brand_id: str, author_id: str, channel, count: int, publish_at: datetime) -> list[str]:
     """`count` approved posts on `channel`, each with one target due at `publish_at`; their target ids."""
-    deps.bind_models()
+    db_connection.bind_models()
     when = schedule.iso_utc(publish_at)
     stamp = iso(publish_at)
     ids = []

@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 
 from chalicelib.approvals import rules as deadlines
 from chalicelib.approvals import slots
-from chalicelib.approvals.links import tokens as action_tokens
+from chalicelib.approvals import tokens as action_tokens
 
 
 def utc(text: str) -> datetime:

@@ -86,7 +86,7 @@ def _domain_error_codes() -> set[str]:
 
 def test_keys_built_from_names_exist():
     """Templates build some keys from data: roles, platforms, notices, error codes, emails."""
-    from chalicelib.approvals.links import tokens as action_tokens
+    from chalicelib.approvals import tokens as action_tokens
     from chalicelib.approvals.links import service as approval_actions
     from chalicelib.core.http.pages import CsrfFailed
 

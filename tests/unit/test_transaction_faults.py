@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.brands.models import BrandItem
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict, Upstream
@@ -26,8 +26,8 @@ def _write(client):
 
 @pytest.fixture
 def stubbed(dynamodb):
-    deps.bind_models()
-    client = deps.connection().client
+    db_connection.bind_models()
+    client = db_connection.connection().client
     with Stubber(client) as stubber:
         yield stubber
 
@@ -75,7 +75,7 @@ def test_a_refused_operation_names_its_owner_whatever_order_pynamodb_sends_them_
     come back in that order and must map to the owners that added them, not to the call order."""
     from chalicelib.core.db.writes import BatchConflict, transact_owned
 
-    deps.bind_models()
+    db_connection.bind_models()
     existing, checked, renamed = _brand("exists"), _brand("checked"), _brand("renamed")
     for item in (existing, checked, renamed):
         item.save()

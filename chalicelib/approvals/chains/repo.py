@@ -1,7 +1,7 @@
 """Approval chains of a brand."""
 from __future__ import annotations
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.approvals.chains.models import ChainItem
 from chalicelib.core.db.pages import Page, query_page
@@ -26,12 +26,12 @@ def get(chain_id: str) -> ChainItem | None:
 
 
 def list_for_brand(brand_id: str, cursor: str | None = None, limit: int | None = None) -> Page[ChainItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return query_page(ChainItem.gsi1.query, f"chains:{brand_id}", cursor, limit, hash_key=brand_chains_key(brand_id))
 
 
 def all_for_brand(brand_id: str) -> list[ChainItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return list(ChainItem.gsi1.query(brand_chains_key(brand_id), limit=MAX_CHAINS))
 
 

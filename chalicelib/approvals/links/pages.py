@@ -1,6 +1,6 @@
 """The pages behind signed approval links: `/a/<token>` (email buttons, Slack "Open", anywhere).
 
-No sign-in and no session CSRF cookie: the signed token (approvals/links/tokens.py) is the credential.
+No sign-in and no session CSRF cookie: the signed token (approvals/tokens.py) is the credential.
 
   GET/HEAD /a/<token>      a confirmation page: the post as the approver was asked about it, who asked,
                            the deadline in the approver's zone, external comments, earlier decisions
@@ -31,12 +31,14 @@ from urllib.parse import quote, urlparse
 from chalice import Blueprint, Response
 
 from chalicelib.core import i18n
+from chalicelib.core import schedule
+from chalicelib.content.rules import channel_text
 from chalicelib.core.http.api import request_id_of
 from chalicelib.core.errors import DomainError
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.http.pages import PageCall, _crash_page, _finish
 
-action_tokens = lazy_import("chalicelib.approvals.links.tokens")
+action_tokens = lazy_import("chalicelib.approvals.tokens")
 approval_actions = lazy_import("chalicelib.approvals.links.service")
 
 bp = Blueprint(__name__)
@@ -168,9 +170,8 @@ def _zone(view) -> str:
 
 
 def _local(instant, zone: str) -> str:
-    from chalicelib.approvals.messages import local_time
 
-    return local_time(instant, zone) if instant else ""
+    return schedule.local_label(instant, zone) if instant else ""
 
 
 def _changes(view) -> list[dict]:
@@ -193,7 +194,6 @@ def _decisions(decisions: list, zone: str) -> list[dict]:
 
 
 def _context(view, token: str) -> dict:
-    from chalicelib.approvals.messages import texts_as_published
 
     zone = _zone(view)
     content = view.content or {}
@@ -210,7 +210,7 @@ def _context(view, token: str) -> dict:
         asked_by=getattr(view.asked_by, "name", "") if view.asked_by is not None else "",
         deadline=_local(view.deadline, zone), expires=_local(view.claims.expires_at, zone),
         publish_time=_local(view.post.publish_at, zone) if getattr(view.post, "publish_at", None) else "",
-        texts=texts_as_published(content, view.channels), channels=view.channels,
+        texts=channel_text.texts_as_published(content, view.channels), channels=view.channels,
         media=content.get("media") or [], links_out=content.get("links") or [],
         comments=[{"who": c.author_label, "text": c.text, "at": _local(c.at, zone)} for c in view.comments],
         decisions=_decisions(view.decisions, zone), changes=_changes(view),

@@ -1,33 +1,34 @@
 """Acting on a signed approval token (email links `/a/<token>`, Slack buttons): look without
 changing anything, decide once, or ask for a fresh link.
 
-The decision goes through content/service.decide — the same rules as the web page — as the approver
+The decision goes through approvals/service.decide — the same rules as the web page — as the approver
 the token names, on the version and stage it names, with a LinkUseItem in the same transaction.
 Every outcome other than a recorded decision is an exception with a status code the pages show:
 
   AlreadyDecided 409  this approver already decided on that version and stage (shows who decided what)
   StaleVersion   409  the post changed since the approver was asked (the page shows the diff)
   NotWaiting     409  the post is no longer waiting for this approver (stage moved on, approved, …)
-  ExpiredLink    410  (approvals/links/tokens.py) — a new link can be requested
-  TamperedLink   400  (approvals/links/tokens.py)
+  ExpiredLink    410  (approvals/tokens.py) — a new link can be requested
+  TamperedLink   400  (approvals/tokens.py)
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from chalicelib.core.clock import iso, parse_utc, utcnow
+from chalicelib.core.clock import parse_utc, utcnow
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import repo as user_repo
 from chalicelib.approvals.models import LinkUseItem
 from chalicelib.core.db import throttle
-from chalicelib.core.db.reads import get_item, plain
+from chalicelib.core.db.reads import get_item
+from chalicelib.core.plain import plain
 from chalicelib.content.rules import diff
 from chalicelib.content.rules import workflow as wf
 from chalicelib.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from chalicelib.approvals.links.tokens import ActionClaims
+from chalicelib.approvals.tokens import ActionClaims
 
 RENEW_EVERY = timedelta(minutes=10)  # "send me a new link" at most this often per approver and post
 
@@ -88,7 +89,7 @@ def _stage_decisions(post_id: str, version: int, stage: int) -> list:
 def _used(claims: ActionClaims, decisions: list) -> bool:
     if any(d.user_id == claims.user_id for d in decisions):
         return True
-    from chalicelib.content.service import link_use_sk
+    from chalicelib.approvals.service import link_use_sk
 
     return get_item(LinkUseItem, f"POST#{claims.post_id}",
                     link_use_sk(claims.version, claims.stage, claims.user_id), consistent=True) is not None
@@ -136,7 +137,7 @@ def act(claims: ActionClaims, decision: str, comment: str | None, *, via: str, r
     from pydantic import ValidationError
 
     from chalicelib.content.schemas import DecisionIn
-    from chalicelib.content import service as posts
+    from chalicelib.approvals import service as approvals
     from chalicelib.identity.principal import Principal
 
     if claims.action != "open" and decision != claims.action:
@@ -160,7 +161,7 @@ def act(claims: ActionClaims, decision: str, comment: str | None, *, via: str, r
                                details=[{"field": "comment", "message": message}]) from None
     principal = Principal.from_user(approver, via=via, request_id=request_id)
     try:
-        return posts.decide(principal, post.id, data, via=via, stage=claims.stage, link_use=True)
+        return approvals.decide(principal, post.id, data, via=via, stage=claims.stage, link_use=True)
     except InvalidTransition:
         fresh = post_repo.get(post.id, consistent=True)
         raise NotWaiting(fresh.status if fresh else "archived") from None

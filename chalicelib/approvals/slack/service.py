@@ -3,9 +3,9 @@ and the answers that come back through `POST /slack/interactions`.
 
 Sending (called by the reminder/notification engine):
   deliver_request(...)  Block Kit with Approve / Request changes (button values are signed action
-                        tokens, approvals/links/tokens.py) and an Open link. Returns markers sent:
+                        tokens, approvals/tokens.py) and an Open link. Returns markers sent:
                         "slack:<user id>" per DM, "slack:channel" for a channel message.
-  deliver_notice(...)   a plain mrkdwn DM per person.
+(Short notices, the same for every feature, are notifications/notices.py.)
 Slack being off for the brand, or no token configured, sends nothing and is not an error. A Slack
 error for one person is logged (Slack's error code only) and does not stop the others.
 
@@ -24,66 +24,31 @@ import logging
 from datetime import datetime
 
 from chalicelib.core import i18n
+from chalicelib.core import schedule
+from chalicelib.content.rules import channel_text
 from chalicelib.core.clock import utcnow
 from chalicelib.brands import repo as brand_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import slack_users
 from chalicelib.identity import repo as user_repo
-from chalicelib.core.db.reads import plain
-from chalicelib.core.db.writes import Actor
+from chalicelib.core.plain import plain
 from chalicelib.content.rules import workflow as wf
-from chalicelib.core.errors import BadRequest, Conflict, DomainError, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.errors import BadRequest, DomainError, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.i18n import translate
-from chalicelib.notifications import slack
-from chalicelib.approvals.links import tokens as action_tokens
+from chalicelib.notifications import notices, slack
+from chalicelib.approvals import tokens as action_tokens
 from chalicelib.notifications import rules as preferences
 from chalicelib.approvals.slack import blocks
 from chalicelib.core.settings import get_settings
 
 log = logging.getLogger(__name__)
-LOOKUP_ACTOR = Actor(None, "slack email lookup", "slack")
 CHANNEL_MARKER = "slack:channel"
-
-
-def marker(user) -> str:
-    return f"slack:{user.id}"
 
 
 # --- sending -----------------------------------------------------------------------------------
 
-def _member_id(token: str, user) -> str | None:
-    """The person's Slack member id: linked, else found by email (and linked for next time)."""
-    if getattr(user, "slack_user_id", None):
-        return user.slack_user_id
-    if not user.email:
-        return None
-    found = slack.lookup_by_email(token, user.email)
-    if not found:
-        return None
-    try:
-        slack_users.link(LOOKUP_ACTOR, user, found, via="lookup")
-    except Conflict:
-        log.warning("Slack member found by email for user %s is linked to another user; not sent", user.id)
-        return None
-    return found
-
-
-def _dm(token: str, user, text: str, message_blocks: list | None) -> bool:
-    try:
-        member = _member_id(token, user)
-        if not member:
-            return False
-        channel = slack.open_dm(token, member)
-        slack.post_message(token, channel, text, message_blocks)
-        return True
-    except slack.SlackError as exc:
-        log.warning("Slack %s failed for user %s: %s", exc.method, user.id, exc.code)
-        return False
-
-
 def _request_message(post, brand, *, language: str, zone: str, kind: str, stage_index: int,
                      deadline: datetime | None, user_id: str, now: datetime, facts) -> tuple[str, list]:
-    from chalicelib.approvals import messages as am
 
     content, channels, stages, author = facts
     expires = action_tokens.expiry_for(deadline, now, get_settings().LINK_TTL_HOURS)
@@ -91,14 +56,14 @@ def _request_message(post, brand, *, language: str, zone: str, kind: str, stage_
     def token(action: str) -> str:
         return action_tokens.make(post.id, int(post.version), stage_index, user_id, action, expires)
 
-    texts = am.texts_as_published(content, channels)
+    texts = channel_text.texts_as_published(content, channels)
     message = blocks.RequestMessage(
         language=language, kind=kind, brand=brand.name, title=content.get("title") or post.title or "",
         stage=stages[stage_index]["name"] if stage_index < len(stages) else "", stage_number=stage_index + 1,
         stage_count=len(stages), version=int(post.version), author=author.name if author else "",
         channels=[(t.channel, t.platform, t.text) for t in texts] or [("", "", content.get("body") or "")],
-        publish_time=am.local_time(post.publish_at, zone) if post.publish_at else "",
-        deadline=am.local_time(deadline, zone) if deadline else "",
+        publish_time=schedule.local_label(post.publish_at, zone) if post.publish_at else "",
+        deadline=schedule.local_label(deadline, zone) if deadline else "",
         approve_value=token("approve"), changes_value=token("request_changes"),
         open_url=action_tokens.url(token("open")), anyone=not user_id)
     return blocks.request_blocks(message)
@@ -143,34 +108,13 @@ def deliver_request(post, brand, users: list, *, kind: str, stage_index: int, de
             log.warning("Slack %s failed for brand %s channel: %s", exc.method, brand.id, exc.code)
         return sent
     for user in users:
-        if marker(user) in already or not preferences.of(user).slack:
+        if notices.marker(user) in already or not preferences.of(user).slack:
             continue
         text, message_blocks = _request_message(
             post, brand, language=i18n.normalize(user.language), zone=preferences.zone_of(user, brand.timezone),
             kind=kind, stage_index=stage_index, deadline=deadline, user_id=user.id, now=now, facts=facts)
-        if _dm(token, user, text, message_blocks):
-            sent.add(marker(user))
-    return sent
-
-
-def deliver_notice(brand, users: list, render, *, already: set[str]) -> set[str]:
-    """DM each person render(user) (translated mrkdwn). brand None: the workspace token."""
-    if brand is not None and slack.mode(brand) == "off":
-        return set()
-    token = slack.bot_token(brand)
-    if not token:
-        return set()
-    sent: set[str] = set()
-    for user in users:
-        if marker(user) in already or not preferences.of(user).slack:
-            continue
-        try:
-            text = render(user)
-        except Exception:  # noqa: BLE001 - one person's text must not stop the others
-            log.exception("Slack notice text failed for user %s", user.id)
-            continue
-        if text and _dm(token, user, text, None):
-            sent.add(marker(user))
+        if notices.dm(token, user, text, message_blocks):
+            sent.add(notices.marker(user))
     return sent
 
 

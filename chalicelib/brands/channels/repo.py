@@ -1,7 +1,7 @@
 """Channels of a brand (a Telegram channel, a VK community, a webhook …)."""
 from __future__ import annotations
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.channels.models import ChannelItem
 from chalicelib.core.db.pages import Page, query_page
@@ -27,7 +27,7 @@ def get(channel_id: str) -> ChannelItem | None:
 
 
 def list_for_brand(brand_id: str, cursor: str | None, limit: int | None) -> Page[ChannelItem]:
-    deps.bind_models()
+    db_connection.bind_models()
     return query_page(ChannelItem.gsi1.query, f"channels:{brand_id}", cursor, limit,
                       hash_key=brand_channels_key(brand_id))
 

@@ -2,7 +2,7 @@
 
 All models share the one table of `schema.py`. Each feature keeps its own models in its
 `models.py` (with the keys and access patterns of its items written beside them); subclassing
-`Item` registers a model. `bind()` (called by `deps.bind_models()` at first use) points every
+`Item` registers a model. `bind()` (called by `connection.bind_models()` at first use) points every
 registered model at the configured table, endpoint and region, and a model registered later is
 bound as it is defined, so importing a models module builds nothing and no model is ever left on
 the "unbound" table.

@@ -7,11 +7,11 @@ log = logging.getLogger(__name__)
 
 
 def database_answers() -> bool:
-    from chalicelib.core import deps
+    from chalicelib.core.db import connection as db_connection
     from chalicelib.core.db.throttle import ThrottleItem
 
     try:
-        deps.bind_models()
+        db_connection.bind_models()
         ThrottleItem.count("HEALTH#probe", limit=1)  # a Query on a key no item uses
         return True
     except Exception as exc:  # noqa: BLE001 - any failure means "not healthy"

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from typing import Any, TypeVar
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db import prefetch
 
 M = TypeVar("M")
@@ -13,7 +13,7 @@ def get_item(model: type[M], pk: str, sk: str, *, consistent: bool = False) -> M
     """One item or None; served from the request's prefetched items when the route asked for it."""
     from pynamodb.exceptions import DoesNotExist
 
-    deps.bind_models()
+    db_connection.bind_models()
     found, item = prefetch.take(model, pk, sk)
     if found:
         return item
@@ -21,17 +21,6 @@ def get_item(model: type[M], pk: str, sk: str, *, consistent: bool = False) -> M
         return model.get(pk, sk, consistent_read=consistent)
     except DoesNotExist:
         return None
-
-
-def plain(value: Any) -> Any:
-    """PynamoDB map/list attribute values as plain dicts and lists (JSON-able, comparable)."""
-    if hasattr(value, "as_dict"):
-        value = value.as_dict()
-    if isinstance(value, list):
-        return [plain(v) for v in value]
-    if isinstance(value, dict):
-        return {k: plain(v) for k, v in value.items()}
-    return value
 
 
 def changed_fields(item: Any, wanted: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:

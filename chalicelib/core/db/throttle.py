@@ -24,9 +24,9 @@ def first_in(key: str, period: timedelta, now: datetime) -> bool:
     """True the first time per `period` for this key (a conditional put), False after."""
     from pynamodb.exceptions import PutError
 
-    from chalicelib.core import deps
+    from chalicelib.core.db import connection as db_connection
 
-    deps.bind_models()
+    db_connection.bind_models()
     item = ThrottleItem(f"THROTTLE#{key}", "THROTTLE", until=iso(now + period),
                         ttl=int((now + period).timestamp()) + 3600)
     try:

@@ -13,7 +13,7 @@ from typing import Any, Callable
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core import deps
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db.audit import AuditItem
 from chalicelib.core.errors import Conflict, Upstream
@@ -108,10 +108,10 @@ def transact(actor: Actor, change: Change, build: Callable[[TransactWrite], None
     WriteConflict (with the per-operation reasons); DynamoDB's TransactionConflict (another
     transaction touching the same items) is retried with jitter, since conditions are re-evaluated.
     """
-    deps.bind_models()
+    db_connection.bind_models()
     for attempt in range(retries):
         try:
-            with TransactWrite(connection=deps.connection()) as tx:
+            with TransactWrite(connection=db_connection.connection()) as tx:
                 build(tx)
                 tx.save(audit_item(actor, change))
             return
@@ -172,10 +172,10 @@ def transact_owned(actor: Actor, changes: list[Change], build: Callable[[OwnedWr
     """One transaction for many owners' operations (at most 100 with the audit entries, one per
     change). No retry here: a cancellation raises BatchConflict naming the owners whose operations
     were refused, so the caller drops them and tries the others again."""
-    deps.bind_models()
+    db_connection.bind_models()
     owned: OwnedWrite | None = None
     try:
-        with TransactWrite(connection=deps.connection()) as tx:
+        with TransactWrite(connection=db_connection.connection()) as tx:
             owned = OwnedWrite(tx)
             build(owned)
             for change in changes:

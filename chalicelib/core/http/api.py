@@ -163,11 +163,15 @@ def json_route(bp, path: str, method: str, *, tag: str, summary: str, body: type
                query: type[BaseModel] | None = None, response: type[BaseModel] | None = None,
                status: int = 200, auth: bool = True, errors: tuple[int, ...] = (),
                prefetch: Callable[..., list] | None = None, raw_body: str | None = None,
-               raw_response: str | None = None):
-    """Register a JSON route on a blueprint and describe it for the OpenAPI document.
+               raw_response: str | None = None, authenticate: Callable | None = None):
+    """Register a JSON route on a blueprint and describe it for the OpenAPI document. Features use
+    identity/doors.py's `json_route`, which plugs sign-in in as
+    `authenticate(headers, cookies, via=, request_id=, prefetch=)`; a route with auth=False needs none.
 
     prefetch(**uri_params) -> [(Model, pk, sk)]: items the view will read, loaded together with
     the caller's credential in one round trip (see core/db/prefetch.py)."""
+    if auth and authenticate is None:
+        raise TypeError(f"{method} {path} needs sign-in: register it with identity.doors.json_route")
     spec = RouteSpec(path=path, method=method, summary=summary, tag=tag, status=status, body=body, query=query,
                      response=response, auth=auth, errors=errors, raw_body=raw_body, raw_response=raw_response)
     ROUTES.append(spec)
@@ -183,8 +187,6 @@ def json_route(bp, path: str, method: str, *, tag: str, summary: str, body: type
                     call.query = parse_query(request, query)
                 with request_scope():
                     if auth:
-                        from chalicelib.identity.service import authenticate
-
                         call.principal = authenticate(
                             request.headers, cookies_of(request), via="api", request_id=call.request_id,
                             prefetch=prefetch(**uri_params) if prefetch else ())

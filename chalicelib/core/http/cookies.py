@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from chalicelib.core.settings import Settings, get_settings
 
+SESSION_COOKIE = "gl_session"  # the signed-in session (identity/service.py makes and reads its value)
 LANGUAGE_COOKIE = "gl_lang"
 LANGUAGE_MAX_AGE = 365 * 24 * 3600
 
@@ -25,16 +26,12 @@ def build(name: str, value: str, *, max_age: int | None, secure: bool, path: str
 
 
 def session_cookie(value: str, settings: Settings | None = None) -> str:
-    """The sign-in session; `value` comes from services.auth.complete_sign_in."""
-    from chalicelib.identity.service import SESSION_COOKIE
-
+    """The sign-in session; `value` comes from identity/service.complete_sign_in."""
     settings = settings or get_settings()
     return build(SESSION_COOKIE, value, max_age=settings.SESSION_TTL_HOURS * 3600, secure=settings.secure_cookies)
 
 
 def clear_session_cookie(settings: Settings | None = None) -> str:
-    from chalicelib.identity.service import SESSION_COOKIE
-
     settings = settings or get_settings()
     return build(SESSION_COOKIE, "", max_age=0, secure=settings.secure_cookies)
 

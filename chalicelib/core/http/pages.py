@@ -176,16 +176,12 @@ def _to_sign_in(call: PageCall) -> Response:
     if call.request.method == "GET":
         query = {k: v for k, v in call.query.items() if k != "lang"}
         back = call.path + (f"?{urlencode(query)}" if query else "")
-    from chalicelib.identity.service import SESSION_COOKIE
-
-    if call.cookies.get(SESSION_COOKIE):  # expired or signed out: let the browser forget it
+    if call.cookies.get(cookies.SESSION_COOKIE):  # expired or signed out: let the browser forget it
         call.set_cookies.append(cookies.clear_session_cookie())
     return call.redirect("/sign-in", next=back if back != "/" else None)
 
 
-def _authenticate(call: PageCall, required: bool, prefetch=()):
-    from chalicelib.identity.service import authenticate
-
+def _authenticate(call: PageCall, authenticate: Callable, required: bool, prefetch=()):
     try:
         return authenticate(call.request.headers, call.cookies, via="web", request_id=call.request_id,
                             prefetch=prefetch)
@@ -195,9 +191,10 @@ def _authenticate(call: PageCall, required: bool, prefetch=()):
         return None
 
 
-def page(bp, path: str, methods: tuple[str, ...] = ("GET",), *, auth: str = "required",
+def page(bp, path: str, methods: tuple[str, ...] = ("GET",), *, authenticate: Callable, auth: str = "required",
          back: str | None = None, prefetch: Callable[..., list] | None = None):
-    """Register a page or a form target on a blueprint.
+    """Register a page or a form target on a blueprint. Features use identity/doors.py's `page`,
+    which plugs sign-in in as `authenticate(headers, cookies, via=, request_id=, prefetch=)`.
 
     auth: "required" (not signed in → sign-in page), "optional" (principal may be None).
     back: for a POST, the page the form is on (a path template like `path`): the sign-in page
@@ -220,7 +217,7 @@ def page(bp, path: str, methods: tuple[str, ...] = ("GET",), *, auth: str = "req
             try:
                 with request_scope():
                     check_path_ids(uri_params)
-                    call.principal = _authenticate(call, auth == "required",
+                    call.principal = _authenticate(call, authenticate, auth == "required",
                                                    prefetch(**uri_params) if prefetch else ())
                     call.language = page_language(call.query, call.cookies, call.principal,
                                                   request.headers.get("accept-language"))

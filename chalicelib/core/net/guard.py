@@ -33,7 +33,7 @@ import requests
 from requests.adapters import HTTPAdapter
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from chalicelib.publishing.channels.contract import Ambiguous, Refused
+from chalicelib.core.net.outcomes import Ambiguous, Refused
 
 CONNECT_TIMEOUT = 3.0
 READ_TIMEOUT = 10.0

@@ -1,11 +1,12 @@
 """The channel adapters' one contract: what goes out (`Outgoing`), what came back (`Sent`) and the two
-ways a send can fail.
+ways a send can fail (core/net/outcomes.py).
 
     Refused    nothing went out; safe to retry (unless `permanent`: retrying cannot help).
     Ambiguous  the request may have gone out; never retried automatically — a person decides.
 
-`send()` dispatches by platform to `telegram`, `vk` or `webhook` (imported lazily: nothing heavy at
-import time). Any other platform is published by hand: `send()` raises ValueError("manual").
+`dispatch.send()` picks the adapter by platform (`telegram`, `vk` or `webhook`, imported lazily:
+nothing heavy at import time). Any other platform is published by hand. The two failures, Refused and
+Ambiguous, are the outbound guard's (core/net/outcomes.py): every outside call classifies the same way.
 
 Classification of transport failures (shared by every adapter, implemented in `safe_http`):
 
@@ -23,8 +24,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-AUTOMATIC_PLATFORMS = ("telegram", "vk", "webhook")
-
+from chalicelib.core.net.outcomes import Refused
 
 @dataclass(frozen=True)
 class Outgoing:
@@ -49,55 +49,6 @@ class Outgoing:
 class Sent:
     external_id: str | None   # telegram message_id, VK post id, webhook receiver's id if any
     url: str | None           # public link to the live post, when there is one
-
-
-class Refused(Exception):
-    """Nothing went out; safe to retry. `retry_after` (seconds) comes from a 429; `permanent` means
-    retrying cannot help (bad token, chat not found, bad request)."""
-
-    def __init__(self, reason: str, *, retry_after: float | None = None, permanent: bool = False):
-        super().__init__(reason)
-        self.reason = reason
-        self.retry_after = retry_after
-        self.permanent = permanent
-
-    def __repr__(self) -> str:
-        return f"Refused({self.reason!r}, retry_after={self.retry_after!r}, permanent={self.permanent!r})"
-
-
-class Ambiguous(Exception):
-    """The request may have gone out (timeout or reset after sending, an unexplained 5xx). Never retried
-    automatically: the target becomes unconfirmed and a person resolves it."""
-
-    def __init__(self, reason: str):
-        super().__init__(reason)
-        self.reason = reason
-
-    def __repr__(self) -> str:
-        return f"Ambiguous({self.reason!r})"
-
-
-def is_automatic(platform: str) -> bool:
-    return platform in AUTOMATIC_PLATFORMS
-
-
-def send(outgoing: Outgoing) -> Sent:
-    """Send one target. Returns Sent, or raises Refused / Ambiguous; ValueError("manual") for platforms
-    a person publishes by hand."""
-    platform = getattr(outgoing.platform, "value", outgoing.platform)
-    if platform == "telegram":
-        from chalicelib.publishing.channels import telegram
-
-        return telegram.send(outgoing)
-    if platform == "vk":
-        from chalicelib.publishing.channels import vk
-
-        return vk.send(outgoing)
-    if platform == "webhook":
-        from chalicelib.publishing.channels import webhook
-
-        return webhook.send(outgoing)
-    raise ValueError("manual")
 
 
 def resolve_token(outgoing: Outgoing, what: str, *, required: bool = True) -> str | None:

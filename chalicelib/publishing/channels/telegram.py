@@ -38,7 +38,8 @@ import html
 import re
 
 from chalicelib.core.net import guard as safe_http
-from chalicelib.publishing.channels.contract import Ambiguous, Outgoing, Refused, Sent, resolve_token
+from chalicelib.core.net.outcomes import Ambiguous, Refused
+from chalicelib.publishing.channels.contract import Outgoing, Sent, resolve_token
 from chalicelib.core.settings import get_settings
 
 CAPTION_LIMIT = 1024

@@ -35,7 +35,8 @@ from __future__ import annotations
 import re
 
 from chalicelib.core.net import guard as safe_http
-from chalicelib.publishing.channels.contract import Ambiguous, Outgoing, Refused, Sent, resolve_token
+from chalicelib.core.net.outcomes import Ambiguous, Refused
+from chalicelib.publishing.channels.contract import Outgoing, Sent, resolve_token
 from chalicelib.core.settings import get_settings
 
 RETRY_LATER = {6: 1.0, 9: 60.0, 29: 3600.0}

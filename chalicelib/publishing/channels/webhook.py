@@ -34,7 +34,8 @@ import time
 from datetime import datetime, timezone
 
 from chalicelib.core.net import guard as safe_http
-from chalicelib.publishing.channels.contract import Ambiguous, Outgoing, Refused, Sent, resolve_token
+from chalicelib.core.net.outcomes import Ambiguous, Refused
+from chalicelib.publishing.channels.contract import Outgoing, Sent, resolve_token
 
 SIGNATURE_HEADER = "X-Greenlight-Signature"
 TIMESTAMP_HEADER = "X-Greenlight-Timestamp"
