@@ -17,11 +17,13 @@ from chalicelib.audit import routes as audit_routes
 from chalicelib.brands import pages as brands_pages
 from chalicelib.brands import routes as brands_routes
 from chalicelib.brands.channels import routes as channels_routes
+from chalicelib.brands.members import routes as members_routes
 from chalicelib.content import hooks as content_hooks
 from chalicelib.content import routes as content_routes
 from chalicelib.core.http import system
 from chalicelib.core.jobs import JOBS
 from chalicelib.core.logs import configure_logging
+from chalicelib.identity import pages as identity_pages
 from chalicelib.notifications import jobs as notifications_jobs
 from chalicelib.plan import pages as plan_pages
 from chalicelib.plan import routes as plan_routes
@@ -36,9 +38,10 @@ app.debug = False  # never show stack traces to clients; local errors carry a sh
 configure_logging()
 
 BLUEPRINTS = (
-    system.bp,                                      # core: /health, /openapi.json
+    system.bp,                                      # core: /health, /openapi.json, /static/…
+    identity_pages.bp,                              # identity: /sign-in, /auth/verify, /sign-out
     profile_routes.bp, profile_pages.bp,            # profile: /v1/me, /v1/tokens, /me
-    brands_routes.bp, channels_routes.bp, brands_pages.bp,  # brands, members, channels; /, /sign-in, /brands/…
+    brands_routes.bp, members_routes.bp, channels_routes.bp, brands_pages.bp,  # brands; /, /brands/…
     approvals_routes.bp, chains_routes.bp,          # approvals: submit, decisions; approval chains
     content_routes.bp,                              # content: /v1/posts…
     publishing_routes.bp,                           # publishing: /v1/…/targets

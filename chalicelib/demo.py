@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
-from chalicelib.brands import members_repo as member_repo
+from chalicelib.brands.members import repo as member_repo
 from chalicelib.identity import repo as user_repo
 from chalicelib.core.db.writes import Actor
 from chalicelib.identity.rules import BRAND_ROLES

@@ -25,11 +25,11 @@ from chalicelib.identity import repo as user_repo
 from chalicelib.approvals.models import TaskItem
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core import schedule
-from chalicelib.approvals import slots
+from chalicelib.approvals import rules as slots
 from chalicelib.content.rules import workflow as wf
 from chalicelib.approvals import followups
 from chalicelib.approvals import messages
-from chalicelib.brands import service as brands_service
+from chalicelib.brands.members import service as members
 from chalicelib.notifications import notices
 from chalicelib.brands.service import brand_settings
 
@@ -218,7 +218,7 @@ def _escalate(task: TaskItem, post, brand, now: datetime) -> list[str]:
                                             "deadline": schedule.local_label(task.deadline, zone_of(user))}),
                 ("approval_notice.waiting_for", {"names": names}), *lines_extra]
 
-    errors = _serve(task, brands_service.managers(post.brand_id),
+    errors = _serve(task, members.managers(post.brand_id),
                     lambda user: notices.email_notice(user, subject_key=subject, lines=lines_for(user),
                                                             post=post, brand=brand),
                     lambda users, already: notices.slack_notice(

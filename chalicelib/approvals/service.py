@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from chalicelib.approvals.chains import repo as chain_repo
 from chalicelib.approvals.models import LinkUseItem
-from chalicelib.brands import members_repo as member_repo
+from chalicelib.brands.members import repo as member_repo
 from chalicelib.brands.service import brand_settings
 from chalicelib.brands.service import get as get_brand
 from chalicelib.content import repo

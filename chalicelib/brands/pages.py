@@ -1,4 +1,4 @@
-"""Server-rendered pages for the marketing team: sign-in by email link, my brands, one brand.
+"""Server-rendered pages for the marketing team: my brands, one brand with its channels and members.
 
 Thin like the JSON door: parse (pages.page does authentication, CSRF and errors) → a service call →
 render. Forms validate with the API's own schemas; a form with errors comes back as 422 with the
@@ -11,20 +11,17 @@ from urllib.parse import quote
 from chalice import Blueprint
 
 from chalicelib.identity.rules import BRAND_ROLES, Permission
-from chalicelib.core.errors import BadRequest, Gone, NotFound, ValidationFailed
+from chalicelib.core.errors import BadRequest, NotFound, ValidationFailed
 from chalicelib.core.lazy import lazy_import
 from chalicelib.brands.channels.schemas import ChannelCreate, Platform
-from chalicelib.brands.members_schemas import MemberAdd, MemberRemove
-from chalicelib.core.settings import get_settings
-from chalicelib.core.http import cookies
-from chalicelib.core.http.forms import FormState, SignInForm, errors_from_domain, validate
-from chalicelib.core.http.pages import NOTICES, PageCall, static_file
+from chalicelib.brands.members.schemas import MemberAdd, MemberRemove
+from chalicelib.core.http.forms import FormState, errors_from_domain, validate
+from chalicelib.core.http.pages import PageCall
 from chalicelib.identity.doors import page
 
-auth = lazy_import("chalicelib.identity.service")
 brands = lazy_import("chalicelib.brands.service")
 channels = lazy_import("chalicelib.brands.channels.service")
-members = lazy_import("chalicelib.brands.members")
+members = lazy_import("chalicelib.brands.members.service")
 
 bp = Blueprint(__name__)
 
@@ -32,84 +29,21 @@ LIST_LIMIT = 100  # channels and members shown on a brand page
 DASHBOARD_PAGE = 50
 CHANNEL_FIELDS = ("platform", "name", "handle", "external_id", "timezone", "credentials_ref")
 INVITE_FIELDS = ("email", "name", "role", "language")
+# What a redirect after a successful form may announce (?done=…); anything else is ignored.
+BRAND_NOTICES = ("channel_added", "channel_deleted", "member_added", "member_removed")
 
 
 def brand_path(brand_id: str) -> str:
     return f"/brands/{quote(brand_id, safe='')}"
 
 
-@bp.route("/static/{name}", methods=["GET"])
-def static(name):
-    return static_file(name)
-
-
-# --- signing in and out --------------------------------------------------------------------------
+# --- my brands; a brand: its channels and members -----------------------------------------------------------
 
 @page(bp, "/")
 def dashboard(call: PageCall):
     result = brands.list_mine(call.principal, call.query.get("cursor"), DASHBOARD_PAGE)
     return call.render("dashboard.html", brands=result.items, cursor=result.cursor)
 
-
-def _sign_in_page(call: PageCall, form: FormState, next_path: str, status: int = 200):
-    return call.render("sign_in.html", status=status, form=form, next=next_path if next_path != "/" else "")
-
-
-@page(bp, "/sign-in", auth="optional")
-def sign_in_form(call: PageCall):
-    next_path = auth.safe_next(call.query.get("next"))
-    if call.principal is not None:
-        return call.redirect(next_path)
-    return _sign_in_page(call, FormState(), next_path)
-
-
-@page(bp, "/sign-in", ("POST",), auth="optional")
-def sign_in_submit(call: PageCall):
-    next_path = auth.safe_next(call.form.get("next"))
-    data, form = validate(SignInForm, call.form, call.language)
-    if data is None:
-        return _sign_in_page(call, form, next_path, status=400)
-    auth.request_sign_in(data.email, next_path, call.language)
-    # The same answer whether or not the address has an account: nobody learns who is a user.
-    return call.render("check_mail.html", email=data.email, minutes=get_settings().MAGIC_LINK_TTL_MINUTES)
-
-
-def _link_problem(call: PageCall, exc: BadRequest | Gone):
-    key = "link_gone" if isinstance(exc, Gone) else "link_invalid"
-    return call.error_page(exc.status, key, action_url="/sign-in", action_key="verify.new_link")
-
-
-@page(bp, "/auth/verify", auth="optional")
-def verify_link(call: PageCall):
-    """Only looks: mail scanners and link previews fetch this URL, so using the link takes a POST."""
-    token = call.query.get("token") or ""
-    try:
-        pending = auth.check_sign_in_link(token)
-    except (BadRequest, Gone) as exc:
-        return _link_problem(call, exc)
-    return call.render("verify.html", email=pending.user_email, token=token)
-
-
-@page(bp, "/auth/verify", ("POST",), auth="optional", back="/sign-in")
-def verify_submit(call: PageCall):
-    try:
-        session_value, next_path = auth.complete_sign_in(call.form.get("token") or "")
-    except (BadRequest, Gone) as exc:
-        return _link_problem(call, exc)
-    if call.principal is not None:  # signed in already (maybe as someone else): end that session
-        auth.sign_out(call.principal)
-    call.set_cookies.append(cookies.session_cookie(session_value))
-    return call.redirect(next_path)
-
-
-@page(bp, "/sign-out", ("POST",), back="/")
-def sign_out(call: PageCall):
-    auth.sign_out(call.principal)
-    call.set_cookies.append(cookies.clear_session_cookie())
-    return call.redirect("/sign-in")
-
-
-# --- a brand: its channels and members -----------------------------------------------------------
 
 def _brand_page(call: PageCall, brand_id: str, *, channel_form: FormState | None = None,
                 member_form: FormState | None = None, status: int = 200):
@@ -128,7 +62,7 @@ def _brand_page(call: PageCall, brand_id: str, *, channel_form: FormState | None
         my_roles=principal.roles_in(brand_id),
         channel_form=channel_form or FormState(), member_form=member_form or FormState(),
         platforms=[p.value for p in Platform], roles=BRAND_ROLES,
-        notice=notice if notice in NOTICES else None,
+        notice=notice if notice in BRAND_NOTICES else None,
     )
 
 

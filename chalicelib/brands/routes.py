@@ -1,4 +1,4 @@
-"""Brands and their members."""
+"""Brands: list mine, create, read, change."""
 from __future__ import annotations
 
 from chalice import Blueprint
@@ -7,10 +7,8 @@ from chalicelib.identity.doors import json_route
 from chalicelib.core.lazy import lazy_import
 from chalicelib.brands.schemas import BrandCreate, BrandList, BrandOut, BrandPatch
 from chalicelib.core.schemas import Created, PageQuery
-from chalicelib.brands.members_schemas import MemberAdd, MemberList, MemberOut, MemberRemove
 
 brands = lazy_import("chalicelib.brands.service")
-members = lazy_import("chalicelib.brands.members")
 
 bp = Blueprint(__name__)
 
@@ -19,10 +17,6 @@ def brand_out(item, principal) -> BrandOut:
     return BrandOut(id=item.id, name=item.name, slug=item.slug, timezone=item.timezone,
                     settings=brands.brand_settings(item), my_roles=principal.roles_in(item.id), version=item.version,
                     created_at=item.created_at, updated_at=item.updated_at)
-
-
-def member_out(item) -> MemberOut:
-    return MemberOut(user_id=item.user_id, email=item.email, name=item.name, roles=list(item.roles))
 
 
 @json_route(bp, "/v1/brands", "GET", tag="brands", summary="Brands I work on (admins: all)",
@@ -48,25 +42,3 @@ def get_brand(call, brand_id):
             body=BrandPatch, response=BrandOut, errors=(401, 403, 404, 409, 415, 422))
 def patch_brand(call, brand_id):
     return brand_out(brands.update(call.principal, brand_id, call.body), call.principal)
-
-
-@json_route(bp, "/v1/brands/{brand_id}/members", "GET", tag="brands", summary="Members of a brand",
-            query=PageQuery, response=MemberList, errors=(401, 403, 404, 422))
-def list_members(call, brand_id):
-    page = members.list_members(call.principal, brand_id, call.query.cursor, call.query.limit)
-    return MemberList(items=[member_out(m) for m in page.items], cursor=page.cursor)
-
-
-@json_route(bp, "/v1/brands/{brand_id}/members", "POST", tag="brands",
-            summary="Give a person a role in the brand (invites unknown emails)", body=MemberAdd,
-            response=MemberOut, status=201, errors=(401, 403, 404, 409, 415, 422))
-def add_member(call, brand_id):
-    return member_out(members.add(call.principal, brand_id, call.body))
-
-
-@json_route(bp, "/v1/brands/{brand_id}/members", "DELETE", tag="brands",
-            summary="Take a role (or, without role, the membership) away", query=MemberRemove, status=204,
-            errors=(401, 403, 404, 422))
-def remove_member(call, brand_id):
-    members.remove(call.principal, brand_id, call.query)
-    return None

@@ -1,9 +1,7 @@
 """Brands: create (admin), list mine, read, change."""
 from __future__ import annotations
 
-from chalicelib.brands import members_repo
 from chalicelib.brands import repo as brand_repo
-from chalicelib.identity import repo as user_repo
 from chalicelib.core.db.pages import Page, decode_cursor, encode_cursor, page_size
 from chalicelib.core.plain import plain
 from chalicelib.identity.rules import Permission
@@ -56,10 +54,3 @@ def update(principal: Principal, brand_id: str, data: BrandPatch):
 
 def brand_settings(brand) -> dict:
     return plain(brand.settings) or {}
-
-
-def managers(brand_id: str) -> list:
-    """The brand's SMM managers (escalations and publishing alerts go to them)."""
-    ids = members_repo.user_ids_with_roles(brand_id, {"smm_manager"})
-    users = user_repo.batch_get(ids)
-    return [users[u] for u in ids if u in users]

@@ -12,7 +12,7 @@ from chalicelib.identity import credentials
 from chalicelib.identity import repo as users
 from chalicelib.identity.models import SessionItem, TokenItem
 from chalicelib.core.db.writes import Actor
-from chalicelib.core.errors import BadRequest, Gone, Unauthenticated
+from chalicelib.core.errors import BadRequest, Gone, NotFound, Unauthenticated
 from chalicelib.core import mail as mailer
 from chalicelib.core.rendering import render
 from chalicelib.identity.principal import Principal
@@ -157,3 +157,18 @@ def authenticate(headers: dict, cookies: dict, *, via: str, request_id: str | No
 
 def cli_actor(label: str = "cli") -> Actor:
     return Actor(None, label, "cli")
+
+
+# --- a person's API tokens: shown once, stored hashed, revocable --------------------------------------
+
+def create_token(principal: Principal, name: str):
+    return credentials.create_token(principal.actor, principal.user_id, name)
+
+
+def list_tokens(principal: Principal):
+    return credentials.list_tokens(principal.user_id)
+
+
+def revoke_token(principal: Principal, token_id: str) -> None:
+    if not credentials.revoke_token(principal.actor, principal.user_id, token_id):
+        raise NotFound("No such token.")

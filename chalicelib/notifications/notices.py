@@ -20,7 +20,7 @@ from chalicelib.core.db.writes import Actor
 from chalicelib.core.errors import Conflict
 from chalicelib.core.rendering import render
 from chalicelib.core.settings import get_settings
-from chalicelib.identity import slack_users
+from chalicelib.identity import repo as user_repo
 from chalicelib.notifications import rules as preferences
 from chalicelib.notifications import slack
 
@@ -42,7 +42,7 @@ def member_id(token: str, user) -> str | None:
     if not found:
         return None
     try:
-        slack_users.link(LOOKUP_ACTOR, user, found, via="lookup")
+        user_repo.link_slack(LOOKUP_ACTOR, user, found, via="lookup")
     except Conflict:
         log.warning("Slack member found by email for user %s is linked to another user; not sent", user.id)
         return None

@@ -35,7 +35,7 @@ posts = lazy_import("chalicelib.content.service")
 approvals = lazy_import("chalicelib.approvals.service")
 brands = lazy_import("chalicelib.brands.service")
 channels = lazy_import("chalicelib.brands.channels.service")
-members = lazy_import("chalicelib.brands.members")
+members = lazy_import("chalicelib.brands.members.service")
 publishing = lazy_import("chalicelib.publishing.service")
 
 bp = Blueprint(__name__)

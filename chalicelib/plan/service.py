@@ -9,7 +9,7 @@ then the answer says which rows were written.
 from __future__ import annotations
 
 from chalicelib.brands.channels import repo as channel_repo
-from chalicelib.brands import members_repo as member_repo
+from chalicelib.brands.members import repo as member_repo
 from chalicelib.identity import repo as user_repo
 from chalicelib.plan import rules as plan_csv
 from chalicelib.identity.rules import Permission

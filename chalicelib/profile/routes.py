@@ -9,7 +9,7 @@ from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Id, Input
 from chalicelib.profile.schemas import MeOut, MePatch, TokenCreate, TokenCreated, TokenList, TokenOut
 
-tokens = lazy_import("chalicelib.identity.tokens")
+identity = lazy_import("chalicelib.identity.service")
 
 bp = Blueprint(__name__)
 
@@ -51,18 +51,18 @@ def patch_me(call):
 
 @json_route(bp, "/v1/tokens", "GET", tag="people", summary="My API tokens", response=TokenList, errors=(401,))
 def list_tokens(call):
-    return TokenList(items=[TokenOut.model_validate(t) for t in tokens.list_tokens(call.principal)])
+    return TokenList(items=[TokenOut.model_validate(t) for t in identity.list_tokens(call.principal)])
 
 
 @json_route(bp, "/v1/tokens", "POST", tag="people", summary="Create an API token (shown once)",
             body=TokenCreate, response=TokenCreated, status=201, errors=(401, 415, 422))
 def create_token(call):
-    item, secret = tokens.create(call.principal, call.body.name)
+    item, secret = identity.create_token(call.principal, call.body.name)
     return TokenCreated(id=item.id, name=item.name, prefix=item.prefix, created_at=item.created_at, token=secret)
 
 
 @json_route(bp, "/v1/tokens", "DELETE", tag="people", summary="Revoke one of my API tokens",
             query=TokenRevoke, status=204, errors=(401, 404, 422))
 def revoke_token(call):
-    tokens.revoke(call.principal, call.query.id)
+    identity.revoke_token(call.principal, call.query.id)
     return None

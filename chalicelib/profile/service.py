@@ -7,7 +7,6 @@ from __future__ import annotations
 from types import SimpleNamespace
 
 from chalicelib.notifications import repo as digest_repo
-from chalicelib.identity import slack_users
 from chalicelib.identity import repo as user_repo
 from chalicelib.core.plain import plain
 from chalicelib.core.errors import NotFound
@@ -40,9 +39,9 @@ def update_profile(principal: Principal, *, name: str | None = None, language: s
     actor = principal.actor
     if slack_user_id is not UNSET:
         if slack_user_id is None:
-            slack_users.unlink(actor, user)
+            user_repo.unlink_slack(actor, user)
         else:
-            slack_users.link(actor, user, slack_user_id, via="manual")
+            user_repo.link_slack(actor, user, slack_user_id, via="manual")
         user = get_me(principal)
     new_notify = merged_notify(user, notify)
     if new_notify is not None and new_notify == (plain(user.notify) or None):

@@ -7,7 +7,7 @@ from __future__ import annotations
 import logging
 
 from chalicelib.brands import repo as brand_repo
-from chalicelib.brands import service as brands_service
+from chalicelib.brands.members import service as members
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.content.models import PostItem
@@ -19,7 +19,7 @@ log = logging.getLogger(__name__)
 
 
 def _recipients(post: PostItem) -> list:
-    people = {u.id: u for u in brands_service.managers(post.brand_id)}
+    people = {u.id: u for u in members.managers(post.brand_id)}
     assignees = list(post.assignee_ids or []) or [post.author_id]
     people.update(user_repo.batch_get(assignees))
     return list(people.values())

@@ -224,7 +224,7 @@ def test_lists_are_paged(client, make_user, brand):
 
 
 def test_member_sees_only_own_brands_paged(client, make_user):
-    from chalicelib.brands import members_repo as member_repo
+    from chalicelib.brands.members import repo as member_repo
     from chalicelib.identity import repo as user_repo
     from tests.support.factories import ACTOR, make_brand
 

@@ -231,7 +231,7 @@ def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
     user = make_user(admin=True) if kind == "admin" else make_user("smm_manager", brand=brand)
     colleagues = [make_user(role, brand=brand) for role in ("copywriter", "designer", "client_approver")]
     if kind == "admin":  # the admin also works on the brand, so it can approve its posts
-        from chalicelib.brands import members_repo as member_repo
+        from chalicelib.brands.members import repo as member_repo
         from chalicelib.identity import repo as user_repo
 
         member_repo.set_roles(ACTOR, brand.id, user_repo.get(user.id), ["smm_manager"])

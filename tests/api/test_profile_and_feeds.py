@@ -11,7 +11,7 @@ import pytest
 
 from chalicelib.core.clock import utcnow
 from chalicelib.notifications import repo as digest_repo
-from chalicelib.identity import slack_users
+from chalicelib.identity import repo as user_repo
 from chalicelib.core.http import csrf
 from tests.api.test_web_pages import Browser, csrf_token_in, html
 from tests.support.posts import body, call, new_post
@@ -89,12 +89,12 @@ def test_slack_link_unlink_and_taken(client, make_user):
     alice, bob = make_user(), make_user()
     r = patch_me(client, alice, {"slack_user_id": "U0ALICE42"})
     assert r.status_code == 200 and body(r)["slack_user_id"] == "U0ALICE42"
-    assert slack_users.user_id_for("U0ALICE42") == alice.id
+    assert user_repo.user_id_for_slack("U0ALICE42") == alice.id
     r = patch_me(client, bob, {"slack_user_id": "U0ALICE42"})
     assert r.status_code == 409, r.body
     r = patch_me(client, alice, {"slack_user_id": None})
     assert r.status_code == 200 and body(r)["slack_user_id"] is None
-    assert slack_users.user_id_for("U0ALICE42") is None
+    assert user_repo.user_id_for_slack("U0ALICE42") is None
     assert patch_me(client, bob, {"slack_user_id": "U0ALICE42"}).status_code == 200
 
 

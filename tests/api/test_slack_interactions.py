@@ -11,7 +11,6 @@ import pytest
 
 from chalicelib.core.clock import utcnow
 from chalicelib.content import repo as post_repo
-from chalicelib.identity import slack_users
 from chalicelib.identity import repo as user_repo
 from chalicelib.approvals import tokens as action_tokens
 from chalicelib.core.settings import get_settings, reset_settings
@@ -60,7 +59,7 @@ def sid(prefix: str = "") -> str:
 
 
 def link(test_user, slack_id: str) -> str:
-    slack_users.link(ACTOR, user_repo.get(test_user.id), slack_id, via="manual")
+    user_repo.link_slack(ACTOR, user_repo.get(test_user.id), slack_id, via="manual")
     return slack_id
 
 
@@ -152,7 +151,7 @@ def test_lookup_by_email_links_the_user_and_one_failure_does_not_stop_others(cli
     sent = deliver(post["id"], team["brand"], [unknown, other, cm])
     assert sent == {f"slack:{cm.id}"}
     assert user_repo.get(cm.id).slack_user_id == cm_sid
-    assert slack_users.user_id_for(cm_sid) == cm.id
+    assert user_repo.user_id_for_slack(cm_sid) == cm.id
     assert [c.body["email"] for c in fake.of("users.lookupByEmail")] == [unknown.email, other.email, cm.email]
 
 

@@ -236,7 +236,7 @@ def test_bad_email_shows_the_form_again(client, outbox, email):
 
 
 def test_dashboard_pages_through_my_brands(client, make_user, monkeypatch):
-    from chalicelib.brands import members_repo as member_repo
+    from chalicelib.brands.members import repo as member_repo
     from chalicelib.identity import repo as user_repo
     from chalicelib.brands import pages as routes
     from tests.support.factories import ACTOR, make_brand

@@ -6,7 +6,7 @@ import secrets
 from dataclasses import dataclass
 
 from chalicelib.brands import repo as brand_repo
-from chalicelib.brands import members_repo as member_repo
+from chalicelib.brands.members import repo as member_repo
 from chalicelib.identity import repo as user_repo
 from chalicelib.identity.credentials import create_token
 from chalicelib.core.db.writes import Actor

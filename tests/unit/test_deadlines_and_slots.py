@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.approvals import rules as deadlines
-from chalicelib.approvals import slots
+from chalicelib.approvals import rules as slots
 from chalicelib.approvals import tokens as action_tokens
 
 

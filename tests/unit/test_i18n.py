@@ -14,7 +14,7 @@ from chalicelib.core import i18n
 from chalicelib.identity.rules import Role
 from chalicelib.core.rendering import TEMPLATES_DIR, render
 from chalicelib.brands.channels.schemas import Platform
-from chalicelib.core.http.pages import NOTICES
+from chalicelib.brands.pages import BRAND_NOTICES as NOTICES
 
 ROOT = Path(__file__).resolve().parents[2]
 EN, RU = i18n.catalog("en"), i18n.catalog("ru")

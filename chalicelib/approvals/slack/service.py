@@ -29,7 +29,6 @@ from chalicelib.content.rules import channel_text
 from chalicelib.core.clock import utcnow
 from chalicelib.brands import repo as brand_repo
 from chalicelib.content import repo as post_repo
-from chalicelib.identity import slack_users
 from chalicelib.identity import repo as user_repo
 from chalicelib.core.plain import plain
 from chalicelib.content.rules import workflow as wf
@@ -157,7 +156,7 @@ def _text(value, limit: int = 4000) -> str | None:
 
 
 def _who(slack_user: str, brand_id: str | None, channel, ts, response_url) -> Clicked:
-    user_id = slack_users.user_id_for(slack_user)
+    user_id = user_repo.user_id_for_slack(slack_user)
     user = user_repo.get(user_id) if user_id else None
     if user is not None and user.status != "active":
         user = None  # a deactivated person acts on nothing

@@ -15,16 +15,9 @@ from pydantic import BaseModel, ValidationError
 
 from chalicelib.core import i18n
 from chalicelib.core.errors import BadRequest, UnsupportedMediaType, ValidationFailed
-from chalicelib.core.schemas import Email, Input
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 64 * 1024
-
-
-class SignInForm(Input):
-    """The sign-in page: just an address (the API has no sign-in request body)."""
-
-    email: Email
 
 
 def parse_body(request) -> dict[str, str]:

@@ -49,8 +49,6 @@ STATIC_TYPES = {  # the whitelist: nothing else is served
     "favicon.svg": "image/svg+xml",
     "post_form.js": "text/javascript; charset=utf-8",
 }
-# What a redirect after a successful form may announce (?done=…); anything else is ignored.
-NOTICES = ("channel_added", "channel_deleted", "member_added", "member_removed")
 
 
 class CsrfFailed(Forbidden):

@@ -1,4 +1,4 @@
-"""Health and the API description."""
+"""Health, the API description and the pages' static files (no sign-in for any of them)."""
 from __future__ import annotations
 
 import json
@@ -6,6 +6,7 @@ import json
 from chalice import Blueprint, Response
 
 from chalicelib.core.http.api import JSON_HEADERS, error_response, json_route
+from chalicelib.core.http.pages import static_file
 from chalicelib.core.schemas import Output
 
 bp = Blueprint(__name__)
@@ -31,3 +32,8 @@ def openapi_document():
 
     return Response(body=json.dumps(document()), status_code=200,
                     headers={**JSON_HEADERS, "Cache-Control": "public, max-age=300"})
+
+
+@bp.route("/static/{name}", methods=["GET"])
+def static(name):
+    return static_file(name)

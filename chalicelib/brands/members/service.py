@@ -1,11 +1,11 @@
 """Who works on a brand, with which roles; inviting a colleague by email."""
 from __future__ import annotations
 
-from chalicelib.brands import members_repo as member_repo
+from chalicelib.brands.members import repo as member_repo
 from chalicelib.identity import repo as user_repo
 from chalicelib.identity.rules import Permission
 from chalicelib.core.errors import NotFound
-from chalicelib.brands.members_schemas import MemberAdd, MemberRemove
+from chalicelib.brands.members.schemas import MemberAdd, MemberRemove
 from chalicelib.identity import service as auth
 from chalicelib.brands.service import get as get_brand
 from chalicelib.identity.principal import Principal
@@ -61,3 +61,10 @@ def brand_settings_language(brand) -> str:
     from chalicelib.brands.service import brand_settings
 
     return brand_settings(brand).get("default_language", "en")
+
+
+def managers(brand_id: str) -> list:
+    """The brand's SMM managers (escalations and publishing alerts go to them)."""
+    ids = member_repo.user_ids_with_roles(brand_id, {"smm_manager"})
+    users = user_repo.batch_get(ids)
+    return [users[u] for u in ids if u in users]
