@@ -85,7 +85,7 @@ def _seed_publishing(brand, people: dict) -> dict | None:
     for target in _waiting_targets(channel.id, brand.id, now):
         return {"id": target.post_id, "publish_at": target.publish_at}
     when = (now + timedelta(minutes=2)).replace(second=0, microsecond=0)
-    publish_at = schedule.iso_utc(when)
+    publish_at = iso(when)
     author = user_repo.get_by_email(people["copywriter"])
     content = {"title": "Webhook demo / Демо вебхука", "body": "Свежая обжарка уже в кофейнях! Fresh roast is in.",
                "channel_ids": [channel.id], "variants": {}, "media": [], "links": []}
@@ -117,9 +117,9 @@ def _waiting_targets(channel_id: str, brand_id: str, now):
     """Targets on the channel still waiting to go out (a Query of the brand's calendar from now on)."""
     from chalicelib.content import repo as post_repo
     from chalicelib.publishing import repo as target_repo
-    from chalicelib.core import schedule
+    from chalicelib.core.clock import iso
 
-    page = post_repo.list_calendar(brand_id, schedule.iso_utc(now), None, None, 50)
+    page = post_repo.list_calendar(brand_id, iso(now), None, None, 50)
     for post in page.items:
         if channel_id in (post.channel_ids or []) and post.status == "scheduled":
             yield from (t for t in target_repo.for_post(post.id) if t.state == "scheduled")
@@ -154,11 +154,11 @@ def _seed_workflow(brand, people: dict) -> None:
     post_id, now = new_id(), iso(utcnow())
     content_hash = diff.content_hash(content)
     post = PostItem(*post_repo.post_key(post_id), gsi1pk=post_repo.calendar_pk(brand.id),
-                    gsi1sk=post_repo.calendar_sk(schedule.iso_utc(resolved.utc), post_id), id=post_id,
+                    gsi1sk=post_repo.calendar_sk(iso(resolved.utc), post_id), id=post_id,
                     brand_id=brand.id, author_id=author.id, status="draft", hold=False, version=1,
                     content_hash=content_hash, approval={}, created_at=now, updated_at=now, content_type="advertising",
                     tags=["demo"], assignee_ids=[], publish_wall=resolved.wall, timezone=brand.timezone,
-                    publish_at=schedule.iso_utc(resolved.utc), **content)
+                    publish_at=iso(resolved.utc), **content)
     post_repo.create(ACTOR, post, PostVersionItem(f"POST#{post_id}", post_repo.version_sk(1), post_id=post_id,
                                                   version=1, content=content, content_hash=content_hash,
                                                   author_id=author.id, created_at=now))

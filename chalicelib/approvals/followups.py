@@ -19,7 +19,6 @@ from chalicelib.core.clock import iso
 from chalicelib.content import repo
 from chalicelib.approvals.models import TaskItem
 from chalicelib.approvals import rules as deadlines
-from chalicelib.core import schedule
 from chalicelib.content.rules.workflow import PostState, Status
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
@@ -34,7 +33,7 @@ def task_queue_sk(due: str, post_id: str, sk: str) -> str:
 def _task(post_id: str, brand_id: str, state: PostState, round_id: str, step: deadlines.FollowUp,
           deadline: str | None, now: datetime) -> TaskItem:
     sk = f"TASK#{round_id}#{step.kind}#{step.offset_hours or 0}"
-    due = schedule.iso_utc(step.due)
+    due = iso(step.due)
     return TaskItem(f"POST#{post_id}", sk, gsi2pk=TASK_QUEUE, gsi2sk=task_queue_sk(due, post_id, sk),
                     kind=step.kind, post_id=post_id, brand_id=brand_id, version=state.version,
                     stage=state.stage_index, deadline=deadline, offset_hours=step.offset_hours, due_at=due,
@@ -61,7 +60,7 @@ def apply(post, state: PostState, events: tuple[str, ...], approval: dict, *, br
     stage = state.current_stage
     deadline_at = deadlines.stage_deadline(publish_at=publish_at, due_at=due_at, zone=zone or brand.timezone,
                                            lead_hours=stage.lead_hours)
-    deadline = schedule.iso_utc(deadline_at) if deadline_at else None
+    deadline = iso(deadline_at) if deadline_at else None
     started = any(e.startswith(("stage_started:", "reapproval:")) for e in events)
     offsets = get_settings().reminder_offsets
     steps: list[deadlines.FollowUp] = []

@@ -49,13 +49,13 @@ class LostLease(Exception):
 
 def due_tasks(now: datetime, limit: int = BATCH) -> list[TaskItem]:
     db_connection.bind_models()
-    bound = f"{schedule.iso_utc(now)}#~"
+    bound = f"{iso(now)}#~"
     return list(TaskItem.gsi2.query(followups.TASK_QUEUE, range_key_condition=TaskItem.gsi2sk <= bound, limit=limit))
 
 
 def pending_for_post(post_id: str, now: datetime) -> list[TaskItem]:
     db_connection.bind_models()
-    now_text = schedule.iso_utc(now)
+    now_text = iso(now)
     return [t for t in TaskItem.query(f"POST#{post_id}", TaskItem.sk.startswith("TASK#"), consistent_read=True)
             if t.state == "pending" and t.gsi2sk and t.due_at <= now_text and t.gsi2sk.split("#")[0] <= now_text]
 
@@ -64,7 +64,7 @@ def claim(task: TaskItem, now: datetime) -> TaskItem | None:
     """Take the task for LEASE; None when someone else did (or it is finished)."""
     from pynamodb.exceptions import UpdateError
 
-    lease_due = schedule.iso_utc(now + LEASE)
+    lease_due = iso(now + LEASE)
     try:
         task.update(actions=[TaskItem.gsi2sk.set(followups.task_queue_sk(lease_due, task.post_id, task.sk)),
                              TaskItem.attempts.add(1)],
@@ -112,7 +112,7 @@ def _retry_later(task: TaskItem, now: datetime, error: str) -> None:
     if int(task.attempts or 0) >= MAX_ATTEMPTS:
         _finish(task, "done", f"gave up: {error}", now)
         return
-    later = schedule.iso_utc(now + timedelta(minutes=5 * 2 ** (int(task.attempts or 1) - 1)))
+    later = iso(now + timedelta(minutes=5 * 2 ** (int(task.attempts or 1) - 1)))
     try:
         task.update(actions=[TaskItem.gsi2sk.set(followups.task_queue_sk(later, task.post_id, task.sk)),
                              TaskItem.outcome.set(f"retrying: {error}"[:200])],
@@ -260,8 +260,8 @@ def _move_to_next_slot(post, brand, state: wf.PostState, now: datetime):
     lead = timedelta(hours=state.current_stage.lead_hours if state.current_stage else 0)
     earliest = max(now + lead + timedelta(hours=1), parse_utc(post.publish_at) or now)
     busy: dict[datetime, set[str]] = {}
-    start, cursor = schedule.iso_utc(earliest - timedelta(hours=1)), None
-    end = schedule.iso_utc(earliest + slots.HORIZON + timedelta(hours=1))
+    start, cursor = iso(earliest - timedelta(hours=1)), None
+    end = iso(earliest + slots.HORIZON + timedelta(hours=1))
     while True:
         page = post_repo.list_calendar(post.brand_id, start, end, cursor, 100)
         for other in page.items:

@@ -18,7 +18,7 @@ from chalicelib.content.models import CommentItem, PostItem, PostVersionItem
 from chalicelib.content.rules import diff, limits
 from chalicelib.content.rules import workflow as wf
 from chalicelib.core import schedule
-from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.core.db.pages import Page
 from chalicelib.core.db.writes import Change, WriteConflict
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
@@ -83,14 +83,10 @@ def list_posts(principal: Principal, query):
 
 
 def _bound(text: str | None) -> str | None:
+    """A range bound of the API (UTC date or date and time, validated by the schema) as stored."""
     if not text:
         return None
-    text = text.rstrip("Z")
-    if len(text) == 10:
-        text += "T00:00"
-    if len(text) == 16:
-        text += ":00"
-    return text + "Z"
+    return iso(parse_utc(text))
 
 
 # --- validation of what a post refers to ---------------------------------------------------------
@@ -143,7 +139,7 @@ def _timing(brand, channels: list, wall: str | None, zone: str | None) -> tuple[
     except ValueError as exc:
         raise ValidationFailed(str(exc), details=[{"field": "publish_at", "message": str(exc)}]) from None
     notices = [resolved.note] if resolved.note else []
-    return {"publish_wall": resolved.wall, "timezone": resolved.zone, "publish_at": schedule.iso_utc(resolved.utc)}, notices
+    return {"publish_wall": resolved.wall, "timezone": resolved.zone, "publish_at": iso(resolved.utc)}, notices
 
 
 def _plain_fields(data) -> dict:

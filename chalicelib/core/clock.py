@@ -1,7 +1,17 @@
-"""The clock services get injected; tests move time with time-machine instead of patching this."""
+"""The time: now, and the one form every UTC instant is stored and compared in.
+
+    iso(instant)   -> "2026-11-26T10:00:00.000000Z"   fixed width, so stored instants sort and compare
+                      as strings (queue keys, calendar ranges, expiry checks); microseconds, so two
+                      changes in one second still differ (optimistic locks on `updated_at`)
+    parse_utc(text) -> the aware datetime back (also reads the whole-second form older data has)
+
+Tests move time with time-machine instead of patching this.
+"""
 from __future__ import annotations
 
 from datetime import datetime, timezone
+
+ISO_FORMAT = "%Y-%m-%dT%H:%M:%S.%fZ"
 
 
 def utcnow() -> datetime:
@@ -9,16 +19,14 @@ def utcnow() -> datetime:
 
 
 def iso(instant: datetime) -> str:
-    """UTC instant as stored: 2026-11-26T10:00:00.123456Z (sorts lexicographically)."""
-    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def parse_iso(text: str) -> datetime:
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=timezone.utc)
+    """An aware instant as stored: 2026-11-26T10:00:00.000000Z (UTC; sorts lexicographically)."""
+    if instant.tzinfo is None or instant.utcoffset() is None:
+        raise ValueError("iso needs an aware datetime (with tzinfo); got a naive one.")
+    return instant.astimezone(timezone.utc).strftime(ISO_FORMAT)
 
 
 def parse_utc(text: str | None) -> datetime | None:
-    """A stored UTC instant in either stored form ("…:00Z" or "…:00.123456Z") as an aware datetime;
+    """A stored UTC instant ("…:00.000000Z", or "…:00Z" as older items have it) as an aware datetime;
     None when absent or unreadable."""
     if not text or not isinstance(text, str):
         return None

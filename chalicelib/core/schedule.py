@@ -136,13 +136,6 @@ def to_wall(utc: datetime, zone: str) -> str:
     return utc.astimezone(zone_info(zone)).strftime(WALL_FORMAT)
 
 
-def iso_utc(dt: datetime) -> str:
-    """An aware datetime as '2026-11-26T10:00:00Z' (UTC, whole seconds)."""
-    if dt.tzinfo is None or dt.utcoffset() is None:
-        raise ValueError("iso_utc needs an aware datetime (with tzinfo); got a naive one.")
-    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def local_label(utc_text_or_dt, zone: str) -> str:
     """'2026-11-27 10:00 (Europe/Berlin)' for an instant, in a zone."""
     if utc_text_or_dt is None:

@@ -6,7 +6,7 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from chalicelib.core import i18n
-from chalicelib.core.clock import utcnow
+from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.http.cookies import SESSION_COOKIE
 from chalicelib.identity import credentials
 from chalicelib.identity import repo as users
@@ -78,7 +78,7 @@ def check_sign_in_link(token: str) -> PendingSignIn:
         raise BadRequest("This sign-in link is not valid.")
     if item.used_at:
         raise Gone("This sign-in link has already been used. Ask for a new one.")
-    if item.expires_at <= utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"):
+    if item.expires_at <= iso(utcnow()):
         raise Gone("This sign-in link has expired. Ask for a new one.")
     user = users.get(item.user_id)
     if user is None or user.status != "active":
@@ -116,7 +116,7 @@ def from_session_cookie(cookie: str, *, via: str, request_id: str | None, prefet
     session, user = credentials.load_with_user(SessionItem, f"SESSION#{session_id}", user_id, prefetch)
     if session is None or user is None or user.status != "active":
         return None
-    if session.expires_at <= utcnow().strftime("%Y-%m-%dT%H:%M:%S.%fZ"):
+    if session.expires_at <= iso(utcnow()):
         return None
     return Principal.from_user(user, via=via, request_id=request_id, session_id=session_id)
 

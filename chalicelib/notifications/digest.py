@@ -168,7 +168,7 @@ def compose(user, now: datetime) -> Digest:
                 digest.pending.append(line)
             if parse_utc(deadline) is not None and parse_utc(deadline) < now:
                 digest.overdue.append(line)
-        for post in _calendar_posts(brand_id, schedule.iso_utc(day_starts[0]), schedule.iso_utc(day_starts[2])):
+        for post in _calendar_posts(brand_id, iso(day_starts[0]), iso(day_starts[2])):
             publish = parse_utc(post.publish_at)
             if post.status in HIDDEN_FROM_SCHEDULE or publish is None or not day_starts[0] <= publish < day_starts[2]:
                 continue

@@ -18,14 +18,13 @@ from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from chalicelib.core import i18n
-from chalicelib.core.clock import parse_utc, utcnow
+from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.plan import repo as feed_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.identity import repo as user_repo
 from chalicelib.core.plain import plain
-from chalicelib.core.schedule import iso_utc
 from chalicelib.core.errors import NotFound
 from chalicelib.identity.principal import Principal
 from chalicelib.core.settings import get_settings
@@ -164,7 +163,7 @@ def _post_start(post) -> datetime:
 def collect(user, now: datetime) -> list[FeedEvent]:
     language = i18n.normalize(user.language)
     base = get_settings().PUBLIC_BASE_URL
-    start, end = iso_utc(now - timedelta(days=PAST_DAYS)), iso_utc(now + timedelta(days=FUTURE_DAYS))
+    start, end = iso(now - timedelta(days=PAST_DAYS)), iso(now + timedelta(days=FUTURE_DAYS))
     brand_ids = sorted(plain(user.brands) or {})
     events: list[FeedEvent] = []
     for brand in sorted(brand_repo.batch_get(brand_ids) if brand_ids else [], key=lambda b: b.name):

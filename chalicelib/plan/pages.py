@@ -17,7 +17,7 @@ from chalice import Blueprint
 from pydantic import ValidationError
 
 from chalicelib.core import i18n
-from chalicelib.core.clock import utcnow
+from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.plain import plain
 from chalicelib.content.rules import limits
 from chalicelib.core import schedule
@@ -418,7 +418,7 @@ def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None 
             deadline = _wall_in(out.approval.deadline, post.timezone or brand.timezone)
         stages.append({"name": stage.name, "rule": stage.rule.value, "where": where, "approved": approved,
                        "approvers": stage.approvers, "deadline": deadline,
-                       "overdue": bool(deadline) and out.approval.deadline <= schedule.iso_utc(utcnow()),
+                       "overdue": bool(deadline) and out.approval.deadline <= iso(utcnow()),
                        "waiting": out.approval.waiting_for if where == "current" else []})
     is_author = post.author_id == principal.user_id
     can_edit = principal.can(brand.id, Permission.edit_posts)

@@ -19,7 +19,6 @@ from chalicelib.publishing.models import TargetItem
 from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.publishing import rules
-from chalicelib.core import schedule
 from chalicelib.content.rules.channel_text import text_for_channel
 from chalicelib.publishing.rules import TargetState
 from chalicelib.identity.rules import Permission
@@ -178,8 +177,8 @@ def _person_change(principal, target: TargetItem, actions: list, condition, acti
 
 
 def _requeue_actions(target: TargetItem, now: datetime) -> list:
-    return [TargetItem.state.set("scheduled"), TargetItem.window_start.set(schedule.iso_utc(now)),
-            TargetItem.gsi2pk.set(repo.QUEUE), TargetItem.gsi2sk.set(repo.queue_sk(schedule.iso_utc(now), target.id)),
+    return [TargetItem.state.set("scheduled"), TargetItem.window_start.set(iso(now)),
+            TargetItem.gsi2pk.set(repo.QUEUE), TargetItem.gsi2sk.set(repo.queue_sk(iso(now), target.id)),
             TargetItem.lease_until.remove(), TargetItem.updated_at.set(iso(now))]
 
 

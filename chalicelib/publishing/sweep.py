@@ -48,7 +48,6 @@ from chalicelib.content.models import PostItem
 from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, WriteConflict, transact, transact_owned
 from chalicelib.publishing import rules
-from chalicelib.core import schedule
 from chalicelib.publishing.rules import TargetState
 from chalicelib.publishing import alerts as publish_alerts
 from chalicelib.publishing.outcomes import Claimed, Outcome, Recorder
@@ -197,7 +196,7 @@ def _chunks(now: datetime, last_start: float, tally: _Tally):
     """The due queue, page by page, each page in random order (concurrent runs read the same queue and
     so rarely race for the same target; a lost race costs one refused operation), in chunks of
     CLAIM_CHUNK, until the time for starting work is up."""
-    for page in repo.due_pages(schedule.iso_utc(now), BATCH):
+    for page in repo.due_pages(iso(now), BATCH):
         random.shuffle(page)
         for start in range(0, len(page), CLAIM_CHUNK):
             if _time.monotonic() >= last_start:
@@ -264,7 +263,7 @@ def _claim_plan(target: TargetItem, lease_until: str, started: str, worker: str)
 
 def _claim(targets: list[TargetItem], now: datetime, tally: _Tally) -> list[Claimed]:
     """Claim the targets in one transaction; a refused one is dropped and the rest claimed again."""
-    lease_until, started = schedule.iso_utc(now + rules.LEASE), iso(utcnow())
+    lease_until, started = iso(now + rules.LEASE), iso(utcnow())
     worker = threading.current_thread().name
     pending: dict[str, TargetItem] = {}
     versions: dict[str, int] = {}
@@ -358,7 +357,7 @@ def _deliver(claimed: Claimed, gate: Gate, last_start: float, recorder: Recorder
         if decision.state is TargetState.failed:
             recorder.put(Outcome(claimed, "failed", error=exc.reason))
         else:
-            retry_sk = repo.queue_sk(schedule.iso_utc(decision.retry_at), target.id)
+            retry_sk = repo.queue_sk(iso(decision.retry_at), target.id)
             recorder.put(Outcome(claimed, "retry", error=exc.reason, retry_sk=retry_sk))
     except Ambiguous as exc:
         recorder.put(Outcome(claimed, "unconfirmed", error=exc.reason))

@@ -35,7 +35,7 @@ def test_submitting_asks_the_first_stage_by_email_with_action_links(client, team
     assert mails_to(outbox, team["smm_manager"], "Please approve") == []  # stage 2 not yet
     stored = post_repo.get(post["id"], consistent=True)
     assert stored.gsi2pk == f"BRAND#{team['brand'].id}#REVIEW"
-    assert post_repo.approval_of(stored)["deadline"] == "2026-11-30T09:00:00Z"
+    assert post_repo.approval_of(stored)["deadline"] == "2026-11-30T09:00:00.000000Z"
 
 
 def at(text: str) -> datetime:
@@ -113,9 +113,9 @@ def test_missed_deadline_with_next_slot_moves_the_post_and_replans_the_deadline(
     approval_tasks.run(at("2026-11-30T09:00:30"))
     stored = post_repo.get(post["id"], consistent=True)
     # earliest: now + 24 h lead + 1 h = 2026-12-01 10:00:30Z -> 11:00Z (12:00 Berlin) is busy -> 13:00 Berlin
-    assert stored.publish_wall == "2026-12-01T13:00" and stored.publish_at == "2026-12-01T12:00:00Z"
+    assert stored.publish_wall == "2026-12-01T13:00" and stored.publish_at == "2026-12-01T12:00:00.000000Z"
     assert stored.status == "in_review" and not stored.hold
-    assert post_repo.approval_of(stored)["deadline"] == "2026-11-30T12:00:00Z"
+    assert post_repo.approval_of(stored)["deadline"] == "2026-11-30T12:00:00.000000Z"
     assert len(mails_to(outbox, team["copywriter"], "Moved")) == 1
     assert busy["id"] != post["id"]
     # the new deadline has its own escalation

@@ -287,7 +287,7 @@ def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) ->
         tid = target_repo.target_id(post_id, channel_id)
         TargetItem(f"POST#{post_id}", f"TARGET#{channel_id}", id=tid, post_id=post_id, brand_id=brand_id,
                    channel_id=channel_id, platform="x" if manual else "telegram", state=state, version=1,
-                   publish_at="2030-06-01T08:00:00Z", attempts=1, manual=manual,
+                   publish_at="2030-06-01T08:00:00.000000Z", attempts=1, manual=manual,
                    last_error=None if manual else "fuzz: refused", created_at=now, updated_at=now).save()
         made[kind] = tid
     return made

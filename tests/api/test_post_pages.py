@@ -43,7 +43,7 @@ def test_create_via_form_then_calendar_shows_it_on_the_berlin_day(client, team):
     post_id = match.group(1)
     got = body(call(client, "get", f"/v1/posts/{post_id}", team["copywriter"]))
     assert got["publish_at"] == "2026-12-01T00:30" and got["timezone"] == "Europe/Berlin"
-    assert got["publish_at_utc"] == "2026-11-30T23:30:00Z"  # still November in UTC
+    assert got["publish_at_utc"] == "2026-11-30T23:30:00.000000Z"  # still November in UTC
     assert got["tags"] == ["winter", "drinks"] and got["channel_ids"] == [team["tg"]]
 
     shown = writer.get(f"/posts/{post_id}?done=post_created")

@@ -13,7 +13,7 @@ def test_create_read_and_list_in_calendar_range(client, team):
     post = new_post(client, team)
     assert post["status"] == "draft" and post["version"] == 1
     assert post["publish_at"] == "2026-12-01T10:00" and post["timezone"] == "Europe/Berlin"
-    assert post["publish_at_utc"] == "2026-12-01T09:00:00Z"
+    assert post["publish_at_utc"] == "2026-12-01T09:00:00.000000Z"
     got = body(call(client, "get", f"/v1/posts/{post['id']}", team["designer"]))
     assert got["content_hash"] == post["content_hash"]
     brand_id = team["brand"].id
@@ -142,13 +142,13 @@ def test_comments_internal_and_external(client, team):
 
 
 @pytest.mark.parametrize("zone, wall, utc", [
-    ("Europe/Berlin", "2027-01-15T10:00", "2027-01-15T09:00:00Z"),
-    ("Europe/Berlin", "2027-07-15T10:00", "2027-07-15T08:00:00Z"),
-    ("Europe/Berlin", "2027-03-28T10:00", "2027-03-28T08:00:00Z"),   # the day clocks go forward
-    ("Europe/Berlin", "2026-10-25T10:00", "2026-10-25T09:00:00Z"),   # the day clocks go back
-    ("Europe/Moscow", "2027-07-15T10:00", "2027-07-15T07:00:00Z"),
-    ("America/New_York", "2027-03-14T10:00", "2027-03-14T14:00:00Z"),
-    ("America/New_York", "2026-11-01T10:00", "2026-11-01T15:00:00Z"),
+    ("Europe/Berlin", "2027-01-15T10:00", "2027-01-15T09:00:00.000000Z"),
+    ("Europe/Berlin", "2027-07-15T10:00", "2027-07-15T08:00:00.000000Z"),
+    ("Europe/Berlin", "2027-03-28T10:00", "2027-03-28T08:00:00.000000Z"),   # the day clocks go forward
+    ("Europe/Berlin", "2026-10-25T10:00", "2026-10-25T09:00:00.000000Z"),   # the day clocks go back
+    ("Europe/Moscow", "2027-07-15T10:00", "2027-07-15T07:00:00.000000Z"),
+    ("America/New_York", "2027-03-14T10:00", "2027-03-14T14:00:00.000000Z"),
+    ("America/New_York", "2026-11-01T10:00", "2026-11-01T15:00:00.000000Z"),
 ])
 def test_wall_time_and_zone_across_dst(client, team, zone, wall, utc):
     post = new_post(client, team, publish_at=wall, timezone=zone)
@@ -157,7 +157,7 @@ def test_wall_time_and_zone_across_dst(client, team, zone, wall, utc):
 
 def test_nonexistent_wall_time_is_resolved_and_said(client, team):
     post = new_post(client, team, publish_at="2027-03-28T02:30", timezone="Europe/Berlin")
-    assert post["publish_at_utc"] == "2027-03-28T01:30:00Z" and post["notices"]
+    assert post["publish_at_utc"] == "2027-03-28T01:30:00.000000Z" and post["notices"]
 
 
 def _race(client, team, make_user, rule: str, n: int = 20):

@@ -53,7 +53,7 @@ def test_429_is_honoured_and_the_post_goes_out_once_after_the_wait(client, team,
     publish_sweep.run(at("2026-12-01T09:00:10"), rate_limits=False)
     [target] = target_repo.for_post(post["id"])
     assert target.state == "scheduled" and target.last_error
-    assert target.gsi2sk.startswith("2026-12-01T09:00:40Z")  # retry_after 30 s from the refusal
+    assert target.gsi2sk.startswith("2026-12-01T09:00:40.000000Z")  # retry_after 30 s from the refusal
     publish_sweep.run(at("2026-12-01T09:00:20"), rate_limits=False)  # still waiting
     assert len(fakes["telegram"].calls) == 1
     publish_sweep.run(at("2026-12-01T09:01:00"), rate_limits=False)
@@ -142,10 +142,10 @@ def test_a_throttled_or_conflicting_claim_is_skipped_and_picked_up_later(client,
 
 
 @pytest.mark.parametrize("zone, wall, instant", [
-    ("Europe/Berlin", "2027-03-28T02:30", "2027-03-28T01:30:00Z"),    # spring forward: 02:30 is 03:30 CEST
-    ("Europe/Berlin", "2027-10-31T02:30", "2027-10-31T00:30:00Z"),    # fall back: the first 02:30 (CEST)
-    ("America/New_York", "2027-03-14T02:30", "2027-03-14T07:30:00Z"),  # spring forward: 03:30 EDT
-    ("America/New_York", "2027-11-07T01:30", "2027-11-07T05:30:00Z"),  # fall back: the first 01:30 (EDT)
+    ("Europe/Berlin", "2027-03-28T02:30", "2027-03-28T01:30:00.000000Z"),    # spring forward: 02:30 is 03:30 CEST
+    ("Europe/Berlin", "2027-10-31T02:30", "2027-10-31T00:30:00.000000Z"),    # fall back: the first 02:30 (CEST)
+    ("America/New_York", "2027-03-14T02:30", "2027-03-14T07:30:00.000000Z"),  # spring forward: 03:30 EDT
+    ("America/New_York", "2027-11-07T01:30", "2027-11-07T05:30:00.000000Z"),  # fall back: the first 01:30 (EDT)
 ])
 def test_dst_edge_times_go_out_at_a_defined_instant_once(client, team, channels, fakes, zone, wall, instant):
     post = approve(client, team, channel_ids=[channels["tg"]], publish_at=wall, timezone=zone)

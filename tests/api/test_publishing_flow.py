@@ -24,7 +24,7 @@ def test_approval_schedules_one_target_per_channel(client, team):
     assert listed["post_status"] == "scheduled"
     assert sorted(t["channel_id"] for t in listed["items"]) == sorted([team["tg"], team["x"]])
     assert {t["state"] for t in listed["items"]} == {"scheduled"}
-    assert {t["publish_at"] for t in listed["items"]} == {"2026-12-01T09:00:00Z"}
+    assert {t["publish_at"] for t in listed["items"]} == {"2026-12-01T09:00:00.000000Z"}
 
 
 def test_a_manual_channel_gets_a_task_at_publish_time_and_is_closed_by_marking_it_published(client, team, outbox):

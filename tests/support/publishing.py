@@ -18,7 +18,7 @@ from chalicelib.core.ids import new_id
 def seed_due_targets(brand_id: str, author_id: str, channel, count: int, publish_at: datetime) -> list[str]:
     """`count` approved posts on `channel`, each with one target due at `publish_at`; their target ids."""
     db_connection.bind_models()
-    when = schedule.iso_utc(publish_at)
+    when = iso(publish_at)
     stamp = iso(publish_at)
     ids = []
     with PostItem.batch_write() as posts, PostVersionItem.batch_write() as versions, \

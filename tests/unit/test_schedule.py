@@ -8,7 +8,8 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from chalicelib.core import schedule
-from chalicelib.core.schedule import InvalidSchedule, iso_utc, parse_wall_time, resolve, to_utc, to_wall
+from chalicelib.core.clock import iso, parse_utc
+from chalicelib.core.schedule import InvalidSchedule, parse_wall_time, resolve, to_utc, to_wall
 from chalicelib.core.errors import ValidationFailed
 
 ZONES = ["Europe/Berlin", "Europe/Moscow", "America/New_York", "Europe/London", "Australia/Sydney",
@@ -205,7 +206,7 @@ def test_fold_attribute_on_input_is_ignored():
     assert to_utc(wall, "Europe/Berlin") == utc(2026, 10, 25, 0, 30)
 
 
-# ---- to_wall and iso_utc ---------------------------------------------------------------------
+# ---- to_wall and the stored UTC form ---------------------------------------------------------------------
 
 def test_to_wall():
     assert to_wall(utc(2026, 1, 15, 9, 0), "Europe/Berlin") == "2026-01-15T10:00"
@@ -220,12 +221,20 @@ def test_to_wall_needs_an_aware_instant():
         to_wall(datetime(2026, 1, 1), "Europe/Berlin")
 
 
-def test_iso_utc():
-    assert iso_utc(utc(2026, 11, 26, 10, 0)) == "2026-11-26T10:00:00Z"
-    assert iso_utc(datetime(2026, 11, 26, 11, 0, 5, 999, tzinfo=timezone(timedelta(hours=1)))) == "2026-11-26T10:00:05Z"
-    assert iso_utc(to_utc(datetime(2026, 11, 26, 11, 0), "Europe/Berlin")) == "2026-11-26T10:00:00Z"
+def test_one_stored_utc_form_that_sorts_as_time():
+    """Every instant is stored in one fixed-width form, so comparing stored strings compares times.
+    (With two forms, "10:00:00Z" sorted after "10:00:00.500000Z" although it is earlier.)"""
+    on_the_hour = utc(2026, 11, 26, 10, 0)
+    half_a_second_later = on_the_hour + timedelta(microseconds=500_000)
+    assert iso(on_the_hour) == "2026-11-26T10:00:00.000000Z"
+    assert iso(on_the_hour) < iso(half_a_second_later) < iso(utc(2026, 11, 26, 10, 0, 1))
+    assert iso(datetime(2026, 11, 26, 11, 0, 5, 999, tzinfo=timezone(timedelta(hours=1)))) == "2026-11-26T10:00:05.000999Z"
+    assert iso(to_utc(datetime(2026, 11, 26, 11, 0), "Europe/Berlin")) == "2026-11-26T10:00:00.000000Z"
+    assert len({len(iso(utc(year, 1, 1, 0, 0))) for year in (1970, 2026, 9999)}) == 1
+    assert parse_utc(iso(half_a_second_later)) == half_a_second_later
+    assert parse_utc("2026-11-26T10:00:00Z") == on_the_hour  # items written before the one form
     with pytest.raises(ValueError, match="aware"):
-        iso_utc(datetime(2026, 11, 26, 10, 0))
+        iso(datetime(2026, 11, 26, 10, 0))
 
 
 def test_round_trips():
