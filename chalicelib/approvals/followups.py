@@ -18,23 +18,17 @@ from datetime import datetime
 from chalicelib.core.clock import iso
 from chalicelib.content import repo
 from chalicelib.approvals.models import TaskItem
+from chalicelib.approvals.repo import TASKS, tail
 from chalicelib.approvals import rules as deadlines
 from chalicelib.content.rules.workflow import PostState, Status
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
 
-TASK_QUEUE = "DUE#TASKS"
-
-
-def task_queue_sk(due: str, post_id: str, sk: str) -> str:
-    return f"{due}#{post_id}#{sk}"
-
-
 def _task(post_id: str, brand_id: str, state: PostState, round_id: str, step: deadlines.FollowUp,
           deadline: str | None, now: datetime) -> TaskItem:
     sk = f"TASK#{round_id}#{step.kind}#{step.offset_hours or 0}"
     due = iso(step.due)
-    return TaskItem(f"POST#{post_id}", sk, gsi2pk=TASK_QUEUE, gsi2sk=task_queue_sk(due, post_id, sk),
+    return TaskItem(f"POST#{post_id}", sk, gsi2pk=TASKS.name, gsi2sk=TASKS.key(step.due, tail(post_id, sk)),
                     kind=step.kind, post_id=post_id, brand_id=brand_id, version=state.version,
                     stage=state.stage_index, deadline=deadline, offset_hours=step.offset_hours, due_at=due,
                     state="pending", attempts=0, sent=[], created_at=iso(now))

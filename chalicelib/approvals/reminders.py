@@ -2,14 +2,12 @@
 escalate when it passes and apply the chain's on-miss policy. Run by the `approval-reminders` job
 (every 15 minutes) and, for a post that just changed, right after the change (`deliver_now`).
 
-Exactly-once-ish delivery without a Scan:
-  - tasks wait in gsi2 under DUE#TASKS ordered by due time; the job Queries `gsi2sk <= now`;
-  - a worker claims a task by moving its gsi2sk to now + LEASE, conditional on the gsi2sk it read
-    (two workers: one wins, the other skips);
-  - after each recipient is served the marker ("email:<user>", "slack:<user>") is appended to
-    `sent` under the same lease condition, so a retry after a crash or a failed send skips them;
-  - finishing takes the task out of the queue (removes gsi2pk/gsi2sk) with its audit entry.
-A task whose post moved on (new version, other stage, new deadline, left review) is dropped.
+Exactly-once-ish delivery without a Scan: the tasks wait in the DUE#TASKS lease queue
+(approvals/repo.py on core/db/queue.py); a worker claims a task before doing it (of two workers, one
+wins); after each recipient is served its marker ("email:<user>", "slack:<user>") is stored under
+the same lease, so a retry after a crash or a failed send skips them; finishing takes the task out of
+the queue with its audit entry. A task whose post moved on (new version, other stage, new deadline,
+left review) is dropped.
 """
 from __future__ import annotations
 
@@ -17,109 +15,26 @@ import logging
 import time as _time
 from datetime import datetime, timedelta
 
-from chalicelib.core.db import connection as db_connection
-from chalicelib.core.clock import iso, parse_utc, utcnow
-from chalicelib.brands import repo as brand_repo
-from chalicelib.content import repo as post_repo
-from chalicelib.identity import repo as user_repo
+from chalicelib.approvals import followups, messages, rules
+from chalicelib.approvals import repo as task_repo
 from chalicelib.approvals.models import TaskItem
-from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
-from chalicelib.core import schedule
-from chalicelib.approvals import rules as slots
-from chalicelib.content.rules import workflow as wf
-from chalicelib.approvals import followups
-from chalicelib.approvals import messages
+from chalicelib.approvals.repo import LostLease
+from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.members import service as members
-from chalicelib.notifications import notices
 from chalicelib.brands.service import brand_settings
+from chalicelib.content import repo as post_repo
+from chalicelib.content.rules import workflow as wf
+from chalicelib.core import schedule
+from chalicelib.core.clock import iso, parse_utc, utcnow
+from chalicelib.core.db.pages import drain
+from chalicelib.core.db.writes import Actor
+from chalicelib.identity import repo as user_repo
+from chalicelib.notifications import notices
 
 log = logging.getLogger(__name__)
-LEASE = timedelta(minutes=5)
 MAX_ATTEMPTS = 5
 BATCH = 100
-KEEP_DONE = timedelta(days=90)
 JOB_ACTOR = Actor(None, "approval-reminders", "job")
-
-
-class LostLease(Exception):
-    """Another worker took the task over (our lease expired)."""
-
-
-# --- the queue -----------------------------------------------------------------------------------
-
-def due_tasks(now: datetime, limit: int = BATCH) -> list[TaskItem]:
-    db_connection.bind_models()
-    bound = f"{iso(now)}#~"
-    return list(TaskItem.gsi2.query(followups.TASK_QUEUE, range_key_condition=TaskItem.gsi2sk <= bound, limit=limit))
-
-
-def pending_for_post(post_id: str, now: datetime) -> list[TaskItem]:
-    db_connection.bind_models()
-    now_text = iso(now)
-    return [t for t in TaskItem.query(f"POST#{post_id}", TaskItem.sk.startswith("TASK#"), consistent_read=True)
-            if t.state == "pending" and t.gsi2sk and t.due_at <= now_text and t.gsi2sk.split("#")[0] <= now_text]
-
-
-def claim(task: TaskItem, now: datetime) -> TaskItem | None:
-    """Take the task for LEASE; None when someone else did (or it is finished)."""
-    from pynamodb.exceptions import UpdateError
-
-    lease_due = iso(now + LEASE)
-    try:
-        task.update(actions=[TaskItem.gsi2sk.set(followups.task_queue_sk(lease_due, task.post_id, task.sk)),
-                             TaskItem.attempts.add(1)],
-                    condition=(TaskItem.gsi2sk == task.gsi2sk) & (TaskItem.state == "pending"))
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return None
-        raise
-    return task  # update() refreshed it with the new values
-
-
-def _mark_sent(task: TaskItem, marker: str) -> None:
-    from pynamodb.exceptions import UpdateError
-
-    held = task.gsi2sk
-    try:
-        task.update(actions=[TaskItem.sent.set(TaskItem.sent.append([marker]))], condition=TaskItem.gsi2sk == held)
-    except UpdateError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            raise LostLease() from None
-        raise
-
-
-def _finish(task: TaskItem, state: str, outcome: str, now: datetime) -> None:
-    held = task.gsi2sk
-    change = Change(task.brand_id, "post", task.post_id, f"followup:{task.kind}", None,
-                    {"outcome": outcome, "sent": len(task.sent or []), "stage": int(task.stage)}, int(task.version))
-
-    def build(tx):
-        tx.update(task, [TaskItem.state.set(state), TaskItem.outcome.set(outcome[:200]), TaskItem.done_at.set(iso(now)),
-                         TaskItem.ttl.set(int((now + KEEP_DONE).timestamp())), TaskItem.gsi2pk.remove(),
-                         TaskItem.gsi2sk.remove()],
-                  condition=TaskItem.gsi2sk == held)
-
-    try:
-        transact(JOB_ACTOR, change, build)
-    except WriteConflict:
-        raise LostLease() from None
-
-
-def _retry_later(task: TaskItem, now: datetime, error: str) -> None:
-    """A send failed: back off (5, 10, 20, 40 min) or give up after MAX_ATTEMPTS."""
-    from pynamodb.exceptions import UpdateError
-
-    if int(task.attempts or 0) >= MAX_ATTEMPTS:
-        _finish(task, "done", f"gave up: {error}", now)
-        return
-    later = iso(now + timedelta(minutes=5 * 2 ** (int(task.attempts or 1) - 1)))
-    try:
-        task.update(actions=[TaskItem.gsi2sk.set(followups.task_queue_sk(later, task.post_id, task.sk)),
-                             TaskItem.outcome.set(f"retrying: {error}"[:200])],
-                    condition=TaskItem.gsi2sk == task.gsi2sk)
-    except UpdateError as exc:
-        if exc.cause_response_code != "ConditionalCheckFailedException":
-            raise
 
 
 # --- doing a task --------------------------------------------------------------------------------
@@ -128,6 +43,18 @@ def _slack():
     from chalicelib.approvals.slack import service as slack_approvals
 
     return slack_approvals
+
+
+def _finish(task: TaskItem, state: str, outcome: str, now: datetime) -> None:
+    task_repo.finish(JOB_ACTOR, task, state, outcome, now)
+
+
+def _retry_later(task: TaskItem, now: datetime, error: str) -> None:
+    """A send failed: back off (5, 10, 20, 40 min) or give up after MAX_ATTEMPTS."""
+    if int(task.attempts or 0) >= MAX_ATTEMPTS:
+        _finish(task, "done", f"gave up: {error}", now)
+        return
+    task_repo.retry_at(task, now + timedelta(minutes=5 * 2 ** (int(task.attempts or 1) - 1)), error)
 
 
 def _waiting_users(post, state: wf.PostState, brand) -> list:
@@ -148,7 +75,7 @@ def _serve(task: TaskItem, users: list, send_email, slack_send) -> list[str]:
             continue
         try:
             if send_email(user):
-                _mark_sent(task, marker)
+                task_repo.mark_sent(task, marker)
         except LostLease:
             raise
         except Exception as exc:  # one bad address must not stop the others
@@ -157,7 +84,7 @@ def _serve(task: TaskItem, users: list, send_email, slack_send) -> list[str]:
     try:
         for marker in sorted(slack_send(users, set(task.sent or [])) or ()):
             if marker not in (task.sent or []):
-                _mark_sent(task, marker)
+                task_repo.mark_sent(task, marker)
     except LostLease:
         raise
     except Exception as exc:
@@ -208,7 +135,7 @@ def _escalate(task: TaskItem, post, brand, now: datetime) -> list[str]:
             subject = "email.approval_held.subject"
         if policy == "notify":
             lines_extra.append(("approval_notice.notify_only", {}))
-        _mark_sent(task, "policy")
+        task_repo.mark_sent(task, "policy")
     zone_of = lambda user: user.timezone or brand.timezone  # noqa: E731
     stage_name = state.current_stage.name if state.current_stage else ""
     names = ", ".join(u.name for u in waiting) or "—"
@@ -260,17 +187,11 @@ def _move_to_next_slot(post, brand, state: wf.PostState, now: datetime):
     lead = timedelta(hours=state.current_stage.lead_hours if state.current_stage else 0)
     earliest = max(now + lead + timedelta(hours=1), parse_utc(post.publish_at) or now)
     busy: dict[datetime, set[str]] = {}
-    start, cursor = iso(earliest - timedelta(hours=1)), None
-    end = iso(earliest + slots.HORIZON + timedelta(hours=1))
-    while True:
-        page = post_repo.list_calendar(post.brand_id, start, end, cursor, 100)
-        for other in page.items:
-            if other.id != post.id and other.publish_at and other.status != wf.Status.archived.value:
-                busy.setdefault(slots.hour_of(parse_utc(other.publish_at)), set()).update(other.channel_ids or [])
-        cursor = page.cursor
-        if not cursor:
-            break
-    slot = slots.next_free_slot(earliest, zone, set(post.channel_ids or []), busy)
+    start, end = iso(earliest - timedelta(hours=1)), iso(earliest + rules.HORIZON + timedelta(hours=1))
+    for other in drain(lambda cursor: post_repo.list_calendar(post.brand_id, start, end, cursor, 100)):
+        if other.id != post.id and other.publish_at and other.status != wf.Status.archived.value:
+            busy.setdefault(rules.hour_of(parse_utc(other.publish_at)), set()).update(other.channel_ids or [])
+    slot = rules.next_free_slot(earliest, zone, set(post.channel_ids or []), busy)
     if slot is None:
         return None
     posts.update(_system(), post.id, PostPatch(publish_at=schedule.to_wall(slot, zone), timezone=zone),
@@ -317,12 +238,12 @@ def _run(tasks: list[TaskItem], now: datetime, summary: dict, stop_at: float | N
             summary["stopped_early"] = True
             return
         try:
-            claimed = claim(task, now)
+            claimed = task_repo.claim(task, now)
         except Exception:  # throttled or unreachable: the task stays due, the next run takes it
             log.warning("could not claim a follow-up task; left for the next run", extra={"task": task.sk})
             summary["error"] = summary.get("error", 0) + 1
             continue
-        if claimed is None:
+        if not claimed:
             summary["skipped"] += 1
             continue
         try:
@@ -341,13 +262,10 @@ def run(now: datetime | None = None, *, time_budget_seconds: float = 600) -> dic
     now = now or utcnow()
     summary: dict = {"sent": 0, "dropped": 0, "retry": 0, "skipped": 0}
     stop_at = _time.monotonic() + time_budget_seconds
-    seen: set[str] = set()
-    while _time.monotonic() < stop_at:
-        batch = [t for t in due_tasks(now) if f"{t.pk}|{t.sk}" not in seen]
-        if not batch:
+    for page in task_repo.TASKS.due(now, page_size=BATCH):
+        if _time.monotonic() >= stop_at:
             break
-        seen.update(f"{t.pk}|{t.sk}" for t in batch)
-        _run(batch, now, summary, stop_at)
+        _run(page, now, summary, stop_at)
     return summary
 
 
@@ -356,6 +274,6 @@ def deliver_now(post_id: str, now: datetime | None = None) -> None:
     the job picks up whatever this did not finish."""
     try:
         now = now or utcnow()
-        _run(pending_for_post(post_id, now), now, {"sent": 0, "dropped": 0, "retry": 0, "skipped": 0}, None)
+        _run(task_repo.pending_for_post(post_id, now), now, {"sent": 0, "dropped": 0, "retry": 0, "skipped": 0}, None)
     except Exception:
         log.exception("immediate follow-up delivery failed; the job will retry", extra={"post": post_id})

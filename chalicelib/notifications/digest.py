@@ -4,7 +4,7 @@
   schedule  posts of my brands planned for today and tomorrow (local dates in my time zone)
   overdue   posts in review of my brands whose stage deadline has passed
 
-The queue and the claim/lease protocol are in notifications/repo.py; the hourly job in notifications/jobs.py.
+The queue (DUE#DIGEST on core/db/queue.py) is in notifications/repo.py; the hourly job in notifications/jobs.py.
 A day with nothing to say sends nothing but still moves the digest to the next day.
 """
 from __future__ import annotations
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from chalicelib.core.db.pages import drain
 from chalicelib.core import i18n
 from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.brands import repo as brand_repo
@@ -137,14 +138,8 @@ def _title(post) -> str:
 
 
 def _calendar_posts(brand_id: str, start: str, end: str) -> list:
-    found, cursor = [], None
-    for _ in range(20):  # at most 2,000 posts in two days: enough for any brand
-        page = post_repo.list_calendar(brand_id, start, end, cursor, 100)
-        found.extend(page.items)
-        cursor = page.cursor
-        if not cursor:
-            break
-    return found
+    # at most 2,000 posts in two days: enough for any brand
+    return list(drain(lambda cursor: post_repo.list_calendar(brand_id, start, end, cursor, 100), max_items=2000))
 
 
 def compose(user, now: datetime) -> Digest:
@@ -245,25 +240,17 @@ def run_due(now: datetime | None = None) -> dict:
     """Send every digest due now, once each even when runs overlap. Returns a summary."""
     now = now or utcnow()
     summary = {"due": 0, "sent": 0, "nothing_to_say": 0, "claimed_elsewhere": 0, "dropped": 0, "failed": 0}
-    seen = 0
-    while seen < MAX_RUN_ITEMS:
-        items = digest_repo.due(iso(now), BATCH)
-        if not items:
-            break
-        progressed = False
-        for item in items:
-            seen += 1
+    for page in digest_repo.DIGESTS.due(now, page_size=BATCH):
+        for item in page:
+            if summary["due"] >= MAX_RUN_ITEMS:  # the rest waits for the next hourly run
+                return summary
             summary["due"] += 1
-            outcome = _one(item, now)
-            summary[outcome] += 1
-            progressed = progressed or outcome != "claimed_elsewhere"
-        if len(items) < BATCH or not progressed:
-            break
+            summary[_one(item, now)] += 1
     return summary
 
 
 def _one(item, now: datetime) -> str:
-    lease_sk = digest_repo.claim(JOB_ACTOR, item, iso(now + timedelta(minutes=LEASE_MINUTES)))
+    lease_sk = digest_repo.claim(item, iso(now + timedelta(minutes=LEASE_MINUTES)))
     if lease_sk is None:
         return "claimed_elsewhere"
     user = user_repo.get(item.user_id)

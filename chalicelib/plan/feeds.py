@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
+from chalicelib.core.db.pages import drain
 from chalicelib.core import i18n
 from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.brands import repo as brand_repo
@@ -130,25 +131,13 @@ def _first_lines(text: str) -> str:
 
 
 def _channel_names(brand_id: str) -> dict[str, str]:
-    names, cursor = {}, None
-    for _ in range(10):
-        page = channel_repo.list_for_brand(brand_id, cursor, 100)
-        names.update({c.id: c.name for c in page.items})
-        cursor = page.cursor
-        if not cursor:
-            break
-    return names
+    return {c.id: c.name for c in drain(lambda cursor: channel_repo.list_for_brand(brand_id, cursor, 100),
+                                        max_items=1000)}
 
 
 def _posts_in_window(brand_id: str, start: str, end: str) -> list:
-    found, cursor = [], None
-    for _ in range(MAX_PAGES):
-        page = post_repo.list_calendar(brand_id, start, end, cursor, 100)
-        found.extend(page.items)
-        cursor = page.cursor
-        if not cursor:
-            break
-    return found
+    return list(drain(lambda cursor: post_repo.list_calendar(brand_id, start, end, cursor, 100),
+                      max_items=MAX_PAGES * 100))
 
 
 def _post_start(post) -> datetime:

@@ -16,6 +16,7 @@ from urllib.parse import parse_qs, quote
 from chalice import Blueprint
 from pydantic import ValidationError
 
+from chalicelib.core.db.pages import drain
 from chalicelib.core import i18n
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.plain import plain
@@ -142,14 +143,11 @@ def _query(brand_id: str, filters: dict, **bounds) -> PostQuery:
 
 
 def _collect(principal, query: PostQuery) -> tuple[list, bool]:
-    items, cursor = [], None
-    for _ in range(MAX_PAGES):
-        result = posts.list_posts(principal, query.model_copy(update={"cursor": cursor}))
-        items.extend(result.items)
-        cursor = result.cursor
-        if not cursor:
-            return items, False
-    return items, True
+    """The posts of the range, and whether there were more than a page can show."""
+    limit = MAX_PAGES * PAGE
+    items = list(drain(lambda cursor: posts.list_posts(principal, query.model_copy(update={"cursor": cursor})),
+                       max_items=limit + 1))
+    return items[:limit], len(items) > limit
 
 
 def _live_links(items, channel_names: dict[str, str]) -> dict[str, list[dict]]:

@@ -8,6 +8,7 @@ then the answer says which rows were written.
 """
 from __future__ import annotations
 
+from chalicelib.core.db.pages import drain
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands.members import repo as member_repo
 from chalicelib.identity import repo as user_repo
@@ -23,15 +24,8 @@ MAX_EXPORT = 5000
 
 def export(principal: Principal, brand_id: str, start: str | None, end: str | None) -> bytes:
     principal.require(brand_id, Permission.view_posts)
-    rows, cursor = [], None
-    while len(rows) < MAX_EXPORT:
-        query = PostQuery.model_validate({"brand_id": brand_id, "from": start, "to": end, "cursor": cursor,
-                                          "limit": 100})
-        page = posts.list_posts(principal, query)
-        rows.extend(page.items)
-        cursor = page.cursor
-        if not cursor:
-            break
+    rows = list(drain(lambda cursor: posts.list_posts(principal, PostQuery.model_validate(
+        {"brand_id": brand_id, "from": start, "to": end, "cursor": cursor, "limit": 100})), max_items=MAX_EXPORT))
     people = user_repo.batch_get([uid for p in rows for uid in (p.assignee_ids or [])])
     return plan_csv.export_bytes([{
         "id": p.id, "title": p.title, "body": p.body, "channels": list(p.channel_ids or []),
@@ -42,13 +36,7 @@ def export(principal: Principal, brand_id: str, start: str | None, end: str | No
 
 
 def _all_channel_ids(brand_id: str) -> set[str]:
-    ids, cursor = set(), None
-    while True:
-        page = channel_repo.list_for_brand(brand_id, cursor, 100)
-        ids.update(c.id for c in page.items)
-        cursor = page.cursor
-        if not cursor:
-            return ids
+    return {c.id for c in drain(lambda cursor: channel_repo.list_for_brand(brand_id, cursor, 100))}
 
 
 def _fields(row: plan_csv.PlanRow, assignee_ids: list[str]) -> dict:

@@ -29,6 +29,7 @@ from typing import Callable
 
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.publishing.models import AttemptItem, TargetItem
+from chalicelib.publishing.repo import TARGETS
 from chalicelib.content.models import PostItem
 from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, transact_owned
 from chalicelib.publishing import rules
@@ -58,7 +59,7 @@ class Outcome:
     error: str | None = None
     external_id: str | None = None
     url: str | None = None
-    retry_sk: str | None = None  # retry: the queue key of the next try
+    retry_at: str | None = None  # retry: when the next try is due (UTC)
 
 
 @dataclass
@@ -88,7 +89,7 @@ def _plan(outcome: Outcome, *, fold: bool) -> _Plan:
     target, attempt = claimed.target, claimed.attempt
     now = iso(utcnow())
     error = (outcome.error or "")[:500] or None
-    held = (TargetItem.state == "publishing") & (TargetItem.gsi2sk == target.gsi2sk)
+    held = (TargetItem.state == "publishing") & TARGETS.held(target.gsi2sk)
     sending = AttemptItem.outcome == "sending"
     post_status = _fold_status(outcome) if fold else None
     after: dict = {"channel": target.channel_id}
@@ -100,16 +101,16 @@ def _plan(outcome: Outcome, *, fold: bool) -> _Plan:
         attempt_op = None
         action = "publish:released"
     elif outcome.state == "retry":
-        target_actions = [TargetItem.state.set("scheduled"), TargetItem.gsi2sk.set(outcome.retry_sk),
+        target_actions = [TargetItem.state.set("scheduled"), *TARGETS.move(outcome.retry_at, target.id),
                           TargetItem.lease_until.remove(), TargetItem.last_error.set(error or "refused"),
                           TargetItem.updated_at.set(now)]
         attempt_op = [AttemptItem.outcome.set("refused"), AttemptItem.error.set(error or "refused"),
                       AttemptItem.finished_at.set(now)]
         action = "publish:refused"
-        after.update(error=error, retry_at=(outcome.retry_sk or "")[:20])
+        after.update(error=error, retry_at=outcome.retry_at)
     else:
-        target_actions = [TargetItem.state.set(outcome.state), TargetItem.gsi2pk.remove(), TargetItem.gsi2sk.remove(),
-                          TargetItem.lease_until.remove(), TargetItem.updated_at.set(now)]
+        target_actions = [TargetItem.state.set(outcome.state), *TARGETS.dequeue(), TargetItem.lease_until.remove(),
+                          TargetItem.updated_at.set(now)]
         if outcome.state == "published":
             target_actions += [TargetItem.published_at.set(now), TargetItem.last_error.remove()]
             if outcome.external_id:

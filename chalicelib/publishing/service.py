@@ -55,8 +55,8 @@ def schedule_ops(post: PostItem, values: dict) -> list:
         tid = repo.target_id(post.id, channel_id)
         if target is None:
             channel = channel_repo.get(channel_id)
-            item = TargetItem(f"POST#{post.id}", f"TARGET#{channel_id}", gsi2pk=repo.QUEUE,
-                              gsi2sk=repo.queue_sk(publish_at, tid), id=tid, post_id=post.id,
+            item = TargetItem(f"POST#{post.id}", f"TARGET#{channel_id}", gsi2pk=repo.TARGETS.name,
+                              gsi2sk=repo.TARGETS.key(publish_at, tid), id=tid, post_id=post.id,
                               brand_id=post.brand_id, channel_id=channel_id,
                               platform=channel.platform if channel else "manual", state="scheduled",
                               version=version, publish_at=publish_at, attempts=0, created_at=now, updated_at=now,
@@ -66,15 +66,13 @@ def schedule_ops(post: PostItem, values: dict) -> list:
             ops.append(_update(target, [TargetItem.version.set(version), TargetItem.publish_at.set(publish_at),
                                         TargetItem.title.set(title), TargetItem.text.set(text_for(channel_id)),
                                         TargetItem.media.set(media), TargetItem.links.set(links),
-                                        TargetItem.solo.set(solo),
-                                        TargetItem.gsi2pk.set(repo.QUEUE),
-                                        TargetItem.gsi2sk.set(repo.queue_sk(publish_at, tid)),
+                                        TargetItem.solo.set(solo), *repo.TARGETS.enqueue(publish_at, tid),
                                         TargetItem.updated_at.set(now)],
                                (TargetItem.state == "scheduled") & (TargetItem.updated_at == target.updated_at)))
     for channel_id, target in existing.items():
         if channel_id not in channel_ids and target.state == TargetState.scheduled.value:
-            ops.append(_update(target, [TargetItem.state.set("skipped"), TargetItem.gsi2pk.remove(),
-                                        TargetItem.gsi2sk.remove(), TargetItem.updated_at.set(now)],
+            ops.append(_update(target, [TargetItem.state.set("skipped"), *repo.TARGETS.dequeue(),
+                                        TargetItem.updated_at.set(now)],
                                (TargetItem.state == "scheduled") & (TargetItem.updated_at == target.updated_at)))
     return ops
 
@@ -178,8 +176,7 @@ def _person_change(principal, target: TargetItem, actions: list, condition, acti
 
 def _requeue_actions(target: TargetItem, now: datetime) -> list:
     return [TargetItem.state.set("scheduled"), TargetItem.window_start.set(iso(now)),
-            TargetItem.gsi2pk.set(repo.QUEUE), TargetItem.gsi2sk.set(repo.queue_sk(iso(now), target.id)),
-            TargetItem.lease_until.remove(), TargetItem.updated_at.set(iso(now))]
+            *repo.TARGETS.enqueue(now, target.id), TargetItem.lease_until.remove(), TargetItem.updated_at.set(iso(now))]
 
 
 def retry(principal, target_id: str) -> TargetItem:

@@ -196,7 +196,7 @@ def _chunks(now: datetime, last_start: float, tally: _Tally):
     """The due queue, page by page, each page in random order (concurrent runs read the same queue and
     so rarely race for the same target; a lost race costs one refused operation), in chunks of
     CLAIM_CHUNK, until the time for starting work is up."""
-    for page in repo.due_pages(iso(now), BATCH):
+    for page in repo.TARGETS.due(now, page_size=BATCH):
         random.shuffle(page)
         for start in range(0, len(page), CLAIM_CHUNK):
             if _time.monotonic() >= last_start:
@@ -251,11 +251,11 @@ def _claim_plan(target: TargetItem, lease_until: str, started: str, worker: str)
     number = int(target.attempts or 0) + 1
     attempt = AttemptItem(f"POST#{target.post_id}", repo.attempt_sk(target.channel_id, number), target_id=target.id,
                           number=number, started_at=started, outcome="manual" if manual else "sending", worker=worker)
-    lease_sk = None if manual else repo.queue_sk(lease_until, target.id)
+    lease_sk = None if manual else repo.TARGETS.key(lease_until, target.id)
     # manual: waits for a person, out of the queue; else back in the queue at the lease's end, where a
     # dead worker's target is found
-    lease = [TargetItem.lease_until.remove(), TargetItem.gsi2pk.remove(), TargetItem.gsi2sk.remove()] if manual \
-        else [TargetItem.lease_until.set(lease_until), TargetItem.gsi2sk.set(lease_sk)]
+    lease = [TargetItem.lease_until.remove(), *repo.TARGETS.dequeue()] if manual \
+        else [TargetItem.lease_until.set(lease_until), *repo.TARGETS.move(lease_until, target.id)]
     actions = [TargetItem.state.set("publishing"), TargetItem.attempts.set(number), TargetItem.manual.set(manual),
                TargetItem.updated_at.set(started), *lease]
     return attempt, actions, manual, lease_sk
@@ -280,7 +280,7 @@ def _claim(targets: list[TargetItem], now: datetime, tally: _Tally) -> list[Clai
             for tid, (attempt, actions, _, _) in plans.items():
                 target = pending[tid]
                 tx.update((tid,), target, actions,
-                          condition=(TargetItem.gsi2sk == target.gsi2sk) & (TargetItem.state == "scheduled"))
+                          condition=repo.TARGETS.held(target.gsi2sk) & (TargetItem.state == "scheduled"))
                 tx.save((tid,), attempt, condition=AttemptItem.pk.does_not_exist())
                 by_post[target.post_id].append(tid)
             for post_id, tids in by_post.items():  # approved on this version, not on hold
@@ -357,8 +357,7 @@ def _deliver(claimed: Claimed, gate: Gate, last_start: float, recorder: Recorder
         if decision.state is TargetState.failed:
             recorder.put(Outcome(claimed, "failed", error=exc.reason))
         else:
-            retry_sk = repo.queue_sk(iso(decision.retry_at), target.id)
-            recorder.put(Outcome(claimed, "retry", error=exc.reason, retry_sk=retry_sk))
+            recorder.put(Outcome(claimed, "retry", error=exc.reason, retry_at=iso(decision.retry_at)))
     except Ambiguous as exc:
         recorder.put(Outcome(claimed, "unconfirmed", error=exc.reason))
     except Exception as exc:  # our own bug or an unclassified error after the claim: it may have gone out
@@ -375,8 +374,8 @@ def _park(target: TargetItem, why: str) -> str:
     try:
         transact(JOB_ACTOR, Change(target.brand_id, "post", target.post_id, "publish:park", None,
                                    {"channel": target.channel_id, "why": why}, int(target.version)),
-                 lambda tx: tx.update(target, [TargetItem.gsi2pk.remove(), TargetItem.gsi2sk.remove()],
-                                      condition=(TargetItem.gsi2sk == target.gsi2sk)
+                 lambda tx: tx.update(target, repo.TARGETS.dequeue(),
+                                      condition=repo.TARGETS.held(target.gsi2sk)
                                       & (TargetItem.state == target.state)))
     except WriteConflict:
         return "taken"
@@ -387,10 +386,10 @@ def _missed(target: TargetItem, now: datetime) -> str:
     try:
         transact(JOB_ACTOR, Change(target.brand_id, "post", target.post_id, "publish:missed", None,
                                    {"channel": target.channel_id}, int(target.version)),
-                 lambda tx: tx.update(target, [TargetItem.state.set("missed"), TargetItem.gsi2pk.remove(),
-                                               TargetItem.gsi2sk.remove(), TargetItem.updated_at.set(iso(now)),
+                 lambda tx: tx.update(target, [TargetItem.state.set("missed"), *repo.TARGETS.dequeue(),
+                                               TargetItem.updated_at.set(iso(now)),
                                                TargetItem.last_error.set("too late to publish")],
-                                      condition=(TargetItem.gsi2sk == target.gsi2sk) & (TargetItem.state == "scheduled")))
+                                      condition=repo.TARGETS.held(target.gsi2sk) & (TargetItem.state == "scheduled")))
     except WriteConflict:
         return "taken"
     refresh_post_status(target.post_id)
@@ -405,9 +404,9 @@ def _lease_expired(target: TargetItem, now: datetime) -> str:
     reason = "the worker stopped while sending; it may have gone out"
 
     def build(tx):
-        tx.update(target, [TargetItem.state.set("unconfirmed"), TargetItem.gsi2pk.remove(), TargetItem.gsi2sk.remove(),
+        tx.update(target, [TargetItem.state.set("unconfirmed"), *repo.TARGETS.dequeue(),
                            TargetItem.last_error.set(reason), TargetItem.updated_at.set(iso(now))],
-                  condition=(TargetItem.gsi2sk == target.gsi2sk) & (TargetItem.state == "publishing"))
+                  condition=repo.TARGETS.held(target.gsi2sk) & (TargetItem.state == "publishing"))
         tx.update(attempt, [AttemptItem.outcome.set("unconfirmed"), AttemptItem.error.set(reason),
                             AttemptItem.finished_at.set(iso(now))], condition=AttemptItem.outcome == "sending")
 

@@ -20,4 +20,4 @@ def test_seed_twice_gives_one_brand_one_chain_one_draft_and_one_waiting_webhook_
     webhooks = [c for c in channels.list_for_brand(first["brand_id"], None, 100).items if c.platform == "webhook"]
     assert len(webhooks) == 1 and webhooks[0].handle == webhook_url()
     [target] = targets.for_post(first["webhook_post"]["id"])
-    assert target.state == "scheduled" and target.gsi2pk == targets.QUEUE
+    assert target.state == "scheduled" and target.gsi2pk == targets.TARGETS.name

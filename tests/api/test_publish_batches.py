@@ -59,7 +59,7 @@ def test_a_run_out_of_time_releases_what_it_has_not_sent_and_the_next_run_sends_
     for post in released:
         [target] = target_repo.for_post(post["id"])
         assert target.state == "scheduled" and int(target.attempts) == 0 and target.lease_until is None
-        assert target.gsi2pk == target_repo.QUEUE and target.gsi2sk == target_repo.queue_sk(target.publish_at, target.id)
+        assert target.gsi2pk == target_repo.TARGETS.name and target.gsi2sk == target_repo.TARGETS.key(target.publish_at, target.id)
         assert target_repo.attempts(post["id"]) == [] and sent.get(target.id, 0) == 0  # nothing was tried
         assert post_repo.get(post["id"]).status == "scheduled"
     fakes["hook"].latency = 0

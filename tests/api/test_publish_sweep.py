@@ -136,7 +136,7 @@ def test_a_throttled_or_conflicting_claim_is_skipped_and_picked_up_later(client,
             summary = publish_sweep.run(at("2026-12-05T13:17:10"), rate_limits=False, concurrency=1)
         assert summary == {"taken": 1} and fakes["telegram"].calls == []
         [target] = target_repo.for_post(post["id"])
-        assert target.state == "scheduled" and target.gsi2pk == target_repo.QUEUE  # still queued: not lost
+        assert target.state == "scheduled" and target.gsi2pk == target_repo.TARGETS.name  # still queued: not lost
     publish_sweep.run(at("2026-12-05T13:18:10"), rate_limits=False)
     assert states(post["id"]) == {channels["tg"]: "published"} and len(fakes["telegram"].calls) == 1
 

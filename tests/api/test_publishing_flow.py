@@ -57,7 +57,7 @@ def test_a_held_post_is_not_published_and_goes_out_after_release(client, team):
     assert target.state == "scheduled" and target.gsi2pk is None  # parked, out of the queue
     assert call(client, "post", f"/v1/posts/{post['id']}/release", team["smm_manager"]).status_code == 200
     [target] = target_repo.for_post(post["id"])
-    assert target.gsi2pk == target_repo.QUEUE
+    assert target.gsi2pk == target_repo.TARGETS.name
     publish_sweep.run(at("2026-12-01T09:01:30"), rate_limits=False)
     [target] = target_repo.for_post(post["id"])
     assert target.state == "publishing" and target.manual

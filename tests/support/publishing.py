@@ -38,8 +38,8 @@ def seed_due_targets(brand_id: str, author_id: str, channel, count: int, publish
                                           content=content, content_hash=content_hash, author_id=author_id,
                                           created_at=stamp))
             tid = target_repo.target_id(post_id, channel.id)
-            targets.save(TargetItem(f"POST#{post_id}", f"TARGET#{channel.id}", gsi2pk=target_repo.QUEUE,
-                                    gsi2sk=target_repo.queue_sk(when, tid), id=tid, post_id=post_id, brand_id=brand_id,
+            targets.save(TargetItem(f"POST#{post_id}", f"TARGET#{channel.id}", gsi2pk=target_repo.TARGETS.name,
+                                    gsi2sk=target_repo.TARGETS.key(when, tid), id=tid, post_id=post_id, brand_id=brand_id,
                                     channel_id=channel.id, platform=channel.platform, state="scheduled", version=1,
                                     publish_at=when, attempts=0, created_at=stamp, updated_at=stamp,
                                     title=content["title"], text=content["body"], media=[], links=[], solo=True))

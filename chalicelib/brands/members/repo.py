@@ -9,7 +9,7 @@ from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.models import MembershipItem
 from chalicelib.identity.models import UserItem
-from chalicelib.core.db.pages import Page, query_page
+from chalicelib.core.db.pages import Page, drain, query_page
 from chalicelib.core.db.reads import get_item
 from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor, Change, transact
@@ -63,10 +63,5 @@ def set_roles(actor: Actor, brand_id: str, user: UserItem, roles: list[str]) -> 
 
 def user_ids_with_roles(brand_id: str, roles: set[str]) -> list[str]:
     """Members of a brand holding any of `roles`, in membership order (every page of the brand's members)."""
-    ids, cursor = [], None
-    while True:
-        page = list_for_brand(brand_id, cursor, 100)
-        ids += [m.user_id for m in page.items if roles & set(m.roles or [])]
-        cursor = page.cursor
-        if not cursor:
-            return ids
+    return [m.user_id for m in drain(lambda cursor: list_for_brand(brand_id, cursor, 100))
+            if roles & set(m.roles or [])]

@@ -6,6 +6,7 @@ is a 400, never a DynamoDB error.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable, Iterator
 from typing import Any, Generic, TypeVar
 
 from chalicelib.core.errors import BadRequest
@@ -62,3 +63,20 @@ def query_page(query_fn, scope: str, cursor: str | None, limit: int | None, **kw
     )
     items = list(result)
     return Page(items=items, cursor=encode_cursor(scope, result.last_evaluated_key))
+
+
+def drain(fetch: Callable[[str | None], Page[T]], *, max_items: int | None = None) -> Iterator[T]:
+    """Every item of a paged listing: `fetch(cursor)` returns one page; the next is read only when the
+    last one is used up. `max_items` stops early (a guard for lists that could grow without bound)."""
+    cursor: str | None = None
+    seen = 0
+    while True:
+        page = fetch(cursor)
+        for item in page.items:
+            if max_items is not None and seen >= max_items:
+                return
+            seen += 1
+            yield item
+        cursor = page.cursor
+        if not cursor:
+            return
