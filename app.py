@@ -26,6 +26,7 @@ from chalicelib.core.logs import configure_logging
 from chalicelib.identity import pages as identity_pages
 from chalicelib.notifications import jobs as notifications_jobs
 from chalicelib.plan import pages as plan_pages
+from chalicelib.plan import post_page
 from chalicelib.plan import routes as plan_routes
 from chalicelib.profile import pages as profile_pages
 from chalicelib.profile import routes as profile_routes
@@ -47,7 +48,7 @@ BLUEPRINTS = (
     publishing_routes.bp,                           # publishing: /v1/…/targets
     audit_routes.bp,                                # audit: /v1/audit
     slack_routes.bp,                                # approvals: /slack/interactions
-    plan_routes.bp, plan_pages.bp,                  # plan: calendar feed, /calendar, /posts/…
+    plan_routes.bp, plan_pages.bp, post_page.bp,    # plan: CSV, calendar feed, /calendar, /posts/…
     approval_link_pages.bp,                         # approvals: /a/<token>
 )
 for blueprint in BLUEPRINTS:

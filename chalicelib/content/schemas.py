@@ -1,7 +1,7 @@
 """Posts, their decisions and comments: request and response models."""
 from __future__ import annotations
 
-from enum import Enum
+import re
 from typing import Annotated
 
 from pydantic import (
@@ -12,6 +12,8 @@ from pydantic import (
     model_validator,
 )
 
+from chalicelib.content.rules import fields
+from chalicelib.content.rules.fields import ContentType
 from chalicelib.content.rules.workflow import Decision, Rule
 from chalicelib.core.plain import plain
 from chalicelib.core.schemas import Id, Input, Output, PageQuery, TimeZoneName, refuse_nulls
@@ -38,23 +40,15 @@ DueAt = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}(T\d{2}:\d{
                   AfterValidator(_real_instant)]
 
 
-class ContentType(str, Enum):
-    engaging = "engaging"
-    branded = "branded"
-    advertising = "advertising"
-    educational = "educational"
-    reactive = "reactive"
-    ugc = "ugc"
-
-
 WallTime = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")]
-Tag = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[^|]+$")]  # | separates tags in CSV
-Body = Annotated[str, StringConstraints(max_length=20000)]
+Tag = Annotated[str, StringConstraints(min_length=1, max_length=fields.MAX_TAG,
+                                      pattern=rf"^[^{re.escape(fields.TAG_SEPARATOR)}]+$")]
+Body = Annotated[str, StringConstraints(max_length=fields.MAX_BODY)]
 
 
 class Media(Input):
     url: AnyHttpUrl
-    alt: str = Field(default="", max_length=1000)
+    alt: str = Field(default="", max_length=fields.MAX_ALT)
 
 
 class Variant(Input):
@@ -62,18 +56,18 @@ class Variant(Input):
 
 
 class PostFields(Input):
-    title: str = Field(default="", max_length=300)
+    title: str = Field(default="", max_length=fields.MAX_TITLE)
     body: Body = ""
-    channel_ids: list[Id] = Field(default_factory=list, max_length=20)
+    channel_ids: list[Id] = Field(default_factory=list, max_length=fields.MAX_CHANNELS)
     content_type: ContentType = ContentType.engaging
     publish_at: WallTime | None = Field(default=None, description="Local wall time YYYY-MM-DDTHH:MM")
     timezone: TimeZoneName | None = Field(default=None, description="IANA zone of publish_at (default: the "
                                                                    "first channel's, then the brand's)")
     variants: dict[Id, Variant] = Field(default_factory=dict, description="Per-channel text: {channel_id: {body}}")
-    media: list[Media] = Field(default_factory=list, max_length=20)
-    links: list[AnyHttpUrl] = Field(default_factory=list, max_length=20)
-    tags: list[Tag] = Field(default_factory=list, max_length=30)
-    assignee_ids: list[Id] = Field(default_factory=list, max_length=20)
+    media: list[Media] = Field(default_factory=list, max_length=fields.MAX_MEDIA)
+    links: list[AnyHttpUrl] = Field(default_factory=list, max_length=fields.MAX_LINKS)
+    tags: list[Tag] = Field(default_factory=list, max_length=fields.MAX_TAGS)
+    assignee_ids: list[Id] = Field(default_factory=list, max_length=fields.MAX_ASSIGNEES)
     campaign_id: Id | None = None
     due_at: DueAt | None = Field(default=None, description="Internal due date YYYY-MM-DD[THH:MM] (brand's zone)")
 
@@ -93,17 +87,17 @@ class PostPatch(Input):
     null clears publish_at, timezone, campaign_id and due_at."""
 
     version: int | None = Field(default=None, ge=1)
-    title: str | None = Field(default=None, max_length=300)
+    title: str | None = Field(default=None, max_length=fields.MAX_TITLE)
     body: Body | None = None
-    channel_ids: list[Id] | None = Field(default=None, max_length=20)
+    channel_ids: list[Id] | None = Field(default=None, max_length=fields.MAX_CHANNELS)
     content_type: ContentType | None = None
     publish_at: WallTime | None = None
     timezone: TimeZoneName | None = None
     variants: dict[Id, Variant] | None = None
-    media: list[Media] | None = Field(default=None, max_length=20)
-    links: list[AnyHttpUrl] | None = Field(default=None, max_length=20)
-    tags: list[Tag] | None = Field(default=None, max_length=30)
-    assignee_ids: list[Id] | None = Field(default=None, max_length=20)
+    media: list[Media] | None = Field(default=None, max_length=fields.MAX_MEDIA)
+    links: list[AnyHttpUrl] | None = Field(default=None, max_length=fields.MAX_LINKS)
+    tags: list[Tag] | None = Field(default=None, max_length=fields.MAX_TAGS)
+    assignee_ids: list[Id] | None = Field(default=None, max_length=fields.MAX_ASSIGNEES)
     campaign_id: Id | None = None
     due_at: DueAt | None = None
 

@@ -12,7 +12,7 @@ from chalicelib.core.db.pages import drain
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands.members import repo as member_repo
 from chalicelib.identity import repo as user_repo
-from chalicelib.plan import rules as plan_csv
+from chalicelib.plan.rules import csv_format, csv_import
 from chalicelib.identity.rules import Permission
 from chalicelib.core.errors import DomainError, ValidationFailed
 from chalicelib.content.schemas import PostCreate, PostPatch, PostQuery
@@ -27,7 +27,7 @@ def export(principal: Principal, brand_id: str, start: str | None, end: str | No
     rows = list(drain(lambda cursor: posts.list_posts(principal, PostQuery.model_validate(
         {"brand_id": brand_id, "from": start, "to": end, "cursor": cursor, "limit": 100})), max_items=MAX_EXPORT))
     people = user_repo.batch_get([uid for p in rows for uid in (p.assignee_ids or [])])
-    return plan_csv.export_bytes([{
+    return csv_format.export_bytes([{
         "id": p.id, "title": p.title, "body": p.body, "channels": list(p.channel_ids or []),
         "content_type": p.content_type, "publish_at": p.publish_wall, "timezone": p.timezone,
         "tags": list(p.tags or []), "assignees": [people[u].email for u in (p.assignee_ids or []) if u in people],
@@ -39,7 +39,7 @@ def _all_channel_ids(brand_id: str) -> set[str]:
     return {c.id for c in drain(lambda cursor: channel_repo.list_for_brand(brand_id, cursor, 100))}
 
 
-def _fields(row: plan_csv.PlanRow, assignee_ids: list[str]) -> dict:
+def _fields(row: csv_format.PlanRow, assignee_ids: list[str]) -> dict:
     return {"title": row.title or "", "body": row.body or "", "channel_ids": list(row.channels),
             "content_type": row.content_type or "engaging", "publish_at": row.publish_at, "timezone": row.timezone,
             "tags": list(row.tags), "assignee_ids": assignee_ids, "campaign_id": row.campaign_id,
@@ -52,7 +52,7 @@ def _error(row_line: int, column: str | None, message: str) -> dict:
 
 def import_plan(principal: Principal, brand_id: str, data: bytes) -> dict:
     principal.require(brand_id, Permission.edit_posts)
-    parsed = plan_csv.parse(data, known_channel_ids=_all_channel_ids(brand_id))
+    parsed = csv_import.parse(data, known_channel_ids=_all_channel_ids(brand_id))
     errors = [_error(e.line, e.column, e.message) for e in parsed.errors]
     planned = []
     for row in parsed.rows if not errors else []:

@@ -59,7 +59,7 @@ def test_export_import_round_trip_gives_the_same_plan(client, team, make_user):
 
 
 def test_bad_file_imports_nothing_and_names_lines(client, team):
-    from chalicelib.plan.rules import COLUMNS
+    from chalicelib.plan.rules.csv_format import COLUMNS
 
     empty = "," * (len(COLUMNS) - 4)
     good = f'{",".join(COLUMNS)}\r\n,Ok,"multi\r\nline",{team["tg"]}{empty}\r\n'

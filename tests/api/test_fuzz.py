@@ -120,7 +120,7 @@ def flatmap_query(context, query):
 
 def _plan_csv() -> str:
     """A content-plan file of one new post on a real channel (CSV is not something the schema can say)."""
-    from chalicelib.plan.rules import COLUMNS
+    from chalicelib.plan.rules.csv_format import COLUMNS
 
     row = {"title": "Imported", "body": "From a spreadsheet", "channels": (KNOWN.get("channel_id") or ["x"])[0]}
     return ",".join(COLUMNS) + "\r\n" + ",".join(row.get(c, "") for c in COLUMNS) + "\r\n"

@@ -55,12 +55,13 @@ def test_keys_are_in_the_one_stored_form_whatever_the_caller_gives(queue):
 def test_of_many_workers_claiming_one_item_exactly_one_wins(queue):
     put(queue, T0, "only")
 
-    def claim(_):
-        [item] = next(queue.due(T0))  # each worker reads it, as a job run would
+    copies = [next(queue.due(T0))[0] for _ in range(8)]  # each worker has read it, as a job run would
+
+    def claim(item):
         return queue.claim(item, T0 + timedelta(minutes=5), item.post_id)
 
     with ThreadPoolExecutor(max_workers=8) as pool:
-        results = list(pool.map(claim, range(8)))
+        results = list(pool.map(claim, copies))
     winners = [r for r in results if r is not None]
     assert winners == [queue.key(T0 + timedelta(minutes=5), "only")], results
     assert names(queue.due(T0 + timedelta(minutes=4))) == []  # leased: not due again until the lease ends

@@ -12,7 +12,8 @@ from chalicelib.publishing import repo as target_repo
 from chalicelib.publishing.models import AttemptItem, TargetItem
 from chalicelib.publishing import sweep as publish_sweep
 from chalicelib.core.http import csrf
-from chalicelib.plan.pages import ATTEMPT_OUTCOMES, LIVE_STATUSES, TARGET_STATES
+from chalicelib.plan.pages import LIVE_STATUSES
+from chalicelib.plan.post_page import ATTEMPT_OUTCOMES, TARGET_STATES
 from tests.api.test_publishing_flow import approve, at
 from tests.api.test_web_pages import Browser, csrf_token_in, html
 from tests.support.posts import call

@@ -10,8 +10,9 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from chalicelib.plan import rules as cp
-from chalicelib.plan.rules import COLUMNS, PlanRow, RowError
+from chalicelib.content.rules.fields import CONTENT_TYPES
+from chalicelib.plan.rules import csv_format, csv_import
+from chalicelib.plan.rules.csv_format import COLUMNS, PlanRow, RowError
 from chalicelib.core.errors import ValidationFailed
 
 CHANNELS = {"tg1", "vk2", "ig3", "x4"}
@@ -32,8 +33,8 @@ def as_row(p: dict) -> PlanRow:
                    due_at=p["due_at"], version=p["version"] if p["id"] else None)
 
 
-def parse(data, **kw) -> cp.ParseResult:
-    return cp.parse(data, known_channel_ids=CHANNELS, **kw)
+def parse(data, **kw) -> csv_format.ParseResult:
+    return csv_import.parse(data, known_channel_ids=CHANNELS, **kw)
 
 
 def csv_text(*rows: str, header: str = HEADER) -> str:
@@ -48,7 +49,7 @@ def line(**cells) -> str:
     return out.getvalue().removesuffix("\r\n")
 
 
-def errors_of(result: cp.ParseResult) -> list[tuple[int, str | None]]:
+def errors_of(result: csv_format.ParseResult) -> list[tuple[int, str | None]]:
     assert result.rows == [] and not result.ok
     return [(e.line, e.column) for e in result.errors]
 
@@ -88,7 +89,7 @@ POST = st.fixed_dictionaries({
     "title": st.none() | TEXT,
     "body": st.none() | texts(20),
     "channels": st.lists(st.sampled_from(sorted(CHANNELS)), min_size=1, max_size=4, unique=True),
-    "content_type": st.none() | st.sampled_from(cp.CONTENT_TYPES),
+    "content_type": st.none() | st.sampled_from(CONTENT_TYPES),
     "publish_at": st.none() | WALL,
     "timezone": st.none() | st.sampled_from(["Europe/Moscow", "UTC", "America/Argentina/Buenos_Aires",
                                              "Asia/Yekaterinburg"]),
@@ -114,7 +115,7 @@ def unique_ids(ps: list[dict]) -> list[dict]:
 @settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(POST, max_size=8).map(unique_ids), st.sampled_from([",", ";"]), st.booleans())
 def test_export_then_parse_gives_the_posts_back(ps, delimiter, as_bytes):
-    data = cp.export_bytes(ps, delimiter=delimiter) if as_bytes else cp.export_rows(ps, delimiter=delimiter)
+    data = csv_format.export_bytes(ps, delimiter=delimiter) if as_bytes else csv_format.export_rows(ps, delimiter=delimiter)
     result = parse(data)
     assert result.errors == []
     assert result.rows == [as_row(p) for p in ps]
@@ -123,13 +124,13 @@ def test_export_then_parse_gives_the_posts_back(ps, delimiter, as_bytes):
 
 @given(st.text())
 def test_guard_is_undone_by_unguard(text):
-    guarded = cp.guard_cell(text)
-    assert cp.unguard_cell(guarded) == text
-    assert not guarded.startswith(cp.FORMULA_TRIGGERS)
+    guarded = csv_format.guard_cell(text)
+    assert csv_format.unguard_cell(guarded) == text
+    assert not guarded.startswith(csv_format.FORMULA_TRIGGERS)
 
 
 def test_export_format_header_crlf_quoting_and_formula_guard():
-    text = cp.export_rows([post(id="p1", title='=HYPERLINK("http://x")', body="строка 1\nстрока, 2",
+    text = csv_format.export_rows([post(id="p1", title='=HYPERLINK("http://x")', body="строка 1\nстрока, 2",
                                 channels=["tg1", "vk2"], tags=["-minus", "@at"], assignees=["a@b.c"],
                                 publish_at="2025-03-01T09:30", timezone="Europe/Moscow", status="scheduled",
                                 version=3)])
@@ -141,7 +142,7 @@ def test_export_format_header_crlf_quoting_and_formula_guard():
 
 
 def test_export_bytes_has_a_bom_and_is_utf8():
-    data = cp.export_bytes([post(title="Привет")])
+    data = csv_format.export_bytes([post(title="Привет")])
     assert data.startswith(codecs.BOM_UTF8)
     assert "Привет" in data[3:].decode("utf-8")
 
@@ -152,20 +153,20 @@ def test_export_accepts_channel_ids_plan_rows_datetimes_and_enums():
     class Kind(str, Enum):
         ugc = "ugc"
 
-    text = cp.export_rows([{"title": "a", "channel_ids": ["tg1"], "content_type": Kind.ugc,
+    text = csv_format.export_rows([{"title": "a", "channel_ids": ["tg1"], "content_type": Kind.ugc,
                             "publish_at": datetime(2025, 1, 2, 3, 4), "due_at": date(2025, 1, 1), "version": 2}])
     row = parse(text).rows[0]
     assert (row.channels, row.content_type, row.publish_at, row.due_at) == (("tg1",), "ugc", "2025-01-02T03:04",
                                                                            "2025-01-01")
-    again = cp.export_rows([row])
+    again = csv_format.export_rows([row])
     assert parse(again).rows == [row]
 
 
 def test_export_refuses_a_list_value_with_the_separator():
     with pytest.raises(ValidationFailed, match="contains '\\|'"):
-        cp.export_rows([post(tags=["a|b"])])
+        csv_format.export_rows([post(tags=["a|b"])])
     with pytest.raises(TypeError):
-        cp.export_rows([post(tags="ab")])
+        csv_format.export_rows([post(tags="ab")])
 
 
 def test_import_of_hand_written_guarded_and_unguarded_cells():
@@ -341,7 +342,7 @@ def test_broken_quoting_reports_where_the_record_starts():
 
 
 def test_unknown_channel_message_when_the_brand_has_none():
-    result = cp.parse(csv_text(line()), known_channel_ids=set())
+    result = csv_import.parse(csv_text(line()), known_channel_ids=set())
     assert "none yet" in result.errors[0].message
 
 
@@ -377,12 +378,57 @@ def test_too_many_bytes_bytes_and_text():
 
 def test_default_limits_allow_a_full_plan_of_2000_rows():
     ps = [post(title=f"Пост {i}", body="Текст, «кавычки» и \"quotes\"\n" * 5) for i in range(2000)]
-    data = cp.export_bytes(ps)
-    assert len(data) < cp.MAX_BYTES
+    data = csv_format.export_bytes(ps)
+    assert len(data) < csv_import.MAX_BYTES
     result = parse(data)
     assert result.ok and len(result.rows) == 2000 and result.rows[-1].line == 2001
-    assert errors_of(parse(cp.export_bytes(ps + [post()]))) == [(2002, None)]
+    assert errors_of(parse(csv_format.export_bytes(ps + [post()]))) == [(2002, None)]
 
 
 def test_row_error_is_a_plain_value():
     assert RowError(2, "title", "x") == RowError(2, "title", "x", text_line=9)
+
+
+# ─── one source of limits: the file may hold exactly what the API accepts ────────────────────────
+
+LIMIT_CASES = [  # (CSV column, the API's field, the value at the limit, the limit name)
+    ("title", "title", lambda n: "t" * n, "MAX_TITLE"),
+    ("body", "body", lambda n: "b" * n, "MAX_BODY"),
+    ("tags", "tags", lambda n: [f"tag{i}" for i in range(n)], "MAX_TAGS"),
+    ("tags", "tags", lambda n: ["t" * n], "MAX_TAG"),
+    ("assignees", None, lambda n: [f"p{i}@example.com" for i in range(n)], "MAX_ASSIGNEES"),
+    ("channels", "channel_ids", lambda n: [f"c{i:02d}" for i in range(n)], "MAX_CHANNELS"),
+]
+
+
+@pytest.mark.parametrize("column, api_field, value_of, limit_name", LIMIT_CASES,
+                         ids=[f"{c[0]}-{c[3]}" for c in LIMIT_CASES])
+def test_the_csv_import_and_the_api_share_each_field_limit(column, api_field, value_of, limit_name):
+    from pydantic import ValidationError
+
+    from chalicelib.content.rules import fields
+    from chalicelib.content.schemas import PostCreate
+
+    limit = getattr(fields, limit_name)
+    channels = {f"c{i:02d}" for i in range(fields.MAX_CHANNELS + 1)}
+
+    def cell(value) -> str:
+        return "|".join(value) if isinstance(value, list) else value
+
+    def csv_accepts(value) -> bool:
+        cells = {"channels": "c00", column: cell(value)}
+        return csv_import.parse(csv_text(line(**cells)), known_channel_ids=channels).ok
+
+    def api_accepts(value) -> bool:
+        if api_field is None:  # the API takes assignee ids, not emails; the same count limit
+            value = [f"{i:026d}" for i in range(len(value))]
+        data = {"brand_id": "b" * 26, "title": "T", "channel_ids": ["c" * 26],
+                (api_field or "assignee_ids"): value}
+        try:
+            PostCreate.model_validate(data)
+        except ValidationError:
+            return False
+        return True
+
+    assert csv_accepts(value_of(limit)) and api_accepts(value_of(limit))
+    assert not csv_accepts(value_of(limit + 1)) and not api_accepts(value_of(limit + 1))

@@ -1,26 +1,17 @@
-"""The content plan of a brand as a CSV file: export, and a checked import. Pure: strings and bytes in
-and out, standard library only, no I/O.
+"""The content plan's checked CSV import. Pure: bytes or text in, rows and errors out, standard
+library only, no I/O. The columns, row types and the export are csv_format.py.
 
-    export_rows(posts) -> str          CSV text, "\\r\\n" line ends, RFC 4180 quoting
-    export_bytes(posts) -> bytes       the same, UTF-8 with a BOM (so Excel shows Cyrillic correctly)
     parse(data, known_channel_ids=…)   -> ParseResult(rows, errors)
-
-Columns (a header row with exactly these names; the export writes them in this order):
-    id, title, body, channels, content_type, publish_at, timezone, tags, assignees, campaign_id,
-    due_at, status, version
 
 The import is ALL-OR-NOTHING: if `errors` is non-empty, `rows` is empty and the caller imports nothing,
 so nothing of a failing file is ever half-imported. The caller adds its own row checks (the post of an
 `id` exists in the brand, `version` is its current one, every assignee is a member) as `RowError`s
-with `PlanRow.line`, and imports nothing if any of those fail either.
+with `PlanRow.line`, and imports nothing if any of those fail either. A cell's limits are the API's
+(content/rules/fields.py): a file cannot put in what the API would refuse.
 
 Line numbers are rows as a spreadsheet shows them: the header is row 1, every CSV record (blank ones
 too) is one row, however many text lines its quoted cells span. `RowError.text_line` is the line in a
 text editor where the record starts (the csv reader's `line_num` of the record before, plus one).
-
-Formula injection (OWASP "CSV injection"): on export, a cell whose text starts with = + - @ tab or CR
-(after any leading apostrophes) gets one leading apostrophe, so a spreadsheet shows it as text; the
-import removes exactly that one apostrophe again. Export → import returns every text byte for byte.
 """
 from __future__ import annotations
 
@@ -28,35 +19,33 @@ import codecs
 import csv
 import io
 import re
-from collections.abc import Collection, Iterable, Mapping
-from dataclasses import dataclass, field
-from dataclasses import fields as dataclass_fields
+from collections.abc import Collection
 from datetime import date, datetime
-from enum import Enum
-from typing import Any
 from zoneinfo import available_timezones
 
-from chalicelib.core.errors import ValidationFailed
-
-COLUMNS: tuple[str, ...] = ("id", "title", "body", "channels", "content_type", "publish_at", "timezone",
-                            "tags", "assignees", "campaign_id", "due_at", "status", "version")
-EXPORT_ONLY = ("status",)  # read and ignored on import
-CONTENT_TYPES: tuple[str, ...] = ("engaging", "branded", "advertising", "educational", "reactive", "ugc")
-LIST_SEPARATOR = "|"
-DELIMITERS = (",", ";")
+from chalicelib.content.rules.fields import (
+    CONTENT_TYPES,
+    MAX_ASSIGNEES,
+    MAX_BODY,
+    MAX_CHANNELS,
+    MAX_TAG,
+    MAX_TAGS,
+    MAX_TITLE,
+)
+from chalicelib.plan.rules.csv_format import (
+    COLUMNS,
+    LIST_SEPARATOR,
+    ParseResult,
+    PlanRow,
+    RowError,
+    unguard_cell,
+)
 
 MAX_ROWS = 2000
 MAX_BYTES = 2_000_000
 MAX_ERRORS = 100
-MAX_BODY = 20000
-MAX_TITLE = 300
-MAX_TAG = 64
-MAX_TAGS = 30
-MAX_CHANNELS = 20
-MAX_ASSIGNEES = 20
 MAX_EMAIL = 254
 
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _ID = re.compile(r"[0-9a-z]{1,64}")
 _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 _VERSION = re.compile(r"[0-9]{1,9}")
@@ -78,124 +67,6 @@ def _zones() -> dict[str, str]:
         _ZONES = {z.lower(): z for z in available_timezones() | {"UTC"}}
     return _ZONES
 
-
-@dataclass(frozen=True)
-class PlanRow:
-    """One post of the file. Text cells: empty → None; list cells: a tuple, empty → ()."""
-
-    id: str | None  # None: a new post
-    title: str | None  # exactly as in the cell (not trimmed)
-    body: str | None  # exactly as in the cell (not trimmed)
-    channels: tuple[str, ...]  # never empty, every one a known channel id
-    content_type: str | None  # one of CONTENT_TYPES; None: the default (engaging)
-    publish_at: str | None  # local wall time YYYY-MM-DDTHH:MM
-    timezone: str | None  # IANA name; None: the first channel's, then the brand's
-    tags: tuple[str, ...]
-    assignees: tuple[str, ...]  # emails as written (not resolved, not lower-cased)
-    campaign_id: str | None
-    due_at: str | None  # YYYY-MM-DD or YYYY-MM-DDTHH:MM
-    version: int | None  # only with an id (ignored on a new row); the caller compares it
-    line: int = field(default=0, compare=False)  # spreadsheet row, for the caller's own RowErrors
-
-
-@dataclass(frozen=True)
-class RowError:
-    line: int  # spreadsheet row (header = 1); 0 = the file as a whole
-    column: str | None
-    message: str
-    text_line: int | None = field(default=None, compare=False)  # where the record starts in a text editor
-
-
-@dataclass(frozen=True)
-class ParseResult:
-    rows: list[PlanRow]
-    errors: list[RowError]
-    delimiter: str = ","
-
-    @property
-    def ok(self) -> bool:
-        return not self.errors
-
-
-# ─── export ───────────────────────────────────────────────────────────────────────────────────────
-
-def guard_cell(text: str) -> str:
-    """One leading apostrophe before text a spreadsheet would run as a formula (OWASP)."""
-    return "'" + text if text.lstrip("'").startswith(FORMULA_TRIGGERS) else text
-
-
-def unguard_cell(text: str) -> str:
-    """The inverse of `guard_cell`: unguard_cell(guard_cell(x)) == x for every string."""
-    return text[1:] if text.startswith("'") and text.lstrip("'").startswith(FORMULA_TRIGGERS) else text
-
-
-def _scalar(value: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, Enum):
-        value = value.value
-    if isinstance(value, datetime):
-        return value.strftime("%Y-%m-%dT%H:%M")
-    if isinstance(value, date):
-        return value.isoformat()
-    return str(value)
-
-
-def _joined(value: Any, column: str, post_id: Any) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (str, bytes)):
-        raise TypeError(f"{column} must be a list of strings, not {type(value).__name__}")
-    items = [_scalar(v) for v in value]
-    for item in items:
-        if LIST_SEPARATOR in item:
-            raise ValidationFailed(
-                f"Post {post_id or '(new)'} cannot be exported: the {column} value {item!r} contains "
-                f"'{LIST_SEPARATOR}', which separates the values of that column.",
-                details=[{"field": column, "message": f"contains '{LIST_SEPARATOR}'"}])
-    return LIST_SEPARATOR.join(items)
-
-
-def _cells(post: Mapping[str, Any] | PlanRow) -> list[str]:
-    if isinstance(post, PlanRow):
-        post = {f.name: getattr(post, f.name) for f in dataclass_fields(post)}
-    values = dict(post)
-    if values.get("channels") is None and values.get("channel_ids") is not None:
-        values["channels"] = values["channel_ids"]
-    cells = []
-    for column in COLUMNS:
-        value = values.get(column)
-        if column in ("channels", "tags", "assignees"):
-            text = _joined(value, column, values.get("id"))
-        else:
-            text = _scalar(value)
-        cells.append(guard_cell(text))
-    return cells
-
-
-def export_rows(posts: Iterable[Mapping[str, Any] | PlanRow], *, delimiter: str = ",") -> str:
-    """CSV text of the posts: the header, then one record per post. A post is a mapping keyed by the
-    column names (`channel_ids` is accepted for `channels`; assignees must already be emails) or a
-    PlanRow; missing keys are empty cells. `delimiter=";"` writes what Excel in a ru/de… locale opens
-    into columns on a double click."""
-    if delimiter not in DELIMITERS:
-        raise ValueError(f"delimiter must be one of {DELIMITERS}")
-    out = io.StringIO(newline="")
-    writer = csv.writer(out, delimiter=delimiter, quotechar='"', lineterminator="\r\n",
-                        quoting=csv.QUOTE_MINIMAL, doublequote=True)
-    writer.writerow(COLUMNS)
-    for post in posts:
-        writer.writerow(_cells(post))
-    return out.getvalue()
-
-
-def export_bytes(posts: Iterable[Mapping[str, Any] | PlanRow], *, delimiter: str = ",") -> bytes:
-    """`export_rows` as UTF-8 with a byte order mark: without it Excel reads the file as the local ANSI
-    code page and shows Cyrillic as mojibake."""
-    return codecs.BOM_UTF8 + export_rows(posts, delimiter=delimiter).encode("utf-8")
-
-
-# ─── import ───────────────────────────────────────────────────────────────────────────────────────
 
 _SAVE_AS = "Save it as “CSV UTF-8 (comma delimited)” (Excel: File → Save As) and upload it again."
 
