@@ -222,8 +222,7 @@ def update(principal: Principal, post_id: str, data, if_match: int | None, *,
                                              author_id=principal.user_id, created_at=iso(utcnow())))
         elif state.status.value != post.status or state.status is wf.Status.in_review:
             values["approval"] = repo.approval_map(state, previous.get("chain_id"), previous)
-        before = {k: _audit_value(getattr(post, _attr(k))) for k in values if k in changes or k == "status"}
-        after = {k: _audit_value(v) for k, v in values.items() if k in changes or k == "status"}
+        before, after = _audited(post, values, changes)
         change = Change(post.brand_id, "post", post.id, "update", before, after, state.version)
         return Step(values, change, new_items, state, outcome.events, brand)
 
@@ -232,12 +231,19 @@ def update(principal: Principal, post_id: str, data, if_match: int | None, *,
 
 
 def _attr(name: str) -> str:
+    """The stored attribute behind a field of the API (publish_at is the wall time a person gave)."""
     return "publish_wall" if name == "publish_at" else name
 
 
-def _audit_value(value):
-    value = plain(value)
-    return value if isinstance(plain, (str, int, float, bool, type(None))) else str(plain)[:200]
+def _audited(post, values: dict, changes: dict) -> tuple[dict, dict]:
+    """The audit entry of an edit: each field the edit changed (and the status) with its real value
+    before and after, as the API takes it (publish_at as the local wall time)."""
+    before, after = {}, {}
+    for name in [k for k in changes if k in values or _attr(k) in values] + ["status"]:
+        old, new = plain(getattr(post, _attr(name))), plain(values.get(_attr(name), values.get(name)))
+        if old != new or name == "status":
+            before[name], after[name] = old, new
+    return before, after
 
 
 # --- hold, archive, and the write every change goes through --------------------------------------

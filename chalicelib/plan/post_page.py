@@ -25,6 +25,7 @@ from chalicelib.identity.doors import page
 from chalicelib.identity.rules import Permission
 from chalicelib.plan.pages import (
     PAGE,
+    STATUS_KEYS,
     channel_list,
     is_web_link,
     notice_of,
@@ -43,6 +44,16 @@ publishing = lazy_import("chalicelib.publishing.service")
 bp = Blueprint(__name__)
 
 TARGET_STATES = ("scheduled", "publishing", "published", "failed", "unconfirmed", "missed", "skipped")
+# The post's audit trail as the page tells it: each action and field has a label (keys history.*).
+HISTORY_ACTIONS = ("create", "update", "submit", "decision:approve", "decision:request_changes", "decision:reject",
+                   "hold", "release", "archive", "comment", "followup:ask", "followup:remind", "followup:escalate",
+                   "publish:status", "publish:published", "publish:failed", "publish:unconfirmed", "publish:missed",
+                   "publish:refused", "publish:released", "publish:park", "publish:retry", "publish:resolved",
+                   "publish:resend", "publish:marked_published")
+HISTORY_FIELDS = ("title", "body", "channel_ids", "variants", "media", "links", "tags", "assignee_ids",
+                  "content_type", "campaign_id", "due_at", "publish_at", "timezone", "status", "hold", "stage",
+                  "comment", "channel", "url", "error")
+HISTORY_SHOWN = 50
 ATTEMPT_OUTCOMES = ("sending", "published", "refused", "failed", "unconfirmed", "manual")
 
 
@@ -69,6 +80,47 @@ def _targets_view(principal, post, zone: str, channel_by_id: dict, can_act: bool
             "can_resolve": can_act and state == "unconfirmed",
             "can_mark": can_act and state == "publishing" and bool(target.manual)})
     return shown
+
+
+def history_key(action: str) -> str:
+    return "history.action." + action.replace(":", "_")
+
+
+def _history_view(entries, people: dict, channel_by_id: dict, zone: str, language: str) -> list[dict]:
+    """The post's audit entries, newest first: when (in the reader's zone), who, what, and each field
+    that changed with its value before and after."""
+    def name_of(channel_id) -> str:
+        channel = channel_by_id.get(channel_id)
+        return channel.name if channel else str(channel_id)
+
+    def shown(field: str, value) -> str:
+        if value is None or value == [] or value == "":
+            return "—"
+        if field == "status":
+            return i18n.translate(f"post.status.{value}", language) if value in STATUS_KEYS else str(value)
+        if field == "hold":
+            return i18n.translate("history.yes" if value else "history.no", language)
+        if field in ("channel_ids", "channel"):
+            return ", ".join(name_of(c) for c in (value if isinstance(value, list) else [value]))
+        if field == "assignee_ids":
+            return ", ".join(people.get(u, u) for u in value)
+        if isinstance(value, list):
+            return ", ".join(str(v) for v in value)
+        if isinstance(value, dict):
+            return i18n.translate("history.field.variants", language) if field == "variants" else str(value)
+        return str(value)
+
+    view = []
+    for entry in entries[:HISTORY_SHOWN]:
+        before, after = plain(entry.before) or {}, plain(entry.after) or {}
+        changes = [{"field": i18n.translate(f"history.field.{f}", language),
+                    "before": shown(f, before[f]) if f in before else None, "after": shown(f, after[f])}
+                   for f in after if f in HISTORY_FIELDS and (f not in before or before[f] != after[f])]
+        action = i18n.translate(history_key(entry.action), language) if entry.action in HISTORY_ACTIONS \
+            else entry.action
+        view.append({"at": wall_in(entry.at, zone), "who": people.get(entry.actor_id) or entry.actor_label or "—",
+                     "action": action, "changes": changes})
+    return view
 
 
 def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None = None,
@@ -120,8 +172,11 @@ def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None 
     wall = wall_in(post.publish_at, post.timezone or brand.timezone)
     targets = _targets_view(principal, post, post.timezone or brand.timezone, channel_by_id, can_edit,
                             call.language)
+    reader_zone = post.timezone or brand.timezone
+    audit = _history_view(history["audit"], people, channel_by_id, reader_zone, call.language)
     return call.render(
         "post.html", status=status, post=post, brand=brand, out=out, people=people, channel_by_id=channel_by_id,
+        history=audit, history_zone=reader_zone,
         targets=targets, target_form=target_form or FormState(),
         stages=stages, decisions=decisions, versions=versions, diff=diff, comments=comments,
         wall=wall, status_labels=status_labels(call.language), notice=notice_of(call), post_url=post_path(post.id),

@@ -164,3 +164,19 @@ def test_form_sets_assignees_due_date_and_links(client, team):
     assert "https://example.com/menu" in edit and 'value="2026-11-28"' in edit
     bad = writer.post("/posts/new", {csrf.FIELD: csrf_token_in(page), **form_data(team, links="not a link")})
     assert bad.status_code == 422
+
+
+def test_the_post_page_shows_its_history_with_the_real_old_and_new_values(client, team):
+    post = new_post(client, team)
+    r = call(client, "patch", f"/v1/posts/{post['id']}", team["copywriter"],
+             {"version": 1, "title": "Winter menu", "tags": ["winter"], "channel_ids": [team["tg"], team["x"]]})
+    assert r.status_code == 200, r.body
+    call(client, "post", f"/v1/posts/{post['id']}/hold", team["smm_manager"])
+    for language, edited, title_label, held in (("en", "edited the post", "Title:", "put it on hold"),
+                                                ("ru", "изменил(а) пост", "Заголовок:", "приостановил(а) публикацию")):
+        page = html(as_user(client, team["smm_manager"]).get(f"/posts/{post['id']}?lang={language}"))
+        section = re.search(r'<section class="card section" id="history".*?</section>', page, re.S).group(0)
+        assert edited in section and held in section
+        assert title_label in section and "<del>Autumn menu</del> → <ins>Winter menu</ins>" in section
+        assert "<ins>winter</ins>" in section and "<ins>TG, X</ins>" in section  # channel names, not ids
+        assert "function" not in section and "Europe/Berlin" in section

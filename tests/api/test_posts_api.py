@@ -201,7 +201,7 @@ def test_twenty_approvers_all_rule_each_recorded_once(client, team, make_user):
 def test_twenty_approvers_any_rule_advance_once(client, team, make_user):
     outcomes, history, final, _ = _race(client, team, make_user, "any")
     assert outcomes.count("ok") == 1, outcomes
-    assert all(o in ("ok", "InvalidTransition") for o in outcomes), outcomes
+    assert sorted(outcomes) == ["StageMoved"] * 19 + ["ok"], outcomes  # late, not refused
     assert len(history["decisions"]) == 1 and final["status"] == "approved"
 
 
@@ -244,3 +244,35 @@ def test_calendar_range_checks(client, team):
     assert r.status_code == 200 and body(r)["items"] == []
     r = client.get(f"/v1/brands/{brand_id}/content-plan.csv?from=8023-68-06", headers=user.headers)
     assert r.status_code == 422
+
+
+def test_an_edit_is_audited_with_the_real_old_and_new_value_of_each_changed_field(client, team):
+    post = new_post(client, team, tags=["autumn"])
+    path = f"/v1/posts/{post['id']}"
+    r = call(client, "patch", path, team["copywriter"], {
+        "version": 1, "title": "Winter menu", "body": "Gingerbread is here", "tags": ["winter", "menu"],
+        "publish_at": "2026-12-02T11:30", "channel_ids": [team["tg"], team["x"]],
+        "content_type": "advertising"})  # content_type unchanged: not in the entry
+    assert r.status_code == 200, r.body
+    history = body(call(client, "get", f"{path}/history", team["smm_manager"]))
+    [entry] = [a for a in history["audit"] if a["action"] == "update"]
+    assert entry["before"] == {"title": "Autumn menu", "body": "Pumpkin latte is back!", "tags": ["autumn"],
+                               "publish_at": "2026-12-01T10:00", "channel_ids": [team["tg"]], "status": "draft"}
+    assert entry["after"] == {"title": "Winter menu", "body": "Gingerbread is here", "tags": ["winter", "menu"],
+                              "publish_at": "2026-12-02T11:30", "channel_ids": [team["tg"], team["x"]],
+                              "status": "draft"}
+    trail = body(call(client, "get", f"/v1/audit?brand_id={team['brand'].id}&entity=post&id={post['id']}",
+                      team["smm_manager"]))
+    [same] = [a for a in trail["items"] if a["action"] == "update"]
+    assert (same["before"], same["after"]) == (entry["before"], entry["after"])
+    assert not any("<function" in str(a) for a in trail["items"])
+
+
+def test_long_values_in_an_audit_entry_are_cut_but_stay_real(client, team):
+    post = new_post(client, team)
+    text = "Ж" * 3000
+    r = call(client, "patch", f"/v1/posts/{post['id']}", team["copywriter"], {"version": 1, "body": text})
+    assert r.status_code == 200, r.body
+    [entry] = [a for a in body(call(client, "get", f"/v1/posts/{post['id']}/history", team["smm_manager"]))["audit"]
+               if a["action"] == "update"]
+    assert entry["after"]["body"] == "Ж" * 199 + "…"

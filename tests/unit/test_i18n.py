@@ -98,6 +98,10 @@ def test_keys_built_from_names_exist():
         needed.add(f"email.{mail}.subject")  # identity/service.py: f"email.{template}.subject"
     for field in ("email", "timezone", "credentials_ref"):
         needed.add(f"form.error.{field}")
+    from chalicelib.plan.post_page import HISTORY_ACTIONS, HISTORY_FIELDS, history_key
+
+    needed |= {history_key(action) for action in HISTORY_ACTIONS}
+    needed |= {f"history.field.{field}" for field in HISTORY_FIELDS}
     assert sorted(needed - set(EN)) == []
 
 

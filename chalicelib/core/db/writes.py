@@ -19,7 +19,8 @@ from chalicelib.core.db.audit import AuditItem
 from chalicelib.core.errors import Conflict, Upstream
 from chalicelib.core.ids import new_id
 
-MAX_AUDIT_VALUE = 200
+MAX_AUDIT_VALUE = 200  # characters of a text
+MAX_AUDIT_ITEMS = 30  # entries of a list or a map
 TRANSACTION_RETRIES = 4
 
 
@@ -53,15 +54,21 @@ class WriteConflict(Conflict):
         self.reasons = reasons
 
 
+def _bounded(value: Any) -> Any:
+    """A value as the audit entry keeps it: itself, with long texts cut and long lists and maps
+    shortened at every depth (an entry must stay far below DynamoDB's item size)."""
+    if isinstance(value, str):
+        return value if len(value) <= MAX_AUDIT_VALUE else value[: MAX_AUDIT_VALUE - 1] + "…"
+    if isinstance(value, (list, tuple)):
+        kept = [_bounded(v) for v in value[:MAX_AUDIT_ITEMS]]
+        return kept + ["…"] if len(value) > MAX_AUDIT_ITEMS else kept
+    if isinstance(value, dict):
+        return {key: _bounded(v) for key, v in list(value.items())[:MAX_AUDIT_ITEMS]}
+    return value
+
+
 def _short(values: dict[str, Any] | None) -> dict[str, Any] | None:
-    if values is None:
-        return None
-    short = {}
-    for key, value in values.items():
-        if isinstance(value, str) and len(value) > MAX_AUDIT_VALUE:
-            value = value[: MAX_AUDIT_VALUE - 1] + "…"
-        short[key] = value
-    return short
+    return None if values is None else {key: _bounded(value) for key, value in values.items()}
 
 
 def audit_item(actor: Actor, change: Change) -> AuditItem:
