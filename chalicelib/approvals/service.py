@@ -20,7 +20,7 @@ from chalicelib.content.rules import workflow as wf
 from chalicelib.content.service import Step, apply_change
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db.writes import Change
-from chalicelib.core.errors import InvalidTransition, NotFound
+from chalicelib.core.errors import NotFound
 from chalicelib.core.ids import new_id
 from chalicelib.core.plain import plain
 from chalicelib.identity.principal import Principal
@@ -82,8 +82,7 @@ def decide(principal: Principal, post_id: str, data, *, via: str | None = None,
         state = repo.state_of(post)
         if stage is not None and state.status is wf.Status.in_review and state.stage_index != stage \
                 and data.version == state.version:
-            raise InvalidTransition("The post has moved on to another approval stage since you were asked.",
-                                    current_version=state.version, status=state.status.value)
+            raise wf.StageMoved(state)
         outcome = wf.decide(state, principal.user_id, data.version, data.decision,
                             authors_may_approve=bool(brand_settings(brand).get("authors_may_approve")))
         new = outcome.state

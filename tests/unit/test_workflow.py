@@ -29,6 +29,34 @@ def test_happy_path_two_stages_to_scheduled():
     assert out.state.status is Status.scheduled and "approved" in out.events
 
 
+def test_a_late_approver_of_a_stage_that_moved_on_gets_stage_moved_not_a_refusal():
+    s = wf.submit(draft(has_publish_time=True), STAGES, approve_without_chain=False).state
+    s = wf.decide(s, "cm1", 1, Decision.approve, authors_may_approve=False).state  # cm1 wins the "any" race
+    with pytest.raises(wf.StageMoved) as info:  # cm2 pressed Approve at the same moment: allowed, but late
+        wf.decide(s, "cm2", 1, Decision.approve, authors_may_approve=False)
+    error = info.value
+    assert error.status == 409 and error.code == "stage_moved"
+    assert error.extra == {"status": "in_review", "stage": 1, "stage_name": "client", "current_version": 1}
+    s = wf.decide(wf.decide(s, "smm", 1, Decision.approve, authors_may_approve=False).state, "client", 1,
+                  Decision.approve, authors_may_approve=False).state
+    with pytest.raises(wf.StageMoved) as info:  # the last stage is done too: where it is now, no stage
+        wf.decide(s, "cm2", 1, Decision.approve, authors_may_approve=False)
+    assert info.value.extra["status"] == "scheduled" and info.value.extra["stage"] is None
+
+
+def test_an_approver_of_a_later_stage_is_still_refused_early_and_an_outsider_always():
+    s = wf.submit(draft(), STAGES, approve_without_chain=False).state
+    with pytest.raises(Forbidden):  # the client's turn has not come: not a race
+        wf.decide(s, "client", 1, Decision.approve, authors_may_approve=False)
+    s = wf.decide(s, "cm1", 1, Decision.approve, authors_may_approve=False).state
+    with pytest.raises(Forbidden):
+        wf.decide(s, "stranger", 1, Decision.approve, authors_may_approve=False)
+    with pytest.raises(DomainError) as info:  # an older version is a version conflict, not a race
+        wf.decide(wf.edit(s, content_changed=True, has_publish_time=False).state, "cm2", 1, Decision.approve,
+                  authors_may_approve=False)
+    assert not isinstance(info.value, wf.StageMoved)
+
+
 def test_without_publish_time_ends_approved():
     s = wf.submit(draft(), (STAGES[0],), approve_without_chain=False).state
     assert wf.decide(s, "cm1", 1, Decision.approve, authors_may_approve=False).state.status is Status.approved

@@ -49,6 +49,20 @@ class Rule(str, Enum):
     all = "all"  # every approver of the stage must approve
 
 
+class StageMoved(InvalidTransition):
+    """Someone else's decision moved the post on while this approver decided: the approver was
+    allowed, they lost a race. Says where the post is now, so a client can show it."""
+
+    code = "stage_moved"
+
+    def __init__(self, state: "PostState"):
+        current = state.current_stage
+        where = f"stage {state.stage_index + 1} ({current.name})" if current else state.status.value
+        super().__init__(f"Someone else decided first: the post has moved on and is now at {where}.",
+                         status=state.status.value, stage=state.stage_index if current else None,
+                         stage_name=current.name if current else None, current_version=state.version)
+
+
 EDITABLE = {Status.draft, Status.changes_requested, Status.in_review, Status.approved, Status.scheduled,
             Status.rejected}
 REAPPROVE_ON_EDIT = {Status.in_review, Status.approved, Status.scheduled}
@@ -141,8 +155,13 @@ def may_decide(state: PostState, user_id: str, *, authors_may_approve: bool) -> 
 
 def decide(state: PostState, user_id: str, version: int, decision: Decision, *,
            authors_may_approve: bool) -> Outcome:
-    """Record one approver's decision on one version."""
+    """Record one approver's decision on one version. An approver of a stage the post has left on
+    this version (another approver decided first) gets StageMoved, not a refusal: they were allowed."""
+    passed = state.stages[:state.stage_index] if state.status is Status.in_review else state.stages
+    late = version == state.version and any(user_id in stage.approvers for stage in passed)
     if state.status is not Status.in_review:
+        if late:
+            raise StageMoved(state)
         raise InvalidTransition(f"The post is {state.status.value}, not waiting for a decision.",
                                 current_version=state.version, status=state.status.value)
     if version != state.version:
@@ -150,6 +169,8 @@ def decide(state: PostState, user_id: str, version: int, decision: Decision, *,
                        current_version=state.version)
     stage = state.current_stage
     if user_id not in stage.approvers:
+        if late:
+            raise StageMoved(state)
         raise Forbidden("You are not an approver of the current stage.")
     if user_id == state.author_id and not authors_may_approve:
         raise Forbidden("Authors cannot approve their own post in this brand.")
