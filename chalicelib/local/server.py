@@ -5,7 +5,9 @@ exported in the shell (another DynamoDB port, say) would be ignored. Here the st
 fill what the shell left unset (chalicelib.core.stage_env), and chalice's own overwrite goes into a
 throwaway copy of the environment.
 
-Also makes unknown routes answer like our deployed API (404 JSON, see install_not_found_gateway).
+Also makes unknown routes answer like our deployed API (404 JSON, see install_not_found_gateway),
+and any HTTP method the standard library's server does not know (TRACE …) like a wrong method
+(405 JSON, see answer_every_method), never its 501 HTML page.
 
     python -m chalicelib.local.server --host 127.0.0.1 --port 8000 --stage local
 """
@@ -69,6 +71,23 @@ def install_not_found_gateway() -> None:
     LocalGateway.handle_request = handle_request
 
 
+def answer_every_method(handler_cls) -> None:
+    """http.server answers a method its handler has no `do_<METHOD>` for (TRACE, CONNECT, PROPFIND …)
+    with 501 and the standard library's HTML page. Route every method through chalice's gateway
+    instead, which answers like the deployed API: our 404 for an unknown path, our 405 (error shape,
+    Allow header) for a known path. Idempotent."""
+    if getattr(handler_cls, "_greenlight_every_method", False):
+        return
+
+    def __getattr__(self, name):  # only called for attributes the class does not have
+        if name.startswith("do_") and name[3:].isupper():
+            return self._generic_handle
+        raise AttributeError(name)
+
+    handler_cls.__getattr__ = __getattr__
+    handler_cls._greenlight_every_method = True
+
+
 def _mask_access_log(handler_cls) -> None:
     """http.server writes each request line (with its query string: sign-in tokens, cursors) straight
     to stderr, past the logging filters; mask secrets there too."""
@@ -104,6 +123,7 @@ def create_server(host: str = "127.0.0.1", port: int = 8000, stage: str = "local
     from chalice.local import ChaliceRequestHandler
 
     ChaliceRequestHandler.disable_nagle_algorithm = True
+    answer_every_method(ChaliceRequestHandler)
     _mask_access_log(ChaliceRequestHandler)
     # chalice updates `environ` with the stage's variables: give it a copy it may clobber.
     factory = CLIFactory(str(project_dir), environ=dict(os.environ))

@@ -85,6 +85,18 @@ def test_unknown_route_is_404_in_our_error_shape(live_server, method, path):
     assert_error(r, 404, "not_found")
 
 
+@pytest.mark.parametrize("method", ["TRACE", "CONNECT", "PROPFIND", "BREW", "DELETE"])
+def test_a_method_the_route_does_not_know_is_405_in_our_error_shape(live_server, method):
+    """The dev server answered methods it has no handler for (TRACE …) with 501 and an HTML page."""
+    r = requests.request(method, f"{live_server}/health", timeout=TIMEOUT)
+    error = assert_error(r, 405, "method_not_allowed")
+    assert "This route does not answer" in error["message"] and r.headers["Allow"] == "GET"
+
+
+def test_an_unknown_method_on_an_unknown_path_is_404_in_our_error_shape(live_server):
+    assert_error(requests.request("TRACE", f"{live_server}/v1/nothing-here", timeout=TIMEOUT), 404, "not_found")
+
+
 def test_no_token_is_401(live_server):
     assert_error(requests.get(f"{live_server}/v1/me", timeout=TIMEOUT), 401, "unauthenticated")
     r = requests.get(f"{live_server}/v1/me", headers={"Authorization": "Bearer glt_forged"}, timeout=TIMEOUT)
