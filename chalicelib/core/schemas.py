@@ -55,11 +55,6 @@ Email = Annotated[str, StringConstraints(min_length=3, max_length=254), AfterVal
 Id = Annotated[str, StringConstraints(min_length=1, max_length=64, pattern=r"^[0-9a-z]+$")]
 
 
-class ErrorDetail(Output):
-    field: str | None = None
-    message: str
-
-
 class ErrorInfo(Output):
     code: str
     message: str

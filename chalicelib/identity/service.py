@@ -11,7 +11,6 @@ from chalicelib.core.http.cookies import SESSION_COOKIE
 from chalicelib.identity import credentials
 from chalicelib.identity import repo as users
 from chalicelib.identity.models import SessionItem, TokenItem
-from chalicelib.core.db.writes import Actor
 from chalicelib.core.errors import BadRequest, Gone, NotFound, Unauthenticated
 from chalicelib.core import mail as mailer
 from chalicelib.core.rendering import render
@@ -153,10 +152,6 @@ def authenticate(headers: dict, cookies: dict, *, via: str, request_id: str | No
         if principal is not None:
             return principal
     raise Unauthenticated("Sign in first, or send an API token.")
-
-
-def cli_actor(label: str = "cli") -> Actor:
-    return Actor(None, label, "cli")
 
 
 # --- a person's API tokens: shown once, stored hashed, revocable --------------------------------------

@@ -34,8 +34,6 @@ class TargetState(str, Enum):
     skipped = "skipped"
 
 
-DONE = {TargetState.published, TargetState.skipped}
-NEEDS_A_PERSON = {TargetState.failed, TargetState.unconfirmed, TargetState.missed}
 MAX_ATTEMPTS = 5
 LEASE = timedelta(minutes=5)
 

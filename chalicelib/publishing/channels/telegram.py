@@ -82,10 +82,6 @@ def plain_text(outgoing: Outgoing) -> str:
     return "\n\n".join(part for part in (text, "\n".join(extra)) if part)
 
 
-def html_text(outgoing: Outgoing) -> str:
-    return html.escape(plain_text(outgoing), quote=False)
-
-
 def message_url(chat: dict | None, sent_to: str, message_id) -> str | None:
     username = (chat or {}).get("username") or (sent_to[1:] if sent_to.startswith("@") else None)
     if username:
