@@ -24,3 +24,16 @@ def sign_in_via_outbox(page, live_server: str, outbox, email: str, next_path: st
     page.goto(live_server + path_of(link))
     page.get_by_role("button", name=re.compile(r"^Sign in")).click()
     expect(page).to_have_url(live_server + next_path)
+
+
+def open_as(chromium, live_server, outbox, user, next_path):
+    """A desktop browser context signed in as `user` (through the outbox link), on `next_path`;
+    page.problems collects console errors and page errors."""
+    context = chromium.new_context(viewport=DESKTOP, locale="en-US")
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    page.problems = []
+    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
+    sign_in_via_outbox(page, live_server, outbox, user.email, next_path)
+    return context, page

@@ -1,10 +1,10 @@
-"""OpenAPI 3.1, generated from the pydantic models each route declared in `http.json_route`.
+"""OpenAPI 3.1, generated from the pydantic models each route declared in `api.json_route`.
 
 Request bodies are described as pydantic validates them, responses as pydantic serializes them.
 Every error any route can answer is `ErrorBody`; the set of error codes per operation is what the
 route declared plus what the JSON door itself can produce (see `_error_codes`).
-tests/integration/test_openapi.py checks the document against the routes, tests/api/test_fuzz.py checks the
-running API against the document.
+tests/integration/core/test_openapi.py checks the document against the routes, tests/e2e/test_fuzz.py
+checks the running API against the document.
 """
 from __future__ import annotations
 

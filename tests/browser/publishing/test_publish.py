@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.browser.test_post_flow import open_as
+from tests.support.browser import open_as
 from tests.support.browser import PHONE
 from tests.support.posts import body, call, new_post
 

@@ -13,7 +13,7 @@ from chalicelib.core.clock import utcnow
 from chalicelib.notifications import repo as digest_repo
 from chalicelib.identity import repo as user_repo
 from chalicelib.core.http import csrf
-from tests.api.test_web_pages import Browser, csrf_token_in, html
+from tests.support.web import Browser, csrf_token_in, html
 from tests.support.posts import body, call, new_post
 
 

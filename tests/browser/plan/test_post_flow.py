@@ -7,19 +7,7 @@ import json
 
 import requests
 
-from tests.support.browser import DESKTOP, PHONE, sign_in_via_outbox
-
-
-def open_as(chromium, live_server, outbox, user, next_path):
-
-    context = chromium.new_context(viewport=DESKTOP, locale="en-US")
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.problems = []
-    page.on("console", lambda msg: page.problems.append(msg.text) if msg.type == "error" else None)
-    page.on("pageerror", lambda exc: page.problems.append(str(exc)))
-    sign_in_via_outbox(page, live_server, outbox, user.email, next_path)
-    return context, page
+from tests.support.browser import DESKTOP, PHONE, open_as
 
 
 def test_create_submit_two_approvals_and_the_calendar(live_server, outbox, make_user, chromium):

@@ -16,7 +16,7 @@ from chalicelib.core.rendering import TEMPLATES_DIR, render
 from chalicelib.brands.channels.schemas import Platform
 from chalicelib.brands.pages import BRAND_NOTICES as NOTICES
 
-ROOT = Path(__file__).resolve().parents[2]
+ROOT = Path(__file__).resolve().parents[3]
 EN, RU = i18n.catalog("en"), i18n.catalog("ru")
 TEMPLATE_KEY = re.compile(r"""\b(?:t|plural)\(\s*(['"])([^'"]+)\1""")
 TEMPLATE_PLURAL = re.compile(r"""\bplural\(\s*(['"])([^'"]+)\1""")

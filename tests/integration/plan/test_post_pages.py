@@ -7,7 +7,7 @@ import re
 from chalicelib.core import i18n
 from chalicelib.core.http import csrf
 from chalicelib.plan.pages import CONTENT_TYPES, POST_NOTICES, STATUS_KEYS
-from tests.api.test_web_pages import Browser, csrf_token_in, html
+from tests.support.web import Browser, csrf_token_in, html
 from tests.support.posts import body, call, new_post
 
 

@@ -14,8 +14,9 @@ from chalicelib.publishing import sweep as publish_sweep
 from chalicelib.core.http import csrf
 from chalicelib.plan.pages import LIVE_STATUSES
 from chalicelib.plan.post_page import ATTEMPT_OUTCOMES, TARGET_STATES
-from tests.api.test_publishing_flow import approve, at
-from tests.api.test_web_pages import Browser, csrf_token_in, html
+from tests.support.posts import approve_post as approve
+from tests.support.sweep import at
+from tests.support.web import Browser, csrf_token_in, html
 from tests.support.posts import call
 
 LIVE_URL = "https://x.com/acme/status/1"
