@@ -6,6 +6,7 @@ from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.models import BrandItem, BrandSlugItem
 from chalicelib.core.db.pages import Page, query_page
 from chalicelib.core.db.reads import changed_fields, get_item
+from chalicelib.core.db.put_unique import put_unique, release
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_id
@@ -48,7 +49,7 @@ def create(actor: Actor, *, name: str, slug: str, timezone: str, settings: dict)
     slug_item = BrandSlugItem(f"SLUG#{slug}", "BRAND", brand_id=brand_id)
 
     def build(tx):
-        tx.save(slug_item, condition=BrandSlugItem.pk.does_not_exist())
+        put_unique(tx, slug_item)
         tx.save(brand, condition=BrandItem.pk.does_not_exist())
 
     try:
@@ -72,15 +73,16 @@ def update(actor: Actor, brand: BrandItem, changes: dict) -> BrandItem:
 
     def build(tx):
         if "slug" in changes:
-            tx.save(BrandSlugItem(f"SLUG#{changes['slug']}", "BRAND", brand_id=brand.id),
-                    condition=BrandSlugItem.pk.does_not_exist())
-            tx.delete(BrandSlugItem(f"SLUG#{old_slug}", "BRAND", brand_id=brand.id))
+            put_unique(tx, BrandSlugItem(f"SLUG#{changes['slug']}", "BRAND", brand_id=brand.id))
+            release(tx, BrandSlugItem(f"SLUG#{old_slug}", "BRAND"), BrandSlugItem.brand_id == brand.id)
         tx.update(brand, actions)
 
     try:
         transact(actor, Change(brand.id, "brand", brand.id, "update", before, changes, brand.version + 1), build)
-    except WriteConflict as exc:
-        if "slug" in changes and exc.reasons and exc.reasons[0] == "ConditionalCheckFailed":
+    except WriteConflict:
+        holder = get_item(BrandSlugItem, f"SLUG#{changes['slug']}", "BRAND", consistent=True) \
+            if "slug" in changes else None
+        if holder is not None and holder.brand_id != brand.id:
             raise _slug_conflict() from None
         raise
     return get(brand.id)

@@ -5,6 +5,7 @@ from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.identity.models import SlackUserItem, UserEmailItem, UserItem
 from chalicelib.core.db.reads import get_item
+from chalicelib.core.db.put_unique import put_unique, release
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_id
@@ -43,7 +44,7 @@ def create(actor: Actor, *, email: str, name: str, language: str = "en", is_admi
     link = UserEmailItem(f"EMAIL#{email}", "USER", user_id=user_id)
 
     def build(tx):
-        tx.save(link, condition=UserEmailItem.pk.does_not_exist())
+        put_unique(tx, link)
         tx.save(user, condition=UserItem.pk.does_not_exist())
 
     try:
@@ -114,10 +115,10 @@ def link_slack(actor: Actor, user: UserItem, slack_user_id: str, *, via: str) ->
                         created_at=iso(utcnow()))
 
     def build(tx):
-        tx.save(new, condition=SlackUserItem.pk.does_not_exist())
+        put_unique(tx, new)
         if user.slack_user_id:
             old = SlackUserItem(*slack_key(user.slack_user_id))
-            tx.delete(old, condition=SlackUserItem.user_id == user.id)
+            release(tx, old, SlackUserItem.user_id == user.id)
         tx.update(user, [UserItem.slack_user_id.set(slack_user_id)])
 
     try:
@@ -133,7 +134,7 @@ def unlink_slack(actor: Actor, user: UserItem) -> None:
         return
 
     def build(tx):
-        tx.delete(SlackUserItem(*slack_key(user.slack_user_id)), condition=SlackUserItem.user_id == user.id)
+        release(tx, SlackUserItem(*slack_key(user.slack_user_id)), SlackUserItem.user_id == user.id)
         tx.update(user, [UserItem.slack_user_id.remove()])
 
     transact(actor, Change(None, "user", user.id, "slack_unlink", {"slack_user_id": user.slack_user_id}, {},

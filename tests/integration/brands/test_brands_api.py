@@ -250,3 +250,20 @@ def test_overlong_ids_and_wrong_methods_answer_in_error_shape(client, admin):
         assert r.status_code == 404 and body(r)["error"]["code"] == "not_found"
     r = client.put("/v1/me", headers=admin.headers, body="{}")
     assert r.status_code == 405 and body(r)["error"]["code"] == "method_not_allowed"
+
+
+def test_renaming_a_brand_to_a_taken_slug_is_409_on_the_slug_and_changes_nothing(client, admin, brand):
+    from chalicelib.brands import repo as brand_repo
+
+    other = post(client, "/v1/brands", admin, {"name": "Other", "slug": f"{brand.slug}-b", "timezone": "UTC"})
+    assert other.status_code == 201, other.body
+    r = client.patch(f"/v1/brands/{body(other)['id']}", headers=admin.headers,
+                     body=json.dumps({"slug": brand.slug, "name": "Renamed"}))
+    assert r.status_code == 409, r.body
+    assert body(r)["error"]["details"][0]["field"] == "slug"
+    assert brand_repo.get_by_slug(brand.slug).id == brand.id  # still the first brand's
+    assert brand_repo.get(body(other)["id"]).name == "Other"
+    moved = client.patch(f"/v1/brands/{body(other)['id']}", headers=admin.headers,
+                         body=json.dumps({"slug": f"{brand.slug}-c"}))
+    assert moved.status_code == 200, moved.body
+    assert brand_repo.get_by_slug(f"{brand.slug}-b") is None  # the old slug is free again
