@@ -41,9 +41,9 @@ def cmd_seed_demo(args) -> int:
 def cmd_create_user(args) -> int:
     from chalicelib.brands import repo as brand_repo
     from chalicelib.brands.members import repo as member_repo
+    from chalicelib.core.db.writes import Actor
     from chalicelib.identity import repo as user_repo
     from chalicelib.identity.credentials import create_token
-    from chalicelib.core.db.writes import Actor
     from chalicelib.identity.rules import BRAND_ROLES
 
     actor = Actor(None, "cli", "cli")

@@ -4,8 +4,8 @@ from __future__ import annotations
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands.members import repo as member_repo
-from chalicelib.identity import repo as user_repo
 from chalicelib.core.db.writes import Actor
+from chalicelib.identity import repo as user_repo
 from chalicelib.identity.rules import BRAND_ROLES
 
 DEMO_SLUG = "demo-coffee"
@@ -62,14 +62,14 @@ def _seed_publishing(brand, people: dict) -> dict | None:
     post going out at its time. Returns {"id", "publish_at"} of the waiting post."""
     from datetime import timedelta
 
-    from chalicelib.core.clock import iso, utcnow
     from chalicelib.content import repo as post_repo
-    from chalicelib.publishing import repo as target_repo
     from chalicelib.content.models import PostItem, PostVersionItem
-    from chalicelib.core.db.writes import Change, transact
     from chalicelib.content.rules import diff
     from chalicelib.core import schedule
+    from chalicelib.core.clock import iso, utcnow
+    from chalicelib.core.db.writes import Change, transact
     from chalicelib.core.ids import new_id
+    from chalicelib.publishing import repo as target_repo
     from chalicelib.publishing import service as publishing
 
     url = webhook_url()
@@ -116,8 +116,8 @@ def _seed_publishing(brand, people: dict) -> dict | None:
 def _waiting_targets(channel_id: str, brand_id: str, now):
     """Targets on the channel still waiting to go out (a Query of the brand's calendar from now on)."""
     from chalicelib.content import repo as post_repo
-    from chalicelib.publishing import repo as target_repo
     from chalicelib.core.clock import iso
+    from chalicelib.publishing import repo as target_repo
 
     page = post_repo.list_calendar(brand_id, iso(now), None, None, 50)
     for post in page.items:
@@ -129,12 +129,12 @@ def _seed_workflow(brand, people: dict) -> None:
     """A default two-stage chain and a draft post to take through it (only when the brand has no chain)."""
     from datetime import timedelta
 
-    from chalicelib.core.clock import iso, utcnow
     from chalicelib.approvals.chains import repo as chain_repo
     from chalicelib.content import repo as post_repo
     from chalicelib.content.models import PostItem, PostVersionItem
     from chalicelib.content.rules import diff
     from chalicelib.core import schedule
+    from chalicelib.core.clock import iso, utcnow
     from chalicelib.core.ids import new_id
 
     if chain_repo.all_for_brand(brand.id):

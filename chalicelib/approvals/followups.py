@@ -15,14 +15,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.core.clock import iso
-from chalicelib.content import repo
+from chalicelib.approvals import rules as deadlines
 from chalicelib.approvals.models import TaskItem
 from chalicelib.approvals.repo import TASKS, tail
-from chalicelib.approvals import rules as deadlines
+from chalicelib.content import repo
 from chalicelib.content.rules.workflow import PostState, Status
+from chalicelib.core.clock import iso
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
+
 
 def _task(post_id: str, brand_id: str, state: PostState, round_id: str, step: deadlines.FollowUp,
           deadline: str | None, now: datetime) -> TaskItem:

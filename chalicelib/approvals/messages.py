@@ -7,18 +7,17 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from chalicelib.core import i18n
+from chalicelib.approvals import tokens as action_tokens
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
-from chalicelib.identity import repo as user_repo
-from chalicelib.core.plain import plain
-from chalicelib.core import schedule
 from chalicelib.content.rules import channel_text
+from chalicelib.core import i18n, schedule
 from chalicelib.core import mail as mailer
+from chalicelib.core.plain import plain
 from chalicelib.core.rendering import render
-from chalicelib.approvals import tokens as action_tokens
-from chalicelib.notifications import rules as preferences
 from chalicelib.core.settings import get_settings
+from chalicelib.identity import repo as user_repo
+from chalicelib.notifications import rules as preferences
 
 log = logging.getLogger(__name__)
 

@@ -180,8 +180,8 @@ def _hold(post) -> None:
 
 def _move_to_next_slot(post, brand, state: wf.PostState, now: datetime):
     """Move the publish time to the next free slot of the post's channels; the new UTC instant or None."""
-    from chalicelib.content.schemas import PostPatch
     from chalicelib.content import service as posts
+    from chalicelib.content.schemas import PostPatch
 
     zone = post.timezone or brand.timezone
     lead = timedelta(hours=state.current_stage.lead_hours if state.current_stage else 0)

@@ -17,8 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime, time, timedelta
 
-from chalicelib.core.clock import parse_utc
 from chalicelib.core import schedule
+from chalicelib.core.clock import parse_utc
 
 
 @dataclass(frozen=True)

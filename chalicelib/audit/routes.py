@@ -4,10 +4,10 @@ from __future__ import annotations
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.identity.doors import json_route
+from chalicelib.audit.schemas import AuditEntryOut, AuditList
 from chalicelib.core.plain import plain
 from chalicelib.core.schemas import Id, PageQuery
-from chalicelib.audit.schemas import AuditEntryOut, AuditList
+from chalicelib.identity.doors import json_route
 
 bp = Blueprint(__name__)
 

@@ -2,8 +2,8 @@
 from __future__ import annotations
 
 from chalicelib.audit import repo as audit_repo
-from chalicelib.identity.rules import Permission
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import Permission
 
 
 def list_entries(principal: Principal, brand_id: str | None, entity: str | None, entity_id: str | None,

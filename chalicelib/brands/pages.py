@@ -10,14 +10,14 @@ from urllib.parse import quote
 
 from chalice import Blueprint
 
-from chalicelib.identity.rules import BRAND_ROLES, Permission
-from chalicelib.core.errors import BadRequest, NotFound, ValidationFailed
-from chalicelib.core.lazy import lazy_import
 from chalicelib.brands.channels.schemas import ChannelCreate, Platform
 from chalicelib.brands.members.schemas import MemberAdd, MemberRemove
+from chalicelib.core.errors import BadRequest, NotFound, ValidationFailed
 from chalicelib.core.http.forms import FormState, errors_from_domain, validate
 from chalicelib.core.http.pages import PageCall
+from chalicelib.core.lazy import lazy_import
 from chalicelib.identity.doors import page
+from chalicelib.identity.rules import BRAND_ROLES, Permission
 
 brands = lazy_import("chalicelib.brands.service")
 channels = lazy_import("chalicelib.brands.channels.service")

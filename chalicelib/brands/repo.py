@@ -1,12 +1,12 @@
 """Brands and their unique slugs."""
 from __future__ import annotations
 
-from chalicelib.core.db import connection as db_connection
-from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.models import BrandItem, BrandSlugItem
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.pages import Page, query_page
-from chalicelib.core.db.reads import changed_fields, get_item
 from chalicelib.core.db.put_unique import put_unique, release
+from chalicelib.core.db.reads import changed_fields, get_item
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_id

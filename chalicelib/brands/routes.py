@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.identity.doors import json_route
-from chalicelib.core.lazy import lazy_import
 from chalicelib.brands.schemas import BrandCreate, BrandList, BrandOut, BrandPatch
+from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Created, PageQuery
+from chalicelib.identity.doors import json_route
 
 brands = lazy_import("chalicelib.brands.service")
 

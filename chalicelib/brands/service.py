@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from chalicelib.brands import repo as brand_repo
-from chalicelib.core.db.pages import Page, decode_cursor, encode_cursor, page_size
-from chalicelib.core.plain import plain
-from chalicelib.identity.rules import Permission
-from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.brands.schemas import BrandCreate, BrandPatch
+from chalicelib.core.db.pages import Page, decode_cursor, encode_cursor, page_size
+from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.plain import plain
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import Permission
 
 
 def create(principal: Principal, data: BrandCreate):

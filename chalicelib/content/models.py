@@ -16,7 +16,14 @@ comments. Keys (one table, core/db/schema.py):
 """
 from __future__ import annotations
 
-from pynamodb.attributes import BooleanAttribute, ListAttribute, MapAttribute, NumberAttribute, UnicodeAttribute, VersionAttribute
+from pynamodb.attributes import (
+    BooleanAttribute,
+    ListAttribute,
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    VersionAttribute,
+)
 
 from chalicelib.core.db.base import Gsi2, Item, ListedItem, meta
 

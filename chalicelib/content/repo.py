@@ -5,13 +5,13 @@ transaction with whatever it adds (a version snapshot, a decision) and the audit
 """
 from __future__ import annotations
 
-from chalicelib.core.db import connection as db_connection
 from chalicelib.content.models import CommentItem, DecisionItem, PostItem, PostVersionItem
+from chalicelib.content.rules.workflow import Decision, PostState, Rule, Stage, Status, Vote
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.pages import Page, query_page
 from chalicelib.core.db.reads import get_item
-from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor, Change, transact
-from chalicelib.content.rules.workflow import Decision, PostState, Rule, Stage, Status, Vote
+from chalicelib.core.plain import plain
 
 UNSCHEDULED = "~"  # sorts after every ISO instant: undated posts come last in the calendar index
 

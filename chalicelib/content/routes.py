@@ -6,13 +6,25 @@ import json
 from chalice import Blueprint, Response
 from pydantic import Field
 
-from chalicelib.core.http.api import JSON_HEADERS
-from chalicelib.identity.doors import json_route
-from chalicelib.core.plain import plain
+from chalicelib.content.schemas import (
+    CommentIn,
+    CommentList,
+    CommentOut,
+    DecisionOut,
+    HistoryOut,
+    PostCreate,
+    PostList,
+    PostOut,
+    PostPatch,
+    PostQuery,
+    VersionOut,
+)
 from chalicelib.core.errors import BadRequest, NotFound
+from chalicelib.core.http.api import JSON_HEADERS
 from chalicelib.core.lazy import lazy_import
+from chalicelib.core.plain import plain
 from chalicelib.core.schemas import Input, PageQuery
-from chalicelib.content.schemas import CommentIn, CommentList, CommentOut, DecisionOut, HistoryOut, PostCreate, PostList, PostOut, PostPatch, PostQuery, VersionOut
+from chalicelib.identity.doors import json_route
 
 posts = lazy_import("chalicelib.content.service")
 bp = Blueprint(__name__)

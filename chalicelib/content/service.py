@@ -10,8 +10,8 @@ import random
 import time
 from dataclasses import dataclass, field
 
-from chalicelib.brands.members import repo as member_repo
 from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.brands.members import repo as member_repo
 from chalicelib.brands.service import get as get_brand
 from chalicelib.content import hooks, repo
 from chalicelib.content.models import CommentItem, PostItem, PostVersionItem

@@ -10,6 +10,7 @@ from functools import lru_cache
 
 from chalicelib.core.settings import get_settings
 
+
 def reset() -> None:
     """Forget the cached AWS clients (core/db/connection.reset() forgets everything)."""
     aws_client.cache_clear()

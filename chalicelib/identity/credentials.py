@@ -9,16 +9,16 @@ from datetime import datetime, timedelta
 from pynamodb.exceptions import UpdateError
 
 from chalicelib.core import deps
-from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db import prefetch as prefetch_store
-from chalicelib.identity.models import SessionItem, SignInItem, TokenItem, UserItem
 from chalicelib.core.db.reads import get_item
-from chalicelib.identity.repo import user_key
 from chalicelib.core.db.writes import Actor, Change, transact
 from chalicelib.core.errors import Conflict, Upstream
 from chalicelib.core.ids import new_id, new_secret
 from chalicelib.core.settings import get_settings
+from chalicelib.identity.models import SessionItem, SignInItem, TokenItem, UserItem
+from chalicelib.identity.repo import user_key
 
 
 def _epoch(instant: datetime) -> int:

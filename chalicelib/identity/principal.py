@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor
-from chalicelib.identity.rules import Permission, allows
 from chalicelib.core.errors import Forbidden, NotFound
+from chalicelib.core.plain import plain
+from chalicelib.identity.rules import Permission, allows
 
 
 def brand_roles_of(user) -> dict[str, list[str]]:

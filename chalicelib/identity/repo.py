@@ -1,14 +1,14 @@
 """Users, their unique emails, their brand roles (copied onto the user item) and their Slack link."""
 from __future__ import annotations
 
-from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.identity.models import SlackUserItem, UserEmailItem, UserItem
-from chalicelib.core.db.reads import get_item
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.put_unique import put_unique, release
+from chalicelib.core.db.reads import get_item
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict
 from chalicelib.core.ids import new_id
+from chalicelib.identity.models import SlackUserItem, UserEmailItem, UserItem
 
 
 def normalize_email(email: str) -> str:

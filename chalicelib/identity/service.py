@@ -6,17 +6,17 @@ from datetime import timedelta
 from urllib.parse import quote
 
 from chalicelib.core import i18n
+from chalicelib.core import mail as mailer
 from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.errors import BadRequest, Gone, NotFound, Unauthenticated
 from chalicelib.core.http.cookies import SESSION_COOKIE
+from chalicelib.core.rendering import render
+from chalicelib.core.settings import get_settings
+from chalicelib.core.signing import serializer, timed_serializer
 from chalicelib.identity import credentials
 from chalicelib.identity import repo as users
 from chalicelib.identity.models import SessionItem, TokenItem
-from chalicelib.core.errors import BadRequest, Gone, NotFound, Unauthenticated
-from chalicelib.core import mail as mailer
-from chalicelib.core.rendering import render
 from chalicelib.identity.principal import Principal
-from chalicelib.core.settings import get_settings
-from chalicelib.core.signing import serializer, timed_serializer
 
 SIGNIN_SALT = "signin-link"
 SESSION_SALT = "session-cookie"

@@ -18,8 +18,8 @@ import sys
 import time
 from pathlib import Path
 
-from chalicelib.local import dynamodb_local
 from chalicelib.core.stage_env import PROJECT_DIR, apply_stage_environment
+from chalicelib.local import dynamodb_local
 
 
 class Shutdown(Exception):

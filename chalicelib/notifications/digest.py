@@ -14,16 +14,15 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from chalicelib.core.db.pages import drain
-from chalicelib.core import i18n
-from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.brands import repo as brand_repo
-from chalicelib.notifications import repo as digest_repo
 from chalicelib.content import repo as post_repo
-from chalicelib.identity import repo as user_repo
-from chalicelib.core.plain import plain
+from chalicelib.core import i18n, schedule
+from chalicelib.core.clock import iso, parse_utc, utcnow
+from chalicelib.core.db.pages import drain
 from chalicelib.core.db.writes import Actor
-from chalicelib.core import schedule
+from chalicelib.core.plain import plain
+from chalicelib.identity import repo as user_repo
+from chalicelib.notifications import repo as digest_repo
 from chalicelib.notifications import rules as preferences
 
 log = logging.getLogger("greenlight.digest")

@@ -17,18 +17,18 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta, timezone
 from zoneinfo import ZoneInfo
 
-from chalicelib.core.db.pages import drain
-from chalicelib.core import i18n
-from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
-from chalicelib.plan import repo as feed_repo
 from chalicelib.content import repo as post_repo
-from chalicelib.identity import repo as user_repo
-from chalicelib.core.plain import plain
+from chalicelib.core import i18n
+from chalicelib.core.clock import iso, parse_utc, utcnow
+from chalicelib.core.db.pages import drain
 from chalicelib.core.errors import NotFound
-from chalicelib.identity.principal import Principal
+from chalicelib.core.plain import plain
 from chalicelib.core.settings import get_settings
+from chalicelib.identity import repo as user_repo
+from chalicelib.identity.principal import Principal
+from chalicelib.plan import repo as feed_repo
 
 SALT = "calendar-feed"
 SUFFIX = ".ics"

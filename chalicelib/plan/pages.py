@@ -16,19 +16,18 @@ from urllib.parse import parse_qs, quote
 from chalice import Blueprint
 from pydantic import ValidationError
 
-from chalicelib.core.db.pages import drain
-from chalicelib.core import i18n
-from chalicelib.core.clock import parse_utc, utcnow
 from chalicelib.content.rules import limits
-from chalicelib.core import schedule
 from chalicelib.content.rules import workflow as wf
-from chalicelib.identity.rules import Permission
-from chalicelib.core.errors import Conflict, ValidationFailed
-from chalicelib.core.lazy import lazy_import
 from chalicelib.content.schemas import ContentType, PostCreate, PostPatch, PostQuery
+from chalicelib.core import i18n, schedule
+from chalicelib.core.clock import parse_utc, utcnow
+from chalicelib.core.db.pages import drain
+from chalicelib.core.errors import Conflict, ValidationFailed
 from chalicelib.core.http.forms import FormState, errors_from_validation
 from chalicelib.core.http.pages import STATIC_TYPES, PageCall
+from chalicelib.core.lazy import lazy_import
 from chalicelib.identity.doors import page
+from chalicelib.identity.rules import Permission
 
 posts = lazy_import("chalicelib.content.service")
 approvals = lazy_import("chalicelib.approvals.service")

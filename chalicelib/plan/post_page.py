@@ -126,8 +126,8 @@ def _history_view(entries, people: dict, channel_by_id: dict, zone: str, languag
 def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None = None,
                comment_form: FormState | None = None, target_form: FormState | None = None,
                status: int = 200):
-    from chalicelib.content import repo
     from chalicelib.brands.service import brand_settings
+    from chalicelib.content import repo
 
     principal = call.principal
     post = posts.get(principal, post_id, consistent=True)

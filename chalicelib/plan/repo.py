@@ -7,10 +7,10 @@
 from __future__ import annotations
 
 from chalicelib.core.clock import iso, utcnow
-from chalicelib.plan.models import FeedItem
 from chalicelib.core.db.reads import get_item
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict
+from chalicelib.plan.models import FeedItem
 
 
 def feed_key(user_id: str) -> tuple[str, str]:

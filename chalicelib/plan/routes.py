@@ -6,9 +6,9 @@ import logging
 
 from chalice import Blueprint, Response
 
-from chalicelib.identity.doors import json_route
 from chalicelib.core.errors import UnsupportedMediaType
 from chalicelib.core.lazy import lazy_import
+from chalicelib.identity.doors import json_route
 from chalicelib.plan.schemas import CalendarFeedOut, ImportResult, PlanRange
 
 feeds = lazy_import("chalicelib.plan.feeds")
@@ -53,8 +53,8 @@ def revoke_feed(call):
 @bp.route("/ical/{name}", methods=["GET"])
 def ical(name):
     """The feed file itself: `<token>.ics` (API Gateway cannot route "{token}.ics" as one segment)."""
-    from chalicelib.core.http.api import crash_response, error_response, request_id_of
     from chalicelib.core.errors import NotFound
+    from chalicelib.core.http.api import crash_response, error_response, request_id_of
 
     request = bp.current_request
     try:

@@ -8,16 +8,16 @@ then the answer says which rows were written.
 """
 from __future__ import annotations
 
-from chalicelib.core.db.pages import drain
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands.members import repo as member_repo
-from chalicelib.identity import repo as user_repo
-from chalicelib.plan.rules import csv_format, csv_import
-from chalicelib.identity.rules import Permission
-from chalicelib.core.errors import DomainError, ValidationFailed
-from chalicelib.content.schemas import PostCreate, PostPatch, PostQuery
 from chalicelib.content import service as posts
+from chalicelib.content.schemas import PostCreate, PostPatch, PostQuery
+from chalicelib.core.db.pages import drain
+from chalicelib.core.errors import DomainError, ValidationFailed
+from chalicelib.identity import repo as user_repo
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import Permission
+from chalicelib.plan.rules import csv_format, csv_import
 
 MAX_EXPORT = 5000
 

@@ -9,13 +9,13 @@ from chalice import Blueprint
 from pydantic import Field
 
 from chalicelib.core.errors import Conflict, ValidationFailed
+from chalicelib.core.http.forms import FormState, errors_from_domain, validate
+from chalicelib.core.http.pages import PageCall
 from chalicelib.core.i18n import translate
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Input, Name, TimeZoneName
-from chalicelib.profile.schemas import SLACK_MEMBER_ID, DigestVia
-from chalicelib.core.http.forms import FormState, errors_from_domain, validate
-from chalicelib.core.http.pages import PageCall
 from chalicelib.identity.doors import page
+from chalicelib.profile.schemas import SLACK_MEMBER_ID, DigestVia
 
 people = lazy_import("chalicelib.profile.service")
 feeds = lazy_import("chalicelib.plan.feeds")

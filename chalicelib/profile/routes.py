@@ -4,9 +4,9 @@ from __future__ import annotations
 from chalice import Blueprint
 from pydantic import Field
 
-from chalicelib.identity.doors import json_route
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Id, Input
+from chalicelib.identity.doors import json_route
 from chalicelib.profile.schemas import MeOut, MePatch, TokenCreate, TokenCreated, TokenList, TokenOut
 
 identity = lazy_import("chalicelib.identity.service")
@@ -19,8 +19,8 @@ class TokenRevoke(Input):
 
 
 def me_out(user) -> MeOut:
-    from chalicelib.profile import service as people
     from chalicelib.identity.principal import brand_roles_of
+    from chalicelib.profile import service as people
 
     return MeOut(id=user.id, email=user.email, name=user.name, language=user.language, is_admin=bool(user.is_admin),
                  brands=brand_roles_of(user), timezone=user.timezone, notify=people.notify_of(user),

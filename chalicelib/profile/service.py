@@ -6,12 +6,12 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from chalicelib.notifications import repo as digest_repo
-from chalicelib.identity import repo as user_repo
-from chalicelib.core.plain import plain
 from chalicelib.core.errors import NotFound
-from chalicelib.notifications import rules as preferences
+from chalicelib.core.plain import plain
+from chalicelib.identity import repo as user_repo
 from chalicelib.identity.principal import Principal
+from chalicelib.notifications import repo as digest_repo
+from chalicelib.notifications import rules as preferences
 
 UNSET = user_repo.UNSET
 

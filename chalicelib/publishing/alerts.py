@@ -7,8 +7,8 @@ from __future__ import annotations
 import logging
 
 from chalicelib.brands import repo as brand_repo
-from chalicelib.brands.members import service as members
 from chalicelib.brands.channels import repo as channel_repo
+from chalicelib.brands.members import service as members
 from chalicelib.content import repo as post_repo
 from chalicelib.content.models import PostItem
 from chalicelib.identity import repo as user_repo

@@ -27,13 +27,13 @@ import time as _time
 from dataclasses import dataclass
 from typing import Callable
 
+from chalicelib.content.models import PostItem
 from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, transact_owned
+from chalicelib.publishing import alerts as publish_alerts
+from chalicelib.publishing import rules
 from chalicelib.publishing.models import AttemptItem, TargetItem
 from chalicelib.publishing.repo import TARGETS
-from chalicelib.content.models import PostItem
-from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, transact_owned
-from chalicelib.publishing import rules
-from chalicelib.publishing import alerts as publish_alerts
 from chalicelib.publishing.service import JOB_ACTOR, refresh_post_status
 
 log = logging.getLogger(__name__)

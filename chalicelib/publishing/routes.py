@@ -3,8 +3,8 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.identity.doors import json_route
 from chalicelib.core.lazy import lazy_import
+from chalicelib.identity.doors import json_route
 from chalicelib.publishing.schemas import AttemptOut, MarkPublishedIn, ResolveIn, TargetList, TargetOut
 
 publishing = lazy_import("chalicelib.publishing.service")

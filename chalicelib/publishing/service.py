@@ -10,20 +10,19 @@ import time as _time
 from collections import defaultdict
 from datetime import datetime
 
-from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
-from chalicelib.publishing import repo
 from chalicelib.content.models import PostItem
-from chalicelib.publishing.models import TargetItem
-from chalicelib.core.plain import plain
-from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
-from chalicelib.publishing import rules
 from chalicelib.content.rules.channel_text import text_for_channel
-from chalicelib.publishing.rules import TargetState
-from chalicelib.identity.rules import Permission
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict, InvalidTransition, NotFound
+from chalicelib.core.plain import plain
 from chalicelib.core.settings import get_settings
+from chalicelib.identity.rules import Permission
+from chalicelib.publishing import repo, rules
+from chalicelib.publishing.models import TargetItem
+from chalicelib.publishing.rules import TargetState
 
 log = logging.getLogger(__name__)
 JOB_ACTOR = Actor(None, "publish-due", "job")

@@ -39,20 +39,19 @@ from collections import Counter, defaultdict
 from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime
 
-from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.content import repo as post_repo
-from chalicelib.publishing import repo
-from chalicelib.publishing.models import AttemptItem, TargetItem
 from chalicelib.content.models import PostItem
+from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, WriteConflict, transact, transact_owned
-from chalicelib.publishing import rules
-from chalicelib.publishing.rules import TargetState
-from chalicelib.publishing import alerts as publish_alerts
-from chalicelib.publishing.gate import Gate
-from chalicelib.publishing.outcomes import Claimed, Outcome, Recorder
-from chalicelib.publishing.service import JOB_ACTOR, outgoing_for, refresh_post_status
 from chalicelib.core.net.outcomes import Ambiguous, Refused
 from chalicelib.core.settings import get_settings
+from chalicelib.publishing import alerts as publish_alerts
+from chalicelib.publishing import repo, rules
+from chalicelib.publishing.gate import Gate
+from chalicelib.publishing.models import AttemptItem, TargetItem
+from chalicelib.publishing.outcomes import Claimed, Outcome, Recorder
+from chalicelib.publishing.rules import TargetState
+from chalicelib.publishing.service import JOB_ACTOR, outgoing_for, refresh_post_status
 
 log = logging.getLogger(__name__)
 BATCH = 200  # queue entries per Query page

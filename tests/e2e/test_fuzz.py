@@ -274,8 +274,8 @@ def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) ->
     """Targets of one post in the states the target actions need: failed (retry), unconfirmed
     (resolve) and a manual one waiting to be published by hand (mark-published). Written directly,
     out of the due queue, as the sweep would have left them."""
-    from chalicelib.core.db import connection as db_connection
     from chalicelib.core.clock import iso, utcnow
+    from chalicelib.core.db import connection as db_connection
     from chalicelib.publishing import repo as target_repo
     from chalicelib.publishing.models import TargetItem
 

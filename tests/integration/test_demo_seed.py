@@ -7,8 +7,8 @@ def test_seed_twice_gives_one_brand_one_chain_one_draft_and_one_waiting_webhook_
     from chalicelib.approvals.chains import repo as chains
     from chalicelib.brands.channels import repo as channels
     from chalicelib.content import repo as posts
-    from chalicelib.publishing import repo as targets
     from chalicelib.demo import seed, webhook_url
+    from chalicelib.publishing import repo as targets
 
     first = seed()
     second = seed()

@@ -7,9 +7,9 @@ from dataclasses import dataclass
 
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.members import repo as member_repo
+from chalicelib.core.db.writes import Actor
 from chalicelib.identity import repo as user_repo
 from chalicelib.identity.credentials import create_token
-from chalicelib.core.db.writes import Actor
 
 ACTOR = Actor(None, "tests", "cli")
 _counter = itertools.count()

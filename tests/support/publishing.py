@@ -4,15 +4,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from chalicelib.core.db import connection as db_connection
-from chalicelib.core.clock import iso
 from chalicelib.content import repo as post_repo
-from chalicelib.publishing import repo as target_repo
 from chalicelib.content.models import PostItem, PostVersionItem
-from chalicelib.publishing.models import TargetItem
 from chalicelib.content.rules import diff
 from chalicelib.core import schedule
+from chalicelib.core.clock import iso
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.ids import new_id
+from chalicelib.publishing import repo as target_repo
+from chalicelib.publishing.models import TargetItem
 
 
 def seed_due_targets(brand_id: str, author_id: str, channel, count: int, publish_at: datetime) -> list[str]:

@@ -1,9 +1,9 @@
 """Approval chains of a brand."""
 from __future__ import annotations
 
-from chalicelib.core.db import connection as db_connection
-from chalicelib.core.clock import iso, utcnow
 from chalicelib.approvals.chains.models import ChainItem
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.pages import Page, query_page
 from chalicelib.core.db.reads import changed_fields, get_item
 from chalicelib.core.db.writes import Actor, Change, transact

@@ -3,11 +3,11 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.identity.doors import json_route
-from chalicelib.core.plain import plain
-from chalicelib.core.lazy import lazy_import
-from chalicelib.core.schemas import Created, PageQuery
 from chalicelib.approvals.chains.schemas import ChainIn, ChainList, ChainOut, ChainPatch
+from chalicelib.core.lazy import lazy_import
+from chalicelib.core.plain import plain
+from chalicelib.core.schemas import Created, PageQuery
+from chalicelib.identity.doors import json_route
 
 chains = lazy_import("chalicelib.approvals.chains.service")
 bp = Blueprint(__name__)

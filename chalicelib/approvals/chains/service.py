@@ -3,9 +3,9 @@ from __future__ import annotations
 
 from chalicelib.approvals.chains import repo
 from chalicelib.brands.members import repo as member_repo
-from chalicelib.identity.rules import Permission
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import Permission
 
 
 def _values(brand_id: str, data, *, partial: bool = False) -> dict:

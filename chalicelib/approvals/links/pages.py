@@ -30,13 +30,12 @@ from urllib.parse import quote, urlparse
 
 from chalice import Blueprint, Response
 
-from chalicelib.core import i18n
-from chalicelib.core import schedule
 from chalicelib.content.rules import channel_text
-from chalicelib.core.http.api import request_id_of
+from chalicelib.core import i18n, schedule
 from chalicelib.core.errors import DomainError
-from chalicelib.core.lazy import lazy_import
+from chalicelib.core.http.api import request_id_of
 from chalicelib.core.http.pages import PageCall, _crash_page, _finish
+from chalicelib.core.lazy import lazy_import
 
 action_tokens = lazy_import("chalicelib.approvals.tokens")
 approval_actions = lazy_import("chalicelib.approvals.links.service")
@@ -331,9 +330,9 @@ def _next_step(post, claims, view) -> dict:
 
 
 def _renew(call: PageCall, token: str) -> Response:
-    from chalicelib.core.clock import utcnow
     from chalicelib.content import repo as post_repo
     from chalicelib.content.rules import workflow as wf
+    from chalicelib.core.clock import utcnow
     from chalicelib.core.http.forms import parse_body
 
     try:

@@ -16,19 +16,19 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from chalicelib.core.clock import parse_utc, utcnow
+from chalicelib.approvals.models import LinkUseItem
+from chalicelib.approvals.tokens import ActionClaims
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
-from chalicelib.identity import repo as user_repo
-from chalicelib.approvals.models import LinkUseItem
-from chalicelib.core.db import throttle
-from chalicelib.core.db.reads import get_item
-from chalicelib.core.plain import plain
 from chalicelib.content.rules import diff
 from chalicelib.content.rules import workflow as wf
+from chalicelib.core.clock import parse_utc, utcnow
+from chalicelib.core.db import throttle
+from chalicelib.core.db.reads import get_item
 from chalicelib.core.errors import Conflict, Forbidden, InvalidTransition, NotFound, ValidationFailed
-from chalicelib.approvals.tokens import ActionClaims
+from chalicelib.core.plain import plain
+from chalicelib.identity import repo as user_repo
 
 RENEW_EVERY = timedelta(minutes=10)  # "send me a new link" at most this often per approver and post
 
@@ -136,8 +136,8 @@ def act(claims: ActionClaims, decision: str, comment: str | None, *, via: str, r
     """Record the approver's decision once. Returns the post after the decision."""
     from pydantic import ValidationError
 
-    from chalicelib.content.schemas import DecisionIn
     from chalicelib.approvals import service as approvals
+    from chalicelib.content.schemas import DecisionIn
     from chalicelib.identity.principal import Principal
 
     if claims.action != "open" and decision != claims.action:

@@ -15,8 +15,8 @@ from urllib.parse import parse_qs
 
 from chalice import Blueprint, Response
 
-from chalicelib.core.http.api import PATH_ID, crash_response, domain_error_response, error_response, request_id_of
 from chalicelib.core.errors import DomainError
+from chalicelib.core.http.api import PATH_ID, crash_response, domain_error_response, error_response, request_id_of
 from chalicelib.core.lazy import lazy_import
 
 slack_approvals = lazy_import("chalicelib.approvals.slack.service")

@@ -23,22 +23,21 @@ import json
 import logging
 from datetime import datetime
 
-from chalicelib.core import i18n
-from chalicelib.core import schedule
-from chalicelib.content.rules import channel_text
-from chalicelib.core.clock import utcnow
+from chalicelib.approvals import tokens as action_tokens
+from chalicelib.approvals.slack import blocks
 from chalicelib.brands import repo as brand_repo
 from chalicelib.content import repo as post_repo
-from chalicelib.identity import repo as user_repo
-from chalicelib.core.plain import plain
+from chalicelib.content.rules import channel_text
 from chalicelib.content.rules import workflow as wf
+from chalicelib.core import i18n, schedule
+from chalicelib.core.clock import utcnow
 from chalicelib.core.errors import BadRequest, DomainError, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.i18n import translate
-from chalicelib.notifications import notices, slack
-from chalicelib.approvals import tokens as action_tokens
-from chalicelib.notifications import rules as preferences
-from chalicelib.approvals.slack import blocks
+from chalicelib.core.plain import plain
 from chalicelib.core.settings import get_settings
+from chalicelib.identity import repo as user_repo
+from chalicelib.notifications import notices, slack
+from chalicelib.notifications import rules as preferences
 
 log = logging.getLogger(__name__)
 CHANNEL_MARKER = "slack:channel"

@@ -1,9 +1,9 @@
 """Channels of a brand (a Telegram channel, a VK community, a webhook …)."""
 from __future__ import annotations
 
-from chalicelib.core.db import connection as db_connection
-from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.channels.models import ChannelItem
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.pages import Page, query_page
 from chalicelib.core.db.reads import changed_fields, get_item
 from chalicelib.core.db.writes import Actor, Change, transact

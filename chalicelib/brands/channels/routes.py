@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.identity.doors import json_route
-from chalicelib.core.lazy import lazy_import
 from chalicelib.brands.channels.schemas import ChannelCreate, ChannelList, ChannelOut, ChannelPatch
+from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Created, PageQuery
+from chalicelib.identity.doors import json_route
 
 channels = lazy_import("chalicelib.brands.channels.service")
 
@@ -27,8 +27,8 @@ def create_channel(call, brand_id):
 
 
 def _channel(channel_id: str) -> list:
-    from chalicelib.brands.channels.repo import channel_key
     from chalicelib.brands.channels.models import ChannelItem
+    from chalicelib.brands.channels.repo import channel_key
 
     return [(ChannelItem, *channel_key(channel_id))]
 

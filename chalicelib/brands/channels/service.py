@@ -2,12 +2,12 @@
 from __future__ import annotations
 
 from chalicelib.brands.channels import repo as channel_repo
-from chalicelib.identity.rules import Permission
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.brands.channels.schemas import ChannelCreate, ChannelPatch
 from chalicelib.brands.service import get as get_brand
-from chalicelib.identity.principal import Principal
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.settings import get_settings
+from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import Permission
 
 
 def _check_reference(ref: str | None) -> None:

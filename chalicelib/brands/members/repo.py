@@ -5,14 +5,14 @@ single read of the user authorizes a request.
 """
 from __future__ import annotations
 
-from chalicelib.core.db import connection as db_connection
-from chalicelib.core.clock import iso, utcnow
 from chalicelib.brands.models import MembershipItem
-from chalicelib.identity.models import UserItem
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.pages import Page, drain, query_page
 from chalicelib.core.db.reads import get_item
-from chalicelib.core.plain import plain
 from chalicelib.core.db.writes import Actor, Change, transact
+from chalicelib.core.plain import plain
+from chalicelib.identity.models import UserItem
 
 
 def member_key(brand_id: str, user_id: str) -> tuple[str, str]:

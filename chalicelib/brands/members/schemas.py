@@ -2,8 +2,8 @@ from __future__ import annotations
 
 from pydantic import Field, model_validator
 
-from chalicelib.identity.rules import Role
 from chalicelib.core.schemas import Email, Id, Input, Name, Output
+from chalicelib.identity.rules import Role
 
 
 class MemberAdd(Input):

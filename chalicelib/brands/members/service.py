@@ -2,13 +2,13 @@
 from __future__ import annotations
 
 from chalicelib.brands.members import repo as member_repo
-from chalicelib.identity import repo as user_repo
-from chalicelib.identity.rules import Permission
-from chalicelib.core.errors import NotFound
 from chalicelib.brands.members.schemas import MemberAdd, MemberRemove
-from chalicelib.identity import service as auth
 from chalicelib.brands.service import get as get_brand
+from chalicelib.core.errors import NotFound
+from chalicelib.identity import repo as user_repo
+from chalicelib.identity import service as auth
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import Permission
 
 
 def list_members(principal: Principal, brand_id: str, cursor: str | None, limit: int | None):

@@ -5,8 +5,8 @@ is a 400, never a DynamoDB error.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from chalicelib.core.errors import BadRequest

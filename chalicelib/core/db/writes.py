@@ -13,8 +13,8 @@ from typing import Any, Callable
 from pynamodb.exceptions import TransactWriteError
 from pynamodb.transactions import TransactWrite
 
-from chalicelib.core.db import connection as db_connection
 from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.audit import AuditItem
 from chalicelib.core.errors import Conflict, Upstream
 from chalicelib.core.ids import new_id

@@ -20,9 +20,9 @@ from typing import Any, Callable
 from chalice import Response
 from pydantic import BaseModel, ValidationError
 
-from chalicelib.core.http.spec import ROUTES, RouteSpec
 from chalicelib.core.db.prefetch import request_scope
 from chalicelib.core.errors import BadRequest, DomainError, NotFound, UnsupportedMediaType, ValidationFailed
+from chalicelib.core.http.spec import ROUTES, RouteSpec
 from chalicelib.core.settings import get_settings
 
 log = logging.getLogger("greenlight.api")

@@ -23,14 +23,12 @@ from urllib.parse import quote, urlencode, urlparse
 from chalice import Response
 
 from chalicelib.core import i18n
-from chalicelib.core.http.api import check_path_ids, cookies_of, request_id_of
 from chalicelib.core.db.prefetch import request_scope
 from chalicelib.core.errors import DomainError, Forbidden, Unauthenticated
+from chalicelib.core.http import cookies, csrf, forms
+from chalicelib.core.http.api import check_path_ids, cookies_of, request_id_of
 from chalicelib.core.rendering import TEMPLATES_DIR, render
 from chalicelib.core.settings import get_settings
-from chalicelib.core.http import cookies
-from chalicelib.core.http import csrf
-from chalicelib.core.http import forms
 
 log = logging.getLogger("greenlight.web")
 

@@ -26,6 +26,7 @@ from dataclasses import dataclass
 
 from chalicelib.core.net.outcomes import Refused
 
+
 @dataclass(frozen=True)
 class Outgoing:
     target_id: str            # also the idempotency key sent to webhooks (and VK's guid)

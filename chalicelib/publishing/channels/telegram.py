@@ -39,8 +39,8 @@ import re
 
 from chalicelib.core.net import guard as safe_http
 from chalicelib.core.net.outcomes import Ambiguous, Refused
-from chalicelib.publishing.channels.contract import Outgoing, Sent, resolve_token
 from chalicelib.core.settings import get_settings
+from chalicelib.publishing.channels.contract import Outgoing, Sent, resolve_token
 
 CAPTION_LIMIT = 1024
 TEXT_LIMIT = 4096

@@ -36,8 +36,8 @@ import re
 
 from chalicelib.core.net import guard as safe_http
 from chalicelib.core.net.outcomes import Ambiguous, Refused
-from chalicelib.publishing.channels.contract import Outgoing, Sent, resolve_token
 from chalicelib.core.settings import get_settings
+from chalicelib.publishing.channels.contract import Outgoing, Sent, resolve_token
 
 RETRY_LATER = {6: 1.0, 9: 60.0, 29: 3600.0}
 TRANSIENT = {219, 224}

@@ -42,9 +42,9 @@ def consumed():
 
 
 def _fill(brand_id: str, count: int, month: int, author_id: str) -> None:
-    from chalicelib.core.db import connection as db_connection
     from chalicelib.content import repo
     from chalicelib.content.models import PostItem
+    from chalicelib.core.db import connection as db_connection
 
     db_connection.bind_models()
     with PostItem.batch_write() as batch:

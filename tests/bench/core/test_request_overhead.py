@@ -81,9 +81,9 @@ def profile(fn, calls: int) -> str:
 def test_get_channel_overhead_vs_raw_pynamodb_get(app, channel_and_member, bench_results):
     from chalice.test import Client
 
-    from chalicelib.core.db import connection as db_connection
-    from chalicelib.brands.channels.repo import channel_key
     from chalicelib.brands.channels.models import ChannelItem
+    from chalicelib.brands.channels.repo import channel_key
+    from chalicelib.core.db import connection as db_connection
 
     channel, member = channel_and_member
     path = f"/v1/channels/{channel.id}"

@@ -12,8 +12,8 @@ import time
 from datetime import UTC, datetime, timedelta
 
 from chalicelib.brands.channels import repo as channel_repo
-from chalicelib.publishing import sweep as publish_sweep
 from chalicelib.core.settings import get_settings
+from chalicelib.publishing import sweep as publish_sweep
 from tests.bench.helpers import check_goal, line
 from tests.support.factories import make_brand, make_user
 from tests.support.fake_webhook import FakeWebhookProcess

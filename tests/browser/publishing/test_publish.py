@@ -6,8 +6,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from tests.support.browser import open_as
-from tests.support.browser import PHONE
+from tests.support.browser import PHONE, open_as
 from tests.support.posts import body, call, new_post
 
 LIVE_URL = "https://x.com/acme/status/1864"

@@ -15,10 +15,10 @@ from urllib.parse import urlencode
 
 import pytest
 
-from chalicelib.content import repo as post_repo
-from chalicelib.approvals.models import LinkUseItem
 from chalicelib.approvals import tokens as action_tokens
 from chalicelib.approvals.links.pages import confirm_value
+from chalicelib.approvals.models import LinkUseItem
+from chalicelib.content import repo as post_repo
 from tests.support import mail
 from tests.support.posts import body, call, new_post
 

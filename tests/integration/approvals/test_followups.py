@@ -5,8 +5,8 @@ from __future__ import annotations
 import threading
 from datetime import UTC, datetime
 
-from chalicelib.content import repo as post_repo
 from chalicelib.approvals import reminders as approval_tasks
+from chalicelib.content import repo as post_repo
 from tests.support import mail
 from tests.support.posts import body, call, new_post
 

@@ -9,11 +9,11 @@ from datetime import timedelta
 
 import pytest
 
-from chalicelib.core.clock import utcnow
-from chalicelib.content import repo as post_repo
-from chalicelib.identity import repo as user_repo
 from chalicelib.approvals import tokens as action_tokens
+from chalicelib.content import repo as post_repo
+from chalicelib.core.clock import utcnow
 from chalicelib.core.settings import get_settings, reset_settings
+from chalicelib.identity import repo as user_repo
 from tests.support.factories import ACTOR
 from tests.support.fake_slack import (
     FakeSlack,

@@ -11,9 +11,9 @@ import pytest
 import time_machine
 
 from chalicelib.core.clock import utcnow
-from chalicelib.core.settings import Settings, get_settings
 from chalicelib.core.http import cookies as web_cookies
 from chalicelib.core.http import csrf
+from chalicelib.core.settings import Settings, get_settings
 from tests.support.mail import html_of, latest_to, messages, text_of
 from tests.support.web import (
     Browser,
@@ -27,6 +27,7 @@ from tests.support.web import (
     sign_in,
     verify_path,
 )
+
 
 @pytest.fixture
 def manager(make_user, brand):
@@ -156,9 +157,9 @@ def test_bad_email_shows_the_form_again(client, outbox, email):
 
 
 def test_dashboard_pages_through_my_brands(client, make_user, monkeypatch):
+    from chalicelib.brands import pages as routes
     from chalicelib.brands.members import repo as member_repo
     from chalicelib.identity import repo as user_repo
-    from chalicelib.brands import pages as routes
     from tests.support.factories import ACTOR, make_brand
 
     brands = [make_brand(name=f"Paged {i}") for i in range(3)]
@@ -521,8 +522,8 @@ def test_sign_in_mail_in_russian(client, outbox, make_user, brand):
 
 
 def test_links_respect_a_stage_prefix_in_public_base_url(monkeypatch):
-    from chalicelib.core.settings import reset_settings
     from chalicelib.core.http import pages
+    from chalicelib.core.settings import reset_settings
 
     monkeypatch.setenv("PUBLIC_BASE_URL", "https://abc.execute-api.eu-central-1.amazonaws.com/api/")
     reset_settings()

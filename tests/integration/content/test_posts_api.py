@@ -161,8 +161,8 @@ def test_nonexistent_wall_time_is_resolved_and_said(client, team):
 
 
 def _race(client, team, make_user, rule: str, n: int = 20):
-    from chalicelib.content.schemas import DecisionIn
     from chalicelib.approvals import service as approvals
+    from chalicelib.content.schemas import DecisionIn
     from chalicelib.identity.service import from_bearer_token
 
     brand = team["brand"]

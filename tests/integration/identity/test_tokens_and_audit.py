@@ -17,8 +17,8 @@ def test_health(client):
 
 def test_health_503_when_database_is_down(client, monkeypatch):
     from chalicelib.core.db import connection as db_connection
-    from chalicelib.local.dynamodb_local import free_port
     from chalicelib.core.settings import reset_settings
+    from chalicelib.local.dynamodb_local import free_port
 
     monkeypatch.setenv("DYNAMODB_ENDPOINT", f"http://127.0.0.1:{free_port()}")
     reset_settings()

@@ -9,9 +9,9 @@ from datetime import datetime, timezone
 
 import time_machine
 
-from chalicelib.notifications import repo as digest_repo
-from chalicelib.notifications import jobs as daily_digest
 from chalicelib.notifications import digest as digest_service
+from chalicelib.notifications import jobs as daily_digest
+from chalicelib.notifications import repo as digest_repo
 from tests.support.mail import html_of, messages, text_of
 from tests.support.posts import body, call, new_post
 

@@ -7,8 +7,8 @@ import re
 from chalicelib.core import i18n
 from chalicelib.core.http import csrf
 from chalicelib.plan.pages import CONTENT_TYPES, POST_NOTICES, STATUS_KEYS
-from tests.support.web import Browser, csrf_token_in, html
 from tests.support.posts import body, call, new_post
+from tests.support.web import Browser, csrf_token_in, html
 
 
 def as_user(client, user) -> Browser:

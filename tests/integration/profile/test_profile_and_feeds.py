@@ -10,11 +10,11 @@ import icalendar
 import pytest
 
 from chalicelib.core.clock import utcnow
-from chalicelib.notifications import repo as digest_repo
-from chalicelib.identity import repo as user_repo
 from chalicelib.core.http import csrf
-from tests.support.web import Browser, csrf_token_in, html
+from chalicelib.identity import repo as user_repo
+from chalicelib.notifications import repo as digest_repo
 from tests.support.posts import body, call, new_post
+from tests.support.web import Browser, csrf_token_in, html
 
 
 def patch_me(client, user, data):

@@ -8,8 +8,8 @@ from datetime import datetime, timedelta
 
 from chalicelib.content import repo as post_repo
 from chalicelib.publishing import repo as target_repo
-from chalicelib.publishing.channels import dispatch as adapters
 from chalicelib.publishing import sweep as publish_sweep
+from chalicelib.publishing.channels import dispatch as adapters
 from tests.support.posts import approve_post as approve
 from tests.support.posts import call
 from tests.support.sweep import states

@@ -12,8 +12,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.brands.channels import repo as channel_repo
-from chalicelib.publishing import repo as target_repo
 from chalicelib.core.settings import reset_settings
+from chalicelib.publishing import repo as target_repo
 from tests.conftest import PROJECT_DIR
 from tests.support.fake_webhook import FakeWebhook
 from tests.support.posts import body, call

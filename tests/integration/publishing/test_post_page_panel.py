@@ -6,18 +6,18 @@ from __future__ import annotations
 
 import re
 
-from chalicelib.core import i18n
 from chalicelib.content import repo as post_repo
-from chalicelib.publishing import repo as target_repo
-from chalicelib.publishing.models import AttemptItem, TargetItem
-from chalicelib.publishing import sweep as publish_sweep
+from chalicelib.core import i18n
 from chalicelib.core.http import csrf
 from chalicelib.plan.pages import LIVE_STATUSES
 from chalicelib.plan.post_page import ATTEMPT_OUTCOMES, TARGET_STATES
+from chalicelib.publishing import repo as target_repo
+from chalicelib.publishing import sweep as publish_sweep
+from chalicelib.publishing.models import AttemptItem, TargetItem
 from tests.support.posts import approve_post as approve
+from tests.support.posts import call
 from tests.support.sweep import at
 from tests.support.web import Browser, csrf_token_in, html
-from tests.support.posts import call
 
 LIVE_URL = "https://x.com/acme/status/1"
 

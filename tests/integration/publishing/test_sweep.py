@@ -14,9 +14,9 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from chalicelib.content import repo as post_repo
-from chalicelib.publishing import repo as target_repo
 from chalicelib.core import schedule
 from chalicelib.core.net import guard as safe_http
+from chalicelib.publishing import repo as target_repo
 from chalicelib.publishing import sweep as publish_sweep
 from tests.conftest import PROJECT_DIR
 from tests.support.fake_api import Fault

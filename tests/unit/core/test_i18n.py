@@ -9,12 +9,11 @@ from string import Formatter
 import pytest
 from markupsafe import escape
 
-from chalicelib.core import errors
-from chalicelib.core import i18n
-from chalicelib.identity.rules import Role
-from chalicelib.core.rendering import TEMPLATES_DIR, render
 from chalicelib.brands.channels.schemas import Platform
 from chalicelib.brands.pages import BRAND_NOTICES as NOTICES
+from chalicelib.core import errors, i18n
+from chalicelib.core.rendering import TEMPLATES_DIR, render
+from chalicelib.identity.rules import Role
 
 ROOT = Path(__file__).resolve().parents[3]
 EN, RU = i18n.catalog("en"), i18n.catalog("ru")

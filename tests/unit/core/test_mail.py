@@ -9,10 +9,10 @@ from aiosmtpd.controller import Controller
 from aiosmtpd.handlers import Message
 from moto import mock_aws
 
-from chalicelib.core.errors import Upstream
 from chalicelib.core import mail as mailer
-from chalicelib.local.dynamodb_local import free_port
+from chalicelib.core.errors import Upstream
 from chalicelib.core.settings import reset_settings
+from chalicelib.local.dynamodb_local import free_port
 
 MESSAGE = mailer.OutgoingEmail(to="Анна <anna@example.com>", subject="Согласуйте пост «Кофе»",
                                text="Привет!\nhttp://127.0.0.1/a/1", html="<p>Привет!</p>")

@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 
 from chalicelib.core import schedule
 from chalicelib.core.clock import iso, parse_utc
-from chalicelib.core.schedule import InvalidSchedule, parse_wall_time, resolve, to_utc, to_wall
 from chalicelib.core.errors import ValidationFailed
+from chalicelib.core.schedule import InvalidSchedule, parse_wall_time, resolve, to_utc, to_wall
 
 ZONES = ["Europe/Berlin", "Europe/Moscow", "America/New_York", "Europe/London", "Australia/Sydney",
          "America/Sao_Paulo", "Asia/Kolkata", "Australia/Lord_Howe", "Pacific/Chatham", "America/St_Johns",

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from botocore.stub import Stubber
 
-from chalicelib.core.db import connection as db_connection
 from chalicelib.brands.models import BrandItem
+from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict, Upstream
 

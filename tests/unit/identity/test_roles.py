@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from chalicelib.identity.rules import BRAND_ROLES, GRANTS, Permission, Role, allows
 from chalicelib.core.errors import Forbidden, NotFound
 from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import BRAND_ROLES, GRANTS, Permission, Role, allows
 
 
 def test_admin_may_do_everything():

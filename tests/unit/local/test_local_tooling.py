@@ -23,9 +23,9 @@ from chalice.local import create_local_server
 from chalice.test import Client
 
 from chalicelib.core.jobs import JOBS, Job
+from chalicelib.core.stage_env import PROJECT_DIR
 from chalicelib.local import dynamodb_local, job_runner
 from chalicelib.local.server import NOT_FOUND_BODY, install_not_found_gateway
-from chalicelib.core.stage_env import PROJECT_DIR
 
 
 def _dynamodb(endpoint: str):

@@ -11,9 +11,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from chalicelib.content.rules.fields import CONTENT_TYPES
+from chalicelib.core.errors import ValidationFailed
 from chalicelib.plan.rules import csv_format, csv_import
 from chalicelib.plan.rules.csv_format import COLUMNS, PlanRow, RowError
-from chalicelib.core.errors import ValidationFailed
 
 CHANNELS = {"tg1", "vk2", "ig3", "x4"}
 HEADER = ",".join(COLUMNS)

@@ -10,12 +10,12 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError, ProtocolError
 
-from chalicelib.publishing.channels import dispatch as publishing
 from chalicelib.core.net import guard as safe_http
-from chalicelib.publishing.channels import webhook
 from chalicelib.core.net.outcomes import Ambiguous, Refused
-from chalicelib.publishing.channels.contract import Outgoing, Sent
 from chalicelib.core.settings import reset_settings
+from chalicelib.publishing.channels import dispatch as publishing
+from chalicelib.publishing.channels import webhook
+from chalicelib.publishing.channels.contract import Outgoing, Sent
 from tests.support.fake_api import Fault
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_vk import FakeVK
