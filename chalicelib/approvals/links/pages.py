@@ -34,7 +34,7 @@ from chalicelib.content.rules import channel_text
 from chalicelib.core import i18n, schedule
 from chalicelib.core.errors import DomainError
 from chalicelib.core.http.api import request_id_of
-from chalicelib.core.http.pages import PageCall, _crash_page, _finish
+from chalicelib.core.http.pages import PageCall, answer
 from chalicelib.core.lazy import lazy_import
 
 action_tokens = lazy_import("chalicelib.approvals.tokens")
@@ -125,16 +125,9 @@ def _speak_to(call: PageCall, approver) -> None:
 
 
 def _answer(call: PageCall, build) -> Response:
-    try:
-        response = build()
-    except DomainError as exc:  # e.g. the approver left the brand: a page with its status, never a 500
-        try:
-            response = call.error_page(exc.status, exc.code)
-        except Exception as render_exc:  # noqa: BLE001
-            response = _crash_page(call, render_exc)
-    except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into 500 pages
-        response = _crash_page(call, exc)
-    response = _finish(call, response)
+    """pages.answer (a domain error, e.g. the approver left the brand, is a page with its status,
+    never a 500), with the link pages' own headers."""
+    response = answer(call, build)
     response.headers.update(LINK_HEADERS)
     response.headers.pop("Set-Cookie", None)  # nothing to remember: the link is the credential
     if call.request.method == "HEAD":

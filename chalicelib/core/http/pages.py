@@ -155,6 +155,22 @@ def _finish(call: PageCall, response: Response) -> Response:
     return response
 
 
+def answer(call: PageCall, build: Callable[[], Response]) -> Response:
+    """The page `build()` makes, finished (headers, cookies); a domain error becomes the error page
+    with its status, a crash a 500 page naming the request id — never a stack trace. Every page
+    answers through here: the `page` decorator's, and the signed-link pages' (approvals/links)."""
+    try:
+        response = build()
+    except DomainError as exc:
+        try:
+            response = call.error_page(exc.status, exc.code)
+        except Exception as render_exc:  # noqa: BLE001
+            response = _crash_page(call, render_exc)
+    except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into 500 pages
+        response = _crash_page(call, exc)
+    return _finish(call, response)
+
+
 def _crash_page(call: PageCall, exc: Exception) -> Response:
     log.exception("unhandled error in a page", extra={"request_id": call.request_id})
     try:
@@ -210,29 +226,24 @@ def page(bp, path: str, methods: tuple[str, ...] = ("GET",), *, authenticate: Ca
                             path=path.format(**quoted), back=(back or path).format(**quoted),
                             query=dict(request.query_params or {}),
                             cookies=cookies_of(request))
-            try:
+            def build():
                 with request_scope():
                     check_path_ids(uri_params)
-                    call.principal = _authenticate(call, authenticate, auth == "required",
-                                                   prefetch(**uri_params) if prefetch else ())
-                    call.language = page_language(call.query, call.cookies, call.principal,
-                                                  request.headers.get("accept-language"))
-                    if request.method == "POST":
-                        call.form = forms.parse_body(request)
-                        if not csrf.verify(call.form.get(csrf.FIELD), call.cookies.get(csrf.COOKIE),
-                                           call.session_id):
-                            raise CsrfFailed("The form's security token is missing or does not match.")
-                    response = view(call, **uri_params)
-            except Unauthenticated:
-                response = _to_sign_in(call)
-            except DomainError as exc:
-                try:
-                    response = call.error_page(exc.status, exc.code)
-                except Exception as render_exc:  # noqa: BLE001
-                    response = _crash_page(call, render_exc)
-            except Exception as exc:  # noqa: BLE001 - the one place that turns crashes into 500 pages
-                response = _crash_page(call, exc)
-            return _finish(call, response)
+                    try:
+                        call.principal = _authenticate(call, authenticate, auth == "required",
+                                                       prefetch(**uri_params) if prefetch else ())
+                        call.language = page_language(call.query, call.cookies, call.principal,
+                                                      request.headers.get("accept-language"))
+                        if request.method == "POST":
+                            call.form = forms.parse_body(request)
+                            if not csrf.verify(call.form.get(csrf.FIELD), call.cookies.get(csrf.COOKIE),
+                                               call.session_id):
+                                raise CsrfFailed("The form's security token is missing or does not match.")
+                        return view(call, **uri_params)
+                    except Unauthenticated:
+                        return _to_sign_in(call)
+
+            return answer(call, build)
 
         bp.route(path, methods=list(methods), content_types=["*/*"])(handler)
         return view
