@@ -18,7 +18,8 @@ from pydantic import ValidationError
 
 from chalicelib.content.rules import limits
 from chalicelib.content.rules import workflow as wf
-from chalicelib.content.schemas import ContentType, PostCreate, PostPatch, PostQuery
+from chalicelib.content.rules.fields import CONTENT_TYPES, ContentType
+from chalicelib.content.schemas import PostCreate, PostPatch, PostQuery
 from chalicelib.core import i18n, schedule
 from chalicelib.core.clock import parse_utc, utcnow
 from chalicelib.core.db.pages import drain
@@ -47,7 +48,6 @@ CALENDAR_STATUSES = ("draft", "in_review", "changes_requested", "approved", "sch
 # Posts whose targets have (or may have) gone out: the calendar reads their targets for live links.
 LIVE_STATUSES = ("published", "partially_published", "publishing", "failed", "unconfirmed", "missed")
 STATUS_KEYS = {s.value: f"post.status.{s.value}" for s in wf.Status}
-CONTENT_TYPES = [c.value for c in ContentType]
 POST_NOTICES = ("post_created", "post_saved", "post_submitted", "post_decided", "post_held", "post_released",
                 "post_archived", "comment_added", "target_retried", "target_resolved", "target_resent",
                 "target_marked_published")

@@ -5,8 +5,8 @@ from enum import Enum
 
 from pydantic import Field, field_validator, model_validator
 
+from chalicelib.content.rules.fields import ContentType
 from chalicelib.content.rules.workflow import Rule
-from chalicelib.content.schemas import ContentType
 from chalicelib.core.schemas import Id, Input, Name, Output, refuse_nulls
 from chalicelib.identity.rules import BRAND_ROLES
 
