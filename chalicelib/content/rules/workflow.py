@@ -67,6 +67,7 @@ EDITABLE = {Status.draft, Status.changes_requested, Status.in_review, Status.app
             Status.rejected}
 REAPPROVE_ON_EDIT = {Status.in_review, Status.approved, Status.scheduled}
 SUBMITTABLE = {Status.draft, Status.changes_requested}
+DECIDED = {Status.approved, Status.scheduled, Status.changes_requested, Status.rejected}  # where decisions lead
 ARCHIVABLE = set(Status) - {Status.archived, Status.publishing}
 
 
@@ -155,10 +156,15 @@ def may_decide(state: PostState, user_id: str, *, authors_may_approve: bool) -> 
 
 def decide(state: PostState, user_id: str, version: int, decision: Decision, *,
            authors_may_approve: bool) -> Outcome:
-    """Record one approver's decision on one version. An approver of a stage the post has left on
-    this version (another approver decided first) gets StageMoved, not a refusal: they were allowed."""
-    passed = state.stages[:state.stage_index] if state.status is Status.in_review else state.stages
-    late = version == state.version and any(user_id in stage.approvers for stage in passed)
+    """Record one approver's decision on one version. An approver of a stage that another approver's
+    decision has moved the post past, on this version, who has not decided themselves, gets
+    StageMoved, not a refusal: they were allowed, they were late."""
+    if state.status is Status.in_review:
+        passed = state.stages[:state.stage_index]
+    else:
+        passed = state.stages if state.status in DECIDED else ()
+    voted = any(v.user_id == user_id and v.version == state.version for v in state.votes)
+    late = version == state.version and not voted and any(user_id in stage.approvers for stage in passed)
     if state.status is not Status.in_review:
         if late:
             raise StageMoved(state)

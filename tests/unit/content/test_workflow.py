@@ -44,6 +44,23 @@ def test_a_late_approver_of_a_stage_that_moved_on_gets_stage_moved_not_a_refusal
     assert info.value.extra["status"] == "scheduled" and info.value.extra["stage"] is None
 
 
+def test_stage_moved_only_for_someone_late_not_for_ones_own_repeat_or_other_changes():
+    s = wf.submit(draft(), STAGES, approve_without_chain=False).state
+    moved = wf.decide(s, "cm1", 1, Decision.approve, authors_may_approve=False).state
+    with pytest.raises(Forbidden):  # cm1 presses again: their own decision moved it, nobody was first
+        wf.decide(moved, "cm1", 1, Decision.approve, authors_may_approve=False)
+    rejected = wf.decide(s, "cm1", 1, Decision.reject, authors_may_approve=False).state
+    with pytest.raises(InvalidTransition) as info:  # their own rejection
+        wf.decide(rejected, "cm1", 1, Decision.approve, authors_may_approve=False)
+    assert not isinstance(info.value, wf.StageMoved)
+    with pytest.raises(wf.StageMoved):  # cm2 was late to that rejection: someone else decided first
+        wf.decide(rejected, "cm2", 1, Decision.approve, authors_may_approve=False)
+    archived = wf.archive(s).state
+    with pytest.raises(InvalidTransition) as info:  # archived by the author: not a decision, not a race
+        wf.decide(archived, "cm2", 1, Decision.approve, authors_may_approve=False)
+    assert not isinstance(info.value, wf.StageMoved)
+
+
 def test_an_approver_of_a_later_stage_is_still_refused_early_and_an_outsider_always():
     s = wf.submit(draft(), STAGES, approve_without_chain=False).state
     with pytest.raises(Forbidden):  # the client's turn has not come: not a race
