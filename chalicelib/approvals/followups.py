@@ -20,7 +20,7 @@ from chalicelib.approvals.models import TaskItem
 from chalicelib.approvals.repo import TASKS, tail
 from chalicelib.content import repo
 from chalicelib.content.rules.workflow import PostState, Status
-from chalicelib.core.clock import iso
+from chalicelib.core.clock import iso, parse_utc
 from chalicelib.core.ids import new_id
 from chalicelib.core.settings import get_settings
 
@@ -62,7 +62,7 @@ def apply(post, state: PostState, events: tuple[str, ...], approval: dict, *, br
     if started or not approval.get("stage_round"):
         approval.update(stage_round=new_id(), deadline_round=new_id(), stage_started_at=iso(now), deadline=deadline)
         steps = deadlines.plan(deadline_at, now, offsets, ask=True)
-    elif deadline != approval.get("deadline"):
+    elif deadline_at != parse_utc(approval.get("deadline")):  # as instants: older items store "…:00Z"
         approval.update(deadline_round=new_id(), deadline=deadline)
         steps = deadlines.plan(deadline_at, now, offsets, ask=False)
     tasks = [_task(post.id, post.brand_id, state,
