@@ -12,7 +12,7 @@ items of their own in step with the post, and must write them in that same trans
 
 Content depends on neither: they are plugged in here by app.py, the composition root, in that
 order. Each plugged hook module has `in_transaction(change) -> [items or operations]` (it may add
-fields to `change.values`) and `after_commit(post)` (never raises). Changing a post in a process
+fields to `change.values`) and `after_commit(change, post)` (the post as saved; never raises). Changing a post in a process
 where nothing is plugged in would silently skip them, so it fails instead.
 """
 from __future__ import annotations
@@ -55,6 +55,6 @@ def in_transaction(change: PostChange) -> list:
     return items
 
 
-def after_commit(post) -> None:
+def after_commit(change: PostChange, post) -> None:
     for hook in _plugged:
-        hook.after_commit(post)
+        hook.after_commit(change, post)

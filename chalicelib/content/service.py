@@ -297,7 +297,7 @@ def apply_change(principal: Principal, post_id: str, step, *, dry_run: bool = Fa
             time.sleep(random.uniform(0.005, 0.03) * min(attempt + 1, 5))
             continue
         saved = repo.get(post_id, consistent=True)
-        hooks.after_commit(saved)
+        hooks.after_commit(change, saved)
         return saved
     raise Conflict("Too many people are changing this post at once; try again.")
 

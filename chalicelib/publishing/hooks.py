@@ -12,5 +12,5 @@ def in_transaction(change) -> list:
     return service.schedule_ops(change.post, change.values)
 
 
-def after_commit(post) -> None:
+def after_commit(change, post) -> None:
     """Nothing: the publish-due job takes scheduled targets from its queue."""
