@@ -4,7 +4,6 @@ approvals/slack/service.py. Every text is in the recipient's language, times in 
 """
 from __future__ import annotations
 
-import logging
 from datetime import datetime
 
 from chalicelib.approvals import tokens as action_tokens
@@ -18,8 +17,6 @@ from chalicelib.core.rendering import render
 from chalicelib.core.settings import get_settings
 from chalicelib.identity import repo as user_repo
 from chalicelib.notifications import rules as preferences
-
-log = logging.getLogger(__name__)
 
 
 def request_links(post, user_id: str, stage_index: int, deadline: datetime | None, now: datetime) -> dict[str, str]:

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
+from chalicelib.core.clock import parse_utc
 from chalicelib.core.errors import ValidationFailed
 
 WALL_FORMAT = "%Y-%m-%dT%H:%M"
@@ -140,8 +141,7 @@ def local_label(utc_text_or_dt, zone: str) -> str:
     """'2026-11-27 10:00 (Europe/Berlin)' for an instant, in a zone."""
     if utc_text_or_dt is None:
         return ""
-    instant = utc_text_or_dt if isinstance(utc_text_or_dt, datetime) else \
-        datetime.fromisoformat(str(utc_text_or_dt).replace("Z", "+00:00"))
+    instant = utc_text_or_dt if isinstance(utc_text_or_dt, datetime) else parse_utc(str(utc_text_or_dt))
     return f"{to_wall(instant, zone).replace('T', ' ')} ({zone})"
 
 

@@ -96,7 +96,7 @@ def _plan(outcome: Outcome, *, fold: bool) -> _Plan:
 
     if outcome.state == "released":
         target_actions = [TargetItem.state.set("scheduled"), TargetItem.attempts.set(int(attempt.number) - 1),
-                          TargetItem.gsi2sk.set(claimed.due_sk), TargetItem.lease_until.remove(),
+                          *TARGETS.restore(claimed.due_sk), TargetItem.lease_until.remove(),
                           TargetItem.updated_at.set(now)]
         attempt_op = None
         action = "publish:released"

@@ -1,5 +1,5 @@
 /* Live per-channel counters and previews for the post form (no inline script: CSP). Counting
-   follows domain/limits.py roughly: code points, X weighs characters outside light ranges twice
+   follows content/rules/limits.py roughly: code points, X weighs characters outside light ranges twice
    and every link as url_weight. The server checks again on save. */
 (function () {
   "use strict";

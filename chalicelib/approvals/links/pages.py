@@ -162,7 +162,6 @@ def _zone(view) -> str:
 
 
 def _local(instant, zone: str) -> str:
-
     return schedule.local_label(instant, zone) if instant else ""
 
 
@@ -186,7 +185,6 @@ def _decisions(decisions: list, zone: str) -> list[dict]:
 
 
 def _context(view, token: str) -> dict:
-
     zone = _zone(view)
     content = view.content or {}
     from chalicelib.content import repo as post_repo
@@ -247,9 +245,9 @@ def _open(call: PageCall, token: str):
 
 
 def _show(call: PageCall, token: str) -> Response:
-    view, answer = _open(call, token)
-    if answer is not None:
-        return answer
+    view, refusal = _open(call, token)
+    if refusal is not None:
+        return refusal
     if view.state in STATE_PAGES:
         status, kind = STATE_PAGES[view.state]
         return _outcome(call, status, kind, view, token)
@@ -260,9 +258,9 @@ def _act(call: PageCall, token: str) -> Response:
     from chalicelib.core.errors import Forbidden, ValidationFailed
     from chalicelib.core.http.forms import parse_body
 
-    view, answer = _open(call, token)
-    if answer is not None:
-        return answer
+    view, refusal = _open(call, token)
+    if refusal is not None:
+        return refusal
     claims = view.claims
     try:
         form = parse_body(call.request)

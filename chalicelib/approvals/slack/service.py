@@ -47,7 +47,6 @@ CHANNEL_MARKER = "slack:channel"
 
 def _request_message(post, brand, *, language: str, zone: str, kind: str, stage_index: int,
                      deadline: datetime | None, user_id: str, now: datetime, facts) -> tuple[str, list]:
-
     content, channels, stages, author = facts
     expires = action_tokens.expiry_for(deadline, now, get_settings().LINK_TTL_HOURS)
 

@@ -18,7 +18,7 @@ def _check_reference(ref: str | None) -> None:
 
 def _check_webhook_url(platform, handle: str | None) -> None:
     """A webhook channel's handle is the URL deliveries are POSTed to: it must be http(s) with a host.
-    (Whether the host is public is checked at send time, when it is resolved: see integrations.safe_http.)"""
+    (Whether the host is public is checked at send time, when it is resolved: see core/net/guard.py.)"""
     from urllib.parse import urlsplit
 
     if getattr(platform, "value", platform) != "webhook":

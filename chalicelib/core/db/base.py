@@ -14,6 +14,7 @@ the "unbound" table.
 from __future__ import annotations
 
 import threading
+from typing import Callable
 
 from pynamodb.attributes import UnicodeAttribute
 from pynamodb.indexes import AllProjection, GlobalSecondaryIndex
@@ -43,17 +44,22 @@ def _apply(model: type[Model], target: tuple[str, str | None, str]) -> None:
     model._connection = None  # PynamoDB caches its connection per model class
 
 
-def bind(table_name: str, host: str | None, region: str) -> bool:
-    """Point every model at (table, endpoint, region); False when it already was."""
+def bound_to() -> tuple[str, str | None, str] | None:
+    return _bound_to
+
+
+def bind(table_name: str, host: str | None, region: str, *, then: Callable[[], None] = lambda: None) -> None:
+    """Point every model at (table, endpoint, region), and run `then` (forget what was built for the
+    old binding) in the same critical section; nothing when it is bound there already."""
     global _bound_to
     target = (table_name, host, region)
     with _lock:
         if _bound_to == target:
-            return False
+            return
         for model in REGISTRY:
             _apply(model, target)
+        then()
         _bound_to = target
-        return True
 
 
 def unbind() -> None:

@@ -8,22 +8,16 @@ from functools import lru_cache
 
 from chalicelib.core.settings import get_settings
 
-_bound_to: tuple | None = None
-
 
 def bind_models() -> None:
     """Point every PynamoDB model at the configured table and endpoint (idempotent, cheap: one tuple
     comparison once bound). Models defined later are bound as they register (core/db/base.py)."""
-    global _bound_to
-    settings = get_settings()
-    target = (settings.table_name, settings.DYNAMODB_ENDPOINT or None, settings.AWS_REGION)
-    if _bound_to == target:
-        return
     from chalicelib.core.db import base
 
-    if base.bind(*target):
-        connection.cache_clear()
-    _bound_to = target
+    settings = get_settings()
+    target = (settings.table_name, settings.DYNAMODB_ENDPOINT or None, settings.AWS_REGION)
+    if base.bound_to() != target:
+        base.bind(*target, then=connection.cache_clear)
 
 
 @lru_cache(maxsize=1)
@@ -45,11 +39,9 @@ def connection():
 def reset() -> None:
     """Forget every cached client: the binding, this connection and the AWS clients (tests switch
     endpoints between sessions)."""
-    global _bound_to
     from chalicelib.core import deps
     from chalicelib.core.db import base
 
     base.unbind()
-    _bound_to = None
     connection.cache_clear()
     deps.reset()

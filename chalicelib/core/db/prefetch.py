@@ -1,5 +1,5 @@
 """Read-ahead for one request: items a route is about to read ride along with the credential
-lookup in the same TransactGetItems, so `GET /v1/channels/{id}` costs one DynamoDB round trip.
+lookup in the same strongly consistent BatchGetItem, so `GET /v1/channels/{id}` costs one DynamoDB round trip.
 
 A route declares the keys (json_route(prefetch=...)); repositories `take` an item once — a second
 read in the same request goes to DynamoDB again, so nothing read after a write is ever stale.

@@ -4,7 +4,7 @@ condition that no item has that key, inside the owner's own transaction: of two 
 one gets it, and a taken value fails the whole change (WriteConflict), so the caller answers 409.
 Giving one up is a delete on the condition that it still names the owner.
 
-    put_unique(tx, item)                     take the value (tx: a TransactWrite or core/db/writes.OwnedWrite)
+    put_unique(tx, item)                     take the value (tx: the TransactWrite of core/db/writes.transact)
     release(tx, item, still_ours)            give it up, if `still_ours` (e.g. Item.owner == id) holds
 """
 from __future__ import annotations

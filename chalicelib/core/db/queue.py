@@ -56,6 +56,10 @@ class Queue:
     def move(self, due: datetime | str, tail: str) -> list:
         return [self.model.gsi2sk.set(self.key(due, tail))]
 
+    def restore(self, key: str) -> list:
+        """update actions: back at the key it was read at (a claim given up before any work)."""
+        return [self.model.gsi2sk.set(key)]
+
     def dequeue(self) -> list:
         return [self.model.gsi2pk.remove(), self.model.gsi2sk.remove()]
 

@@ -63,7 +63,8 @@ def _bounded(value: Any) -> Any:
         kept = [_bounded(v) for v in value[:MAX_AUDIT_ITEMS]]
         return kept + ["…"] if len(value) > MAX_AUDIT_ITEMS else kept
     if isinstance(value, dict):
-        return {key: _bounded(v) for key, v in list(value.items())[:MAX_AUDIT_ITEMS]}
+        kept = {key: _bounded(v) for key, v in list(value.items())[:MAX_AUDIT_ITEMS]}
+        return {**kept, "…": "…"} if len(value) > MAX_AUDIT_ITEMS else kept
     return value
 
 

@@ -1,8 +1,10 @@
 """The JSON door: one decorator that parses, authenticates, calls a service and maps errors.
 
+    from chalicelib.identity.doors import json_route     # this pipeline with sign-in plugged in
+
     @json_route(bp, "/v1/brands/{brand_id}", "PATCH", body=BrandPatch, response=BrandOut, tag="brands")
     def patch_brand(call, brand_id):
-        return services.brands.update(call.principal, brand_id, call.body)
+        return brands.update(call.principal, brand_id, call.body)
 
 Chalice middleware never sees view exceptions, so this wrapper is the one place that turns domain
 errors, validation errors and crashes into `{"error": {"code", "message", "details"}}`.

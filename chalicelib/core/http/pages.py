@@ -1,8 +1,10 @@
 """The HTML door: one decorator that authenticates, checks CSRF, calls the view and maps errors.
 
+    from chalicelib.identity.doors import page     # this pipeline with sign-in plugged in
+
     @page(bp, "/brands/{brand_id}")
     def brand(call, brand_id):
-        return call.render("brand.html", brand=services.brands.get(call.principal, brand_id))
+        return call.render("brand.html", brand=brands.get(call.principal, brand_id))
 
 Like core/http/api.py's json_route, but for people in a browser: not signed in → 303 to /sign-in?next=…,
 a domain error → an error page with its status (outsiders get 404 for other brands' objects),
