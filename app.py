@@ -58,7 +58,8 @@ for blueprint in BLUEPRINTS:
 content_hooks.plug(approvals_hooks, publishing_hooks)
 
 SCHEDULED = (publishing_jobs.PUBLISH_DUE, approvals_jobs.APPROVAL_REMINDERS, notifications_jobs.DAILY_DIGEST)
-assert set(SCHEDULED) == set(JOBS.values()), "every registered job is scheduled here"
+if set(SCHEDULED) != set(JOBS.values()):
+    raise RuntimeError("a feature registered a job that app.py does not schedule: add it to SCHEDULED")
 
 
 def _schedule(job):
