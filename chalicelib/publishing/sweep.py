@@ -58,7 +58,10 @@ BATCH = 200  # queue entries per Query page
 CLAIM_CHUNK = 32  # targets per claim transaction: target and attempt (+ a post check) each; DynamoDB allows 100
 CLAIMERS = 2  # claim transactions in flight
 CLAIM_ROUNDS = 3  # a chunk is claimed again without its refused targets at most this often
-SEND_TIMEOUT_SECONDS = 15  # the adapters' longest connect + read
+# One outbound request gives up at core/net/guard.DEADLINE (12 s) + margin. A Telegram album with a long
+# text makes two requests (≤ 24 s): with the job's 45 s budget the last one starts by 30 s and still
+# ends inside the Lambda's 60 s.
+SEND_TIMEOUT_SECONDS = 15
 
 
 class _Tally:

@@ -12,8 +12,12 @@ The secret is the channel's credentials_ref (resolved). No credentials_ref → t
 unsigned (no signature header); a reference that cannot be read → Refused (never sent unsigned by
 accident). Receivers verify with `verify_signature` (constant-time, timestamp within 5 minutes).
 
-The URL goes through safe_http's SSRF guard (http/https only, public addresses only unless
-allow_private_targets, pinned to the checked IP, no redirects, connect 3 s / read 10 s).
+The URL goes through safe_http's SSRF guard (core/net/guard.py): http/https only; public addresses
+and ports 80, 443, 8443 only unless allow_private_targets; pinned to the checked IP; no redirects. One
+deadline (12 s) covers the lookup, connect, send and the whole answer, of which at most 16 KiB is read
+(over that, the status stands and the body is cut: a reply `id`/`url` is then not kept). A receiver
+that answers too slowly — a byte at a time — is given up at the deadline: Ambiguous, as the delivery
+went out.
 
 Answers — our protocol, documented for receivers:
   2xx                 → Sent; `id` and `url` (http/https) from a JSON reply are kept if present
