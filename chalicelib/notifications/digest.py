@@ -16,12 +16,14 @@ from zoneinfo import ZoneInfo
 
 from chalicelib.brands import repo as brand_repo
 from chalicelib.content import repo as post_repo
+from chalicelib.content import service as post_service
 from chalicelib.core import i18n, schedule
 from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.core.db.pages import drain
 from chalicelib.core.db.writes import Actor
 from chalicelib.core.plain import plain
 from chalicelib.identity import repo as user_repo
+from chalicelib.identity.principal import Principal
 from chalicelib.notifications import repo as digest_repo
 from chalicelib.notifications import rules as preferences
 
@@ -149,11 +151,14 @@ def compose(user, now: datetime) -> Digest:
     brand_ids = sorted(plain(user.brands) or {})
     brands = {b.id: b for b in brand_repo.batch_get(brand_ids)} if brand_ids else {}
     day_starts = [schedule.to_utc(datetime.combine(today + timedelta(days=n), time(0)), zone) for n in range(3)]
+    reader = Principal.from_user(user)  # a client approver's digest holds only the posts put to them
     for brand_id in brand_ids:
         brand = brands.get(brand_id)
         if brand is None:
             continue
         for post in post_repo.list_in_review(brand_id):
+            if not post_service.sees(reader, post):
+                continue
             deadline = plain(post.approval).get("deadline") if post.approval else None
             due = _wall(deadline, zone)
             line = Line(brand.name, _title(post), i18n.translate("digest.due_at", language, at=due) if due else "",
@@ -164,7 +169,8 @@ def compose(user, now: datetime) -> Digest:
                 digest.overdue.append(line)
         for post in _calendar_posts(brand_id, iso(day_starts[0]), iso(day_starts[2])):
             publish = parse_utc(post.publish_at)
-            if post.status in HIDDEN_FROM_SCHEDULE or publish is None or not day_starts[0] <= publish < day_starts[2]:
+            if post.status in HIDDEN_FROM_SCHEDULE or publish is None or not day_starts[0] <= publish < day_starts[2] \
+                    or not post_service.sees(reader, post):
                 continue
             line = Line(brand.name, _title(post), _wall(post.publish_at, zone)[-5:], _post_url(post.id),
                         i18n.translate(f"post.status.{post.status}", language))
@@ -199,22 +205,20 @@ def send_email(user, digest: Digest) -> None:
     ))
 
 
-def _mrkdwn(text: str) -> str:
-    """Slack's three control characters, escaped as its docs say."""
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
 def slack_text(user, digest: Digest) -> str:
-    """A plain mrkdwn summary for Slack (the same sections as the email)."""
+    """A mrkdwn summary for Slack (the same sections as the email); every value escaped
+    (core/slack_text.py), each post a link to its page."""
+    from chalicelib.core import slack_text as mrkdwn
+
     lang = digest.language
-    parts = [i18n.translate("digest.slack_title", lang, date=digest.today.isoformat())]
+    parts = [mrkdwn.translate("digest.slack_title", lang, date=digest.today.isoformat())]
     sections = (("digest.pending", digest.pending), ("digest.overdue", digest.overdue),
                 ("digest.today", digest.today_items), ("digest.tomorrow", digest.tomorrow_items))
     for key, lines in sections:
         if lines:
-            parts.append(f"*{i18n.translate(key, lang)}*")
-            parts.extend(f"• {_mrkdwn(line.when)} [{_mrkdwn(line.brand)}] <{line.url}|{_mrkdwn(line.title)}>"
-                         .replace("•  ", "• ") for line in lines)
+            parts.append(f"*{mrkdwn.translate(key, lang)}*")
+            parts.extend(f"• {mrkdwn.escape(line.when)} [{mrkdwn.escape(line.brand)}] "
+                         f"{mrkdwn.link(line.url, line.title)}".replace("•  ", "• ") for line in lines)
     return "\n".join(parts)
 
 

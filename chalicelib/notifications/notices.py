@@ -5,7 +5,7 @@ which finds a person's Slack member id by email once and links it for next time.
 
     email_notice(user, subject_key=…, lines=[(key, params), …], post=…, brand=…) -> sent?
     slack_notice(brand, users, render, already=markers) -> markers sent ("slack:<user id>")
-    notice_text(user, lines, post) -> the same lines as one plain text (for Slack)
+    notice_text(user, lines, post) -> the same lines as one Slack mrkdwn text, every value escaped
 
 Slack being off for the brand, or no token configured, sends nothing and is not an error. A Slack
 error for one person is logged (Slack's error code only) and does not stop the others.
@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 
-from chalicelib.core import i18n
+from chalicelib.core import i18n, slack_text
 from chalicelib.core import mail as mailer
 from chalicelib.core.db.writes import Actor
 from chalicelib.core.errors import Conflict
@@ -33,20 +33,27 @@ def marker(user) -> str:
 
 
 def member_id(token: str, user) -> str | None:
-    """The person's Slack member id: linked, else found by email (and linked for next time)."""
-    if getattr(user, "slack_user_id", None):
-        return user.slack_user_id
+    """The person's Slack member id: linked, else found by email (and linked, with its workspace, for
+    next time). A link made before team ids were kept learns its team here, from the same lookup."""
+    linked = getattr(user, "slack_user_id", None)
+    if linked:
+        link = user_repo.slack_link(linked)
+        if link is None or link.slack_team_id or not user.email:
+            return linked
     if not user.email:
         return None
     found = slack.lookup_by_email(token, user.email)
     if not found:
-        return None
+        return linked  # a link made before team ids: kept as it is (its clicks need SLACK_TEAM_ID)
+    member, team = found
+    if linked and member != linked:
+        return linked  # Slack has another member for the address now: the person re-links on /me
     try:
-        user_repo.link_slack(LOOKUP_ACTOR, user, found, via="lookup")
+        user_repo.link_slack(LOOKUP_ACTOR, user, member, via="lookup", team_id=team)
     except Conflict:
-        log.warning("Slack member found by email for user %s is linked to another user; not sent", user.id)
-        return None
-    return found
+        log.warning("Slack member found by email for user %s is linked to another user", user.id)
+        return linked
+    return member
 
 
 def dm(token: str, user, text: str, message_blocks: list | None) -> bool:
@@ -63,7 +70,8 @@ def dm(token: str, user, text: str, message_blocks: list | None) -> bool:
 
 
 def slack_notice(brand, users: list, text_for, *, already: set[str]) -> set[str]:
-    """DM each person text_for(user) (translated mrkdwn). brand None: the workspace token."""
+    """DM each person text_for(user): translated mrkdwn whose values are already escaped
+    (core/slack_text.py: notice_text, digest.slack_text do). brand None: the workspace token."""
     if brand is not None and slack.mode(brand) == "off":
         return set()
     token = slack.bot_token(brand)
@@ -102,9 +110,10 @@ def email_notice(user, *, subject_key: str, lines: list[tuple[str, dict]], post=
 
 
 def notice_text(user, lines: list[tuple[str, dict]], post=None) -> str:
-    """The same notice as one plain text (Slack)."""
+    """The same notice as one Slack text (mrkdwn): the values (titles, names, errors …) escaped before
+    they go into the translated lines, then the post's link."""
     language = i18n.normalize(user.language)
-    text = "\n".join(i18n.translate(key, language, **params) for key, params in lines)
+    text = "\n".join(slack_text.translate(key, language, **params) for key, params in lines)
     if post is not None:
-        text += f"\n{get_settings().PUBLIC_BASE_URL}/posts/{post.id}"
+        text += "\n" + slack_text.link(f"{get_settings().PUBLIC_BASE_URL}/posts/{post.id}")
     return text

@@ -7,20 +7,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from chalicelib.core.i18n import translate
+from chalicelib.core.slack_text import escape as esc  # the one mrkdwn escape (service.py uses blocks.esc)
 
 ACTION_APPROVE = "gl_approve"
 ACTION_CHANGES = "gl_request_changes"
 ACTION_OPEN = "gl_open"
+ACTION_ANSWER = "gl_answer"  # a channel message: ask Greenlight for my own buttons
+ACTIONS_BLOCK = "gl_actions"
 MODAL_CALLBACK = "gl_changes_modal"
 COMMENT_BLOCK = "gl_comment"
 COMMENT_ACTION = "comment"
 OUTCOME_BLOCK = "gl_outcome"
 PREVIEW_CHARS = 2500
-
-
-def esc(text) -> str:
-    """Escape the three characters Slack's mrkdwn treats as control characters."""
-    return str(text or "").replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
 def _cut(text: str, limit: int) -> str:
@@ -55,6 +53,8 @@ class RequestMessage:
     changes_value: str = ""
     open_url: str = ""
     anyone: bool = False  # channel message: any approver of the stage may answer
+    answer_value: str = ""  # channel message: the shared token behind "Answer" (addressed to no one)
+    origin: str = ""  # personal buttons sent for a channel message: "<channel>:<ts>" of that message
 
 
 def request_blocks(m: RequestMessage) -> tuple[str, list[dict]]:
@@ -63,7 +63,7 @@ def request_blocks(m: RequestMessage) -> tuple[str, list[dict]]:
     title = m.title or "—"
     header = translate("slack.request.header_remind", lang) if m.kind == "remind" else \
         translate("slack.request.header_ask", lang)
-    fallback = translate("slack.request.fallback", lang, brand=m.brand, title=title)
+    fallback = translate("slack.request.fallback", lang, brand=esc(m.brand), title=esc(title))  # mrkdwn too
     facts = [
         translate("slack.request.brand", lang, brand=esc(m.brand)),
         translate("slack.request.stage", lang, stage=esc(m.stage), number=m.stage_number, count=m.stage_count),
@@ -98,15 +98,32 @@ def request_blocks(m: RequestMessage) -> tuple[str, list[dict]]:
     if m.anyone:
         blocks.append({"type": "context", "elements": [
             {"type": "mrkdwn", "text": translate("slack.request.anyone", lang)}]})
-    blocks.append({"type": "actions", "block_id": "gl_actions", "elements": [
+    open_button = {"type": "button", "action_id": ACTION_OPEN, "url": m.open_url,
+                   "text": _plain(translate("slack.button.open", lang))}
+    if m.anyone:  # a decision needs a token addressed to the person: "Answer" sends them their own buttons
+        blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK, "elements": [
+            {"type": "button", "action_id": ACTION_ANSWER, "style": "primary", "value": m.answer_value,
+             "text": _plain(translate("slack.button.answer", lang))}, open_button]})
+        return fallback, blocks
+    block_id = f"{ACTIONS_BLOCK}:{m.origin}" if m.origin else ACTIONS_BLOCK
+    blocks.append({"type": "actions", "block_id": block_id[:255], "elements": [
         {"type": "button", "action_id": ACTION_APPROVE, "style": "primary", "value": m.approve_value,
          "text": _plain(translate("slack.button.approve", lang))},
         {"type": "button", "action_id": ACTION_CHANGES, "value": m.changes_value,
          "text": _plain(translate("slack.button.request_changes", lang))},
-        {"type": "button", "action_id": ACTION_OPEN, "url": m.open_url,
-         "text": _plain(translate("slack.button.open", lang))},
+        open_button,
     ]})
     return fallback, blocks
+
+
+def origin_of(block_id: object) -> tuple[str, str] | None:
+    """(channel, ts) of the channel message personal buttons were sent for, from their block id."""
+    if not isinstance(block_id, str) or not block_id.startswith(ACTIONS_BLOCK + ":"):
+        return None
+    channel, _, ts = block_id[len(ACTIONS_BLOCK) + 1:].partition(":")
+    if not channel.isalnum() or not ts.replace(".", "", 1).isdigit():
+        return None
+    return channel, ts
 
 
 def outcome_line(language: str, decision: str, name: str, version: int, comment: str | None = None) -> str:

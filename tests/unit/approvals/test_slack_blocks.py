@@ -18,7 +18,7 @@ def message(**overrides) -> sb.RequestMessage:
 
 def test_request_blocks_have_the_facts_and_three_buttons():
     text, blocks = sb.request_blocks(message())
-    assert "Acme <Coffee> & Co" in text  # the notification fallback is plain text
+    assert text == "Acme &lt;Coffee&gt; &amp; Co: please review “Autumn *menu*”"  # the fallback is mrkdwn too
     dumped = json.dumps(blocks, ensure_ascii=False)
     assert "Acme &lt;Coffee&gt; &amp; Co" in dumped and "<b>" not in dumped
     assert "2026-12-01 10:00 (Europe/Berlin)" in dumped and "Version:* 3" in dumped and "Stage:* Content review (1 of 2)" in dumped
@@ -73,3 +73,15 @@ def test_changes_modal_has_a_required_multiline_comment():
     assert field["type"] == "input" and field["block_id"] == sb.COMMENT_BLOCK and "optional" not in field
     assert field["element"]["multiline"] is True and field["element"]["action_id"] == sb.COMMENT_ACTION
     assert all(len(view[k]["text"]) <= 24 for k in ("title", "submit", "close"))
+
+
+def test_every_value_is_escaped_with_the_one_helper():
+    from chalicelib.core import slack_text
+
+    assert sb.esc is slack_text.escape  # one escape for every Slack text
+    evil = "<https://evil|Open in Greenlight> a & b"
+    text, blocks = sb.request_blocks(message(title=evil, brand="<!channel>", author="<@U1>", stage="<!here>"))
+    assert "<" not in text and ">" not in text and "&lt;https://evil|Open in Greenlight&gt; a &amp; b" in text
+    sections = "\n".join(b["text"]["text"] for b in blocks if b["type"] == "section")
+    assert "<" not in sections.replace("\n> ", "\n") and "&lt;!channel&gt;" in sections and "&lt;@U1&gt;" in sections
+    assert "&lt;!here&gt;" in sections

@@ -57,6 +57,7 @@ def errors_of(result: csv_format.ParseResult) -> list[tuple[int, str | None]]:
 # ─── round trip ───────────────────────────────────────────────────────────────────────────────────
 
 SPECIALS = list("=+-@'\"\t\r\n,;| ") + ["\r\n", "''=", "'-", "ж", "Привет", "ё", "«»", "😀", "=SUM(A1)", "\ufeff"]
+SPECIALS += ["\x00", "\x0b", "\u3000", "\u200b", "\u00a0", "＝", "＋", "－", "＠", "﹦", "\n=", "\x00+"]
 CHUNK = st.one_of(st.sampled_from(SPECIALS), st.text(st.characters(blacklist_categories=("Cs",)), max_size=30))
 
 
@@ -122,11 +123,63 @@ def test_export_then_parse_gives_the_posts_back(ps, delimiter, as_bytes):
     assert result.delimiter == delimiter
 
 
-@given(st.text())
+def spreadsheet_could_run(cell: str) -> bool:
+    """A model of a careless spreadsheet: a cell not starting with an apostrophe runs as a formula when
+    it starts with tab, CR or NUL, or when its first character past blanks and controls is = + - @ in
+    any compatibility form (full-width, small …)."""
+    import unicodedata
+
+    if cell.startswith("'"):
+        return False
+    if cell[:1] in ("\t", "\r", "\0"):
+        return True
+    rest = "".join(c for c in cell if not (c.isspace() or unicodedata.category(c) in ("Cc", "Cf", "Zs", "Zl", "Zp")))
+    return unicodedata.normalize("NFKC", rest[:1])[:1] in ("=", "+", "-", "@")
+
+
+GUARD_TEXT = st.one_of(st.text(), texts(6))
+
+
+@given(GUARD_TEXT)
 def test_guard_is_undone_by_unguard(text):
     guarded = csv_format.guard_cell(text)
     assert csv_format.unguard_cell(guarded) == text
+    assert guarded in (text, "'" + text)  # nothing is stripped or changed, at most one apostrophe added
     assert not guarded.startswith(csv_format.FORMULA_TRIGGERS)
+    assert not spreadsheet_could_run(guarded)
+
+
+DANGEROUS_CELLS = [
+    "=1+1", "+1", "-1", "@SUM(A1)", "\t", "\t=1", "\r", "\r=1", "\x00", "\x00=1", "\x00+cmd",
+    "\n=1+1", "\r\n@x", " =1", "   -2", "\u00a0=1", "\u3000=1", "\u200b=1", "\ufeff=1", "\x0b+1", "\x1f-1",
+    "＝1+1", "＋1", "－1", "＠SUM(A1)", " ＝HYPERLINK(\"http://x\")", "\n\u3000＝1", "﹦1", "⁼1", "﹢1", "﹣1", "﹫x",
+    "'=1", "''+1", "' =1", "'\x00", "'＝1",
+]
+SAFE_CELLS = ["", "plain", "a=b", "1-2", "mail@example.com", "\nhello", "  text", "'", "''", "'plain", "ж=1",
+              "−5 °C", "#tag", "(=1)", "\u200bword"]
+
+
+@pytest.mark.parametrize("cell", DANGEROUS_CELLS)
+def test_formula_guard_corpus_dangerous_cells_get_one_apostrophe_and_come_back(cell):
+    assert csv_format.looks_like_formula(cell)
+    guarded = csv_format.guard_cell(cell)
+    assert guarded == "'" + cell and not spreadsheet_could_run(guarded)
+    assert csv_format.unguard_cell(guarded) == cell
+    tag = cell.strip() or "t"
+    exported = csv_format.export_rows([post(title=cell, body="b", tags=[tag]), post(title="t", body=cell)])
+    records = list(csv.reader(io.StringIO(exported, newline="")))
+    assert records[1][COLUMNS.index("title")] == guarded and records[2][COLUMNS.index("body")] == guarded
+    first, second = parse(exported).rows
+    assert (first.title, first.tags, second.body) == (cell, (tag,), cell)
+
+
+@pytest.mark.parametrize("cell", SAFE_CELLS)
+def test_formula_guard_corpus_safe_cells_are_left_alone(cell):
+    assert not csv_format.looks_like_formula(cell)
+    assert csv_format.guard_cell(cell) == cell and csv_format.unguard_cell(cell) == cell
+    title = cell if cell.strip() else "x"
+    row = parse(csv_format.export_rows([post(title=title, body=cell or None)])).rows[0]
+    assert (row.title, row.body) == (title, cell or None)
 
 
 def test_export_format_header_crlf_quoting_and_formula_guard():
