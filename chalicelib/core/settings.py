@@ -15,12 +15,28 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator, model_valida
 Stage = Literal["local", "dev", "prod", "test"]
 SECRET_SETTINGS = ("SMTP_PASSWORD", "SIGNING_KEYS", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
 REFERENCE_PREFIXES = ("env:", "ssm:", "secretsmanager:")
+MIN_SIGNING_KEY_LENGTH = 32
+
+
+def signing_key_problem(raw: str) -> str | None:
+    """What is wrong with a list of signing keys (comma-separated, newest first), naming a key by
+    its place in the list, never by its value; None when every key is long enough."""
+    keys = [key.strip() for key in raw.split(",") if key.strip()]
+    short = [number for number, key in enumerate(keys, start=1) if len(key) < MIN_SIGNING_KEY_LENGTH]
+    if not short:
+        return None
+    which = f"key {short[0]} is" if len(short) == 1 else f"keys {', '.join(map(str, short))} are"
+    return (f"SIGNING_KEYS: {which} shorter than {MIN_SIGNING_KEY_LENGTH} characters (of {len(keys)}, "
+            f"counted newest first); every key must be random and at least {MIN_SIGNING_KEY_LENGTH} "
+            "characters long (openssl rand -hex 32)")
 
 
 class Settings(BaseModel):
     # Plain pydantic over os.environ (see get_settings): pydantic-settings would add ~50 ms to
     # every cold start for features we do not use.
-    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, defer_build=True)
+    # hide_input_in_errors: an error must never print the values (secrets among them) it was given.
+    model_config = ConfigDict(extra="ignore", frozen=True, populate_by_name=True, defer_build=True,
+                              hide_input_in_errors=True)
 
     STAGE: Stage = "local"
     AWS_REGION: str = Field(default="eu-central-1", validation_alias="AWS_DEFAULT_REGION")
@@ -46,6 +62,7 @@ class Settings(BaseModel):
     SLACK_API_BASE_URL: str = "https://slack.com/api/"
     SLACK_BOT_TOKEN: str = ""
     SLACK_SIGNING_SECRET: str = ""
+    SLACK_TEAM_ID: str = Field(default="", pattern=r"^([TE][A-Z0-9]{2,20})?$")  # the workspace app's team (T…)
     LINK_TTL_HOURS: int = Field(default=168, ge=1, le=168)  # action links: stage deadline, else this; 7 days at most
     REMINDER_OFFSETS_HOURS: str = "24,2"  # reminders this many hours before a stage deadline
     # Scheduled publishing (issue 5): channel API base URLs (tests point them at fakes on loopback)
@@ -90,6 +107,17 @@ class Settings(BaseModel):
         if not value.startswith(("http://", "https://")):
             raise ValueError("PUBLIC_BASE_URL must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("SIGNING_KEYS")
+    @classmethod
+    def _signing_keys_long_enough(cls, value: str) -> str:
+        """Literal keys are checked here, at start-up; a reference is checked once resolved (signing.py)."""
+        if value.strip().startswith((*REFERENCE_PREFIXES, "file:")):  # the references secrets.resolve knows
+            return value
+        problem = signing_key_problem(value)
+        if problem:
+            raise ValueError(problem)
+        return value
 
     @model_validator(mode="after")
     def _secret_references_fit_the_stage(self) -> "Settings":

@@ -45,8 +45,9 @@ def sign_in_submit(call: PageCall):
     data, form = validate(SignInForm, call.form, call.language)
     if data is None:
         return _sign_in_page(call, form, next_path, status=400)
-    auth.request_sign_in(data.email, next_path, call.language)
-    # The same answer whether or not the address has an account: nobody learns who is a user.
+    auth.request_sign_in(data.email, next_path, call.language, client_ip=call.client_ip)
+    # The same answer whether or not the address has an account, and whether or not the address or
+    # this client was over its limit (nothing was sent then): nobody learns who is a user.
     return call.render("check_mail.html", email=data.email, minutes=get_settings().MAGIC_LINK_TTL_MINUTES)
 
 

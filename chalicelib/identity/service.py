@@ -1,13 +1,18 @@
 """Sign-in by email link, browser sessions, API tokens: turning a request into a Principal."""
 from __future__ import annotations
 
+import hashlib
+import ipaddress
+import logging
+import unicodedata
 from dataclasses import dataclass
 from datetime import timedelta
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from chalicelib.core import i18n
 from chalicelib.core import mail as mailer
 from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db import throttle
 from chalicelib.core.errors import BadRequest, Gone, NotFound, Unauthenticated
 from chalicelib.core.http.cookies import SESSION_COOKIE
 from chalicelib.core.rendering import render
@@ -18,21 +23,91 @@ from chalicelib.identity import repo as users
 from chalicelib.identity.models import SessionItem, TokenItem
 from chalicelib.identity.principal import Principal
 
+log = logging.getLogger("greenlight.identity")
+
 SIGNIN_SALT = "signin-link"
 SESSION_SALT = "session-cookie"
+# Sign-in mails: each address gets at most this many links per window, and each client IP (an IPv6
+# client: its /64) may ask at most this many times per window, whatever the addresses. A request
+# over either limit is answered like any other and sends nothing.
+SIGN_IN_PER_ADDRESS = (5, timedelta(hours=1))
+SIGN_IN_PER_IP = (20, timedelta(minutes=10))
+MAX_NEXT_LENGTH = 2048
+
+
+def _refused_in_next(char: str) -> bool:
+    """Control characters (C0, DEL, C1), invisible format characters, line and paragraph
+    separators and any blank but the plain space: browsers drop or reinterpret some of them
+    (`/<tab>/evil.com` becomes `//evil.com`), and a path of ours never needs any of them."""
+    if char == " ":
+        return False
+    return unicodedata.category(char) in ("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs")
 
 
 def safe_next(path: str | None) -> str:
-    """Only local absolute paths: never an open redirect."""
-    if not path or not path.startswith("/") or path.startswith("//") or "\\" in path:
+    """Only local absolute paths ("/brands/x?view=week"): never an open redirect. Anything else is "/"."""
+    if not path or len(path) > MAX_NEXT_LENGTH or not path.startswith("/") or path.startswith("//"):
+        return "/"
+    if "\\" in path or any(_refused_in_next(char) for char in path):
+        return "/"
+    try:
+        parts = urlsplit(path)
+    except ValueError:
+        return "/"
+    if parts.scheme or parts.netloc or not parts.path.startswith("/") or parts.path.startswith("//"):
+        return "/"
+    if any(segment in (".", "..") for segment in parts.path.split("/")):  # "/.//evil.com" resolves to "//evil.com"
         return "/"
     return path
 
 
 # --- email link ----------------------------------------------------------------------------------
 
-def request_sign_in(email: str, next_path: str | None = None, language: str | None = None) -> None:
-    """Mail a single-use link if the address belongs to a user; the caller says the same either way."""
+def _address_key(email: str) -> str:
+    """The address as throttle keys and logs hold it: hashed, never in clear."""
+    return hashlib.sha256(users.normalize_email(email).encode("utf-8")).hexdigest()[:32]
+
+
+def _client_key(client_ip: str | None) -> str | None:
+    """The client a per-IP limit counts: its address (IPv6: its /64, which one client usually owns
+    whole). None when there is none to count: no address, or loopback — `chalice local` and the
+    test client report every caller as 127.0.0.1; API Gateway always gives the real address."""
+    try:
+        address = ipaddress.ip_address((client_ip or "").strip())
+    except ValueError:
+        return None
+    if address.is_loopback:
+        return None
+    if address.version == 6:
+        return str(ipaddress.ip_network(f"{address}/64", strict=False))
+    return str(address)
+
+
+def sign_in_allowed(email: str, client_ip: str | None) -> bool:
+    """Counts this request against the per-IP and then the per-address limit; False (and logged,
+    without the address) when one is used up. A request refused per IP does not use up the address's."""
+    now = utcnow()
+    client = _client_key(client_ip)
+    address = _address_key(email)
+    domain = users.normalize_email(email).rpartition("@")[2]
+    if client is not None and not throttle.allow(f"signin#ip#{client}", *SIGN_IN_PER_IP, now):
+        log.warning("sign-in link not sent: client %s is over %d requests per %s (address %s at %s)",
+                    client, SIGN_IN_PER_IP[0], SIGN_IN_PER_IP[1], address[:12], domain)
+        return False
+    if not throttle.allow(f"signin#address#{address}", *SIGN_IN_PER_ADDRESS, now):
+        log.warning("sign-in link not sent: address %s at %s is over %d links per %s (client %s)",
+                    address[:12], domain, SIGN_IN_PER_ADDRESS[0], SIGN_IN_PER_ADDRESS[1], client or "-")
+        return False
+    return True
+
+
+def request_sign_in(email: str, next_path: str | None = None, language: str | None = None,
+                    client_ip: str | None = None) -> None:
+    """Mail a single-use link if the address belongs to a user and neither the address nor the
+    client is over its limit; the caller says the same either way (nobody learns who is a user,
+    or who was throttled)."""
+    if not sign_in_allowed(email, client_ip):
+        return
     user = users.get_by_email(email)
     if user is None or user.status != "active":
         return

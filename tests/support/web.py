@@ -1,15 +1,26 @@
 """The pages through chalice's test client as a browser would use them: a cookie jar, forms with
-their CSRF token, signing in through the link in the outbox."""
+their CSRF token, signing in through the link in the outbox, and the browser's Origin header on
+every request that is not a GET or HEAD (as browsers send it; the JSON API refuses a cookie-signed
+change without it, core/http/api.require_same_origin)."""
 from __future__ import annotations
 
+import json
 import re
 from html import unescape
 from urllib.parse import urlencode
 
 from chalicelib.core.http import csrf
+from chalicelib.core.http.api import origin_of
+from chalicelib.core.settings import get_settings
 from tests.support.mail import latest_to, links_in, path_of
 
 FORM = {"Content-Type": "application/x-www-form-urlencoded"}
+JSON = {"Content-Type": "application/json"}
+
+
+def own_origin() -> str:
+    """The Origin a browser on our pages sends: PUBLIC_BASE_URL's scheme, host and port."""
+    return origin_of(get_settings().PUBLIC_BASE_URL)
 
 
 class Browser:
@@ -20,8 +31,10 @@ class Browser:
         self.cookies: dict[str, str] = {}
         self.headers = headers
 
-    def _headers(self, extra: dict) -> dict:
+    def _headers(self, extra: dict, method: str = "GET") -> dict:
         headers = dict(self.headers)
+        if method.upper() not in ("GET", "HEAD"):
+            headers["Origin"] = own_origin()
         if self.cookies:
             headers["Cookie"] = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
         headers.update(extra)
@@ -40,7 +53,15 @@ class Browser:
         return self._remember(self.http.get(path, headers=self._headers(headers)))
 
     def post(self, path: str, data: dict, **headers):
-        return self._remember(self.http.post(path, headers=self._headers({**FORM, **headers}), body=urlencode(data)))
+        return self._remember(self.http.post(path, headers=self._headers({**FORM, **headers}, "POST"),
+                                             body=urlencode(data)))
+
+    def api(self, method: str, path: str, data=None, **headers):
+        """A JSON API call with this browser's cookies, as a script on our pages would make it
+        (`fetch`: Origin on anything but GET; pass Origin=… or Sec-Fetch-Site=… to pose as another site)."""
+        body = json.dumps(data) if data is not None else b""
+        extra = {**(JSON if data is not None else {}), **{k.replace("_", "-"): v for k, v in headers.items()}}
+        return self._remember(self.http.request(method.upper(), path, headers=self._headers(extra, method), body=body))
 
     def submit(self, page_path: str, action: str, data: dict, **headers):
         """Open a page, then post a form to `action` with the CSRF token that page carried."""

@@ -167,6 +167,20 @@ def test_gateway_error_bodies_are_valid_json_in_the_api_error_shape(response_typ
     assert (status is None) == response_type.startswith("DEFAULT_")
 
 
+def test_the_api_stage_is_throttled_and_sign_in_more_tightly():
+    # API Gateway answers over these with 429 `throttled` (the THROTTLED gateway response above);
+    # the app's own limits per address and per client (identity/service.py) come on top.
+    settings = {(s["ResourcePath"], s["HttpMethod"]): s for s in RESOURCES["RestAPI"]["Properties"]["MethodSettings"]}
+    stage_wide, sign_in = settings[("/*", "*")], settings[("/~1sign-in", "POST")]
+    for method in (stage_wide, sign_in):
+        assert set(method) == {"ResourcePath", "HttpMethod", "ThrottlingRateLimit", "ThrottlingBurstLimit"}
+        assert 0 < method["ThrottlingRateLimit"] <= method["ThrottlingBurstLimit"]
+    assert stage_wide["ThrottlingRateLimit"] <= 100 and stage_wide["ThrottlingBurstLimit"] <= 200
+    assert sign_in["ThrottlingRateLimit"] < stage_wide["ThrottlingRateLimit"]
+    assert sign_in["ThrottlingBurstLimit"] < stage_wide["ThrottlingBurstLimit"]
+    assert GATEWAY_RESPONSES["THROTTLED"]["statusCode"] == "429"
+
+
 def _references(node: Any) -> set[str]:
     """Logical ids and pseudo parameters named by Ref, Fn::GetAtt and Fn::Sub anywhere in `node`."""
     found: set[str] = set()
@@ -399,6 +413,20 @@ def test_policy_reads_the_stage_secrets(stage):
         else:
             arn = f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:{name}-AbC123"
             assert allows(document, "secretsmanager:GetSecretValue", arn), reference
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_policy_stores_tokens_only_under_the_brands_prefix(stage):
+    """The write-only `credentials` field puts SecureStrings under /greenlight/<stage>/brands/…:
+    the role may write there and nowhere else (never over a platform secret)."""
+    document = policy(stage)
+    ssm = f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter"
+    assert allows(document, "ssm:PutParameter", f"{ssm}/greenlight/{stage}/brands/B1/channels/C1")
+    assert allows(document, "ssm:DeleteParameter", f"{ssm}/greenlight/{stage}/brands/B1/channels/C1")
+    for platform in (f"{ssm}/greenlight/{stage}/signing-keys", f"{ssm}/greenlight/{stage}/slack-bot-token"):
+        assert not allows(document, "ssm:PutParameter", platform)
+    other = {"dev": "prod", "prod": "dev"}[stage]
+    assert not allows(document, "ssm:PutParameter", f"{ssm}/greenlight/{other}/brands/B1/channels/C1")
 
 
 @pytest.mark.parametrize("stage", DEPLOYED_STAGES)

@@ -23,7 +23,14 @@ from chalice import Response
 from pydantic import BaseModel, ValidationError
 
 from chalicelib.core.db.prefetch import request_scope
-from chalicelib.core.errors import BadRequest, DomainError, NotFound, UnsupportedMediaType, ValidationFailed
+from chalicelib.core.errors import (
+    BadRequest,
+    DomainError,
+    Forbidden,
+    NotFound,
+    UnsupportedMediaType,
+    ValidationFailed,
+)
 from chalicelib.core.http.spec import ROUTES, RouteSpec
 from chalicelib.core.settings import get_settings
 
@@ -51,6 +58,13 @@ def request_id_of(request, bp=None) -> str | None:
         context = getattr(bp, "lambda_context", None)
         request_id = getattr(context, "aws_request_id", None)
     return request_id
+
+
+def client_ip_of(request) -> str | None:
+    """The caller's address from the request context (API Gateway's `sourceIp`), never from a
+    header such as X-Forwarded-For, which the caller writes itself."""
+    identity = (request.context or {}).get("identity") or {}
+    return identity.get("sourceIp") or None
 
 
 def cookies_of(request) -> dict[str, str]:
@@ -97,6 +111,64 @@ def parse_json_body(request, model: type[BaseModel]):
         return model.model_validate(data)
     except ValidationError as exc:
         raise ValidationFailed("Some fields are not valid.", details=validation_details(exc)) from None
+
+
+# --- same origin for the browser's credential ----------------------------------------------------
+
+UNSAFE_METHODS = frozenset({"POST", "PUT", "PATCH", "DELETE"})
+SAME_ORIGIN_FETCH_SITES = ("same-origin", "none")  # "none": the person did it (typed, bookmarked)
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+class CrossSiteRequest(Forbidden):
+    """A change signed in by the session cookie that did not come from our own pages (403)."""
+
+    code = "cross_site"
+
+
+CROSS_SITE_MESSAGE = ("Requests from other sites cannot use the Greenlight session; "
+                      "call the API from Greenlight's own pages, or send an API token.")
+
+
+def origin_of(url: str) -> str | None:
+    """scheme://host[:port] as browsers write it in an Origin header (lower case, default port left out)."""
+    from urllib.parse import urlsplit
+
+    try:
+        parts = urlsplit(url.strip())
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _DEFAULT_PORTS or not parts.hostname:
+        return None
+    host = parts.hostname.lower()
+    if ":" in host:  # IPv6 literal
+        host = f"[{host}]"
+    scheme = parts.scheme.lower()
+    return f"{scheme}://{host}" + (f":{port}" if port is not None and port != _DEFAULT_PORTS[scheme] else "")
+
+
+def require_same_origin(headers) -> None:
+    """Refuse (403 cross_site) a request that a browser did not send from our own pages.
+
+    For unsafe requests that carry the browser's ambient credential (the session cookie): another
+    site can make a browser send those, and a bodyless POST needs no JSON content type, so without
+    this only SameSite=Lax would stand between another site (a sibling subdomain is "same site") and
+    the API. `Sec-Fetch-Site` (set by the browser, no page can
+    forge it) must say same-origin; a browser that does not send it sends `Origin` on every POST,
+    which must be PUBLIC_BASE_URL's origin. Neither header: refused."""
+    fetch_site = (headers.get("sec-fetch-site") or "").strip().lower()
+    if fetch_site:
+        if fetch_site in SAME_ORIGIN_FETCH_SITES:
+            return
+        raise CrossSiteRequest(CROSS_SITE_MESSAGE)
+    origin = (headers.get("origin") or "").strip()
+    if not origin:
+        raise CrossSiteRequest("A request signed in by the session cookie must come from Greenlight's own pages "
+                               "(the browser's Origin header is missing); scripts send an API token instead.")
+    expected = origin_of(get_settings().PUBLIC_BASE_URL)
+    if origin.lower() == "null" or expected is None or origin_of(origin) != expected:
+        raise CrossSiteRequest(CROSS_SITE_MESSAGE)
 
 
 PATH_ID = re.compile(r"^[0-9a-z]{1,64}$")

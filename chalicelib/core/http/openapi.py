@@ -42,7 +42,8 @@ def _params(path: str, query_model) -> list[dict]:
 def _error_codes(route: RouteSpec) -> list[int]:
     """What the route declared, plus what the JSON door answers on its own:
     400 malformed JSON or a foreign page cursor, 415 a body that is not JSON, 422 invalid fields,
-    401 no or a bad credential, 500 a crash (logged, no stack trace), 503 DynamoDB not answering."""
+    401 no or a bad credential, 403 a change sent with the session cookie from another site (cross_site),
+    500 a crash (logged, no stack trace), 503 DynamoDB not answering."""
     codes = set(route.errors) | {500, 503}
     if route.body is not None or route.raw_body:
         codes |= {400, 415, 422}
@@ -50,6 +51,8 @@ def _error_codes(route: RouteSpec) -> list[int]:
         codes |= {400, 422}
     if route.auth:
         codes.add(401)
+        if route.method in ("POST", "PUT", "PATCH", "DELETE"):
+            codes.add(403)
     return sorted(codes)
 
 

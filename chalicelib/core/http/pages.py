@@ -28,7 +28,7 @@ from chalicelib.core import i18n
 from chalicelib.core.db.prefetch import request_scope
 from chalicelib.core.errors import DomainError, Forbidden, Unauthenticated
 from chalicelib.core.http import cookies, csrf, forms
-from chalicelib.core.http.api import check_path_ids, cookies_of, request_id_of
+from chalicelib.core.http.api import check_path_ids, client_ip_of, cookies_of, request_id_of
 from chalicelib.core.rendering import TEMPLATES_DIR, render
 from chalicelib.core.settings import get_settings
 
@@ -112,6 +112,11 @@ class PageCall:
     @property
     def session_id(self) -> str | None:
         return self.principal.session_id if self.principal is not None else None
+
+    @property
+    def client_ip(self) -> str | None:
+        """The caller's address as API Gateway saw it (never a header the caller could set)."""
+        return client_ip_of(self.request)
 
     def csrf_token(self) -> str:
         """For a form on the page being rendered; sets the gl_csrf cookie when there is none yet."""
