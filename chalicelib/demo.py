@@ -40,10 +40,10 @@ def seed() -> dict:
         channel_repo.create(ACTOR, brand.id, {"platform": "telegram", "name": "Demo Coffee — Telegram",
                                               "handle": "@demo_coffee", "external_id": "@demo_coffee",
                                               "timezone": "Europe/Moscow",
-                                              "credentials_ref": "env:DEMO_TELEGRAM_BOT_TOKEN"})
+                                              "credentials_ref": "env:GL_BRAND_DEMO_TELEGRAM_BOT_TOKEN"})
         channel_repo.create(ACTOR, brand.id, {"platform": "vk", "name": "Demo Coffee — VK",
                                               "handle": "https://vk.com/democoffee", "external_id": "-1",
-                                              "timezone": "Europe/Moscow", "credentials_ref": "env:DEMO_VK_TOKEN"})
+                                              "timezone": "Europe/Moscow", "credentials_ref": "env:GL_BRAND_DEMO_VK_TOKEN"})
     _seed_workflow(brand, people)
     webhook_post = _seed_publishing(brand, people)
     return {"brand_id": brand.id, "brand_slug": DEMO_SLUG, "created": created, "people": people,
@@ -78,7 +78,7 @@ def _seed_publishing(brand, people: dict) -> dict | None:
     if channel is None:
         channel = channel_repo.create(ACTOR, brand.id, {"platform": "webhook", "name": "Demo webhook (local receiver)",
                                                         "handle": url, "timezone": brand.timezone,
-                                                        "credentials_ref": "env:DEMO_WEBHOOK_SECRET"})
+                                                        "credentials_ref": "env:GL_BRAND_DEMO_WEBHOOK_SECRET"})
     elif channel.handle != url:
         channel = channel_repo.update(ACTOR, channel, {"handle": url})
     now = utcnow()

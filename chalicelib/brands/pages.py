@@ -12,10 +12,12 @@ from chalice import Blueprint
 
 from chalicelib.brands.channels.schemas import ChannelCreate, Platform
 from chalicelib.brands.members.schemas import MemberAdd, MemberRemove
+from chalicelib.core import secret_refs
 from chalicelib.core.errors import BadRequest, NotFound, ValidationFailed
 from chalicelib.core.http.forms import FormState, errors_from_domain, validate
 from chalicelib.core.http.pages import PageCall
 from chalicelib.core.lazy import lazy_import
+from chalicelib.core.settings import get_settings
 from chalicelib.identity.doors import page
 from chalicelib.identity.rules import BRAND_ROLES, Permission
 
@@ -27,7 +29,7 @@ bp = Blueprint(__name__)
 
 LIST_LIMIT = 100  # channels and members shown on a brand page
 DASHBOARD_PAGE = 50
-CHANNEL_FIELDS = ("platform", "name", "handle", "external_id", "timezone", "credentials_ref")
+CHANNEL_FIELDS = ("platform", "name", "handle", "external_id", "timezone", "credentials_ref", "credentials")
 INVITE_FIELDS = ("email", "name", "role", "language")
 # What a redirect after a successful form may announce (?done=…); anything else is ignored.
 BRAND_NOTICES = ("channel_added", "channel_deleted", "member_added", "member_removed")
@@ -63,6 +65,7 @@ def _brand_page(call: PageCall, brand_id: str, *, channel_form: FormState | None
         channel_form=channel_form or FormState(), member_form=member_form or FormState(),
         platforms=[p.value for p in Platform], roles=BRAND_ROLES,
         notice=notice if notice in BRAND_NOTICES else None,
+        secret_prefix="ssm:" + secret_refs.ssm_prefix(get_settings().STAGE, brand.id),
     )
 
 
@@ -74,6 +77,7 @@ def brand_page(call: PageCall, brand_id):
 @page(bp, "/brands/{brand_id}/channels", ("POST",), back="/brands/{brand_id}")
 def add_channel(call: PageCall, brand_id):
     data, form = validate(ChannelCreate, call.form, call.language, fields=CHANNEL_FIELDS)
+    form.values.pop("credentials", None)  # a token typed in is never sent back, not even to its sender
     if data is not None:
         try:
             channels.create(call.principal, brand_id, data)

@@ -42,8 +42,9 @@ def _slug_conflict() -> Conflict:
     return Conflict("Another brand already uses this slug.", details=[{"field": "slug", "message": "taken"}])
 
 
-def create(actor: Actor, *, name: str, slug: str, timezone: str, settings: dict) -> BrandItem:
-    brand_id, now = new_id(), iso(utcnow())
+def create(actor: Actor, *, name: str, slug: str, timezone: str, settings: dict,
+           brand_id: str | None = None) -> BrandItem:
+    brand_id, now = brand_id or new_id(), iso(utcnow())
     brand = BrandItem(*brand_key(brand_id), gsi1pk=ALL_BRANDS, gsi1sk=slug, id=brand_id, name=name,
                       slug=slug, timezone=timezone, settings=settings, created_at=now, updated_at=now)
     slug_item = BrandSlugItem(f"SLUG#{slug}", "BRAND", brand_id=brand_id)

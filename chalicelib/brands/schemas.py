@@ -4,6 +4,8 @@ from pydantic import Field
 
 from chalicelib.core.schemas import Input, Name, Output, Slug, TimeZoneName
 
+SLACK_REF = r"^(env:|ssm:|secretsmanager:|file:)\S+$"
+
 
 class BrandSettings(Input):
     """Per-brand switches; later features add theirs here."""
@@ -11,10 +13,15 @@ class BrandSettings(Input):
     approve_without_chain: bool = False
     authors_may_approve: bool = False
     default_language: str = Field(default="en", pattern="^(en|ru)$")
-    # Slack: references (env:/ssm:/secretsmanager:) that override SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET
-    slack_bot_token_ref: str | None = Field(default=None, max_length=300, pattern=r"^(env:|ssm:|secretsmanager:)\S+$")
-    slack_signing_secret_ref: str | None = Field(default=None, max_length=300,
-                                                 pattern=r"^(env:|ssm:|secretsmanager:)\S+$")
+    # The brand's own Slack app: references under the brand's prefix (core/secret_refs.py) that override
+    # SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET, and the workspace (team) it is installed in.
+    slack_bot_token_ref: str | None = Field(default=None, max_length=256, pattern=SLACK_REF,
+                                            description="ssm:/greenlight/<stage>/brands/<brand id>/… or "
+                                                        "secretsmanager:greenlight/<stage>/brands/<brand id>/…")
+    slack_signing_secret_ref: str | None = Field(default=None, max_length=256, pattern=SLACK_REF)
+    slack_team_id: str | None = Field(default=None, pattern=r"^[TE][A-Z0-9]{2,20}$",
+                                      description="The Slack workspace (team id, T…) the brand's own app is "
+                                                  "installed in; payloads from any other team are refused")
     slack_mode: str = Field(default="dm", pattern="^(dm|channel|off)$",
                             description="dm: each approver gets a direct message; channel: one message in "
                                         "slack_channel_id; off: no Slack")

@@ -3,8 +3,10 @@ from __future__ import annotations
 
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.schemas import BrandCreate, BrandPatch
+from chalicelib.core import secrets
 from chalicelib.core.db.pages import Page, decode_cursor, encode_cursor, page_size
-from chalicelib.core.errors import Conflict, NotFound
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.ids import new_id
 from chalicelib.core.plain import plain
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.rules import Permission
@@ -12,8 +14,11 @@ from chalicelib.identity.rules import Permission
 
 def create(principal: Principal, data: BrandCreate):
     principal.require_admin()
+    brand_id = new_id()
+    settings = data.settings.model_dump()
+    _check_slack_app(brand_id, settings)
     return brand_repo.create(principal.actor, name=data.name, slug=data.slug, timezone=data.timezone,
-                             settings=data.settings.model_dump())
+                             settings=settings, brand_id=brand_id)
 
 
 def list_mine(principal: Principal, cursor: str | None, limit: int | None) -> Page:
@@ -48,8 +53,22 @@ def update(principal: Principal, brand_id: str, data: BrandPatch):
     if "settings" in changes:
         merged = dict(brand_settings(brand))
         merged.update(changes["settings"])
+        _check_slack_app(brand.id, merged)
         changes["settings"] = merged
     return brand_repo.update(principal.actor, brand, changes)
+
+
+SLACK_REFS = ("slack_bot_token_ref", "slack_signing_secret_ref")
+
+
+def _check_slack_app(brand_id: str, settings: dict) -> None:
+    """The brand's own Slack app: its secrets under the brand's prefix, and the team it lives in (a
+    payload from any other Slack workspace is refused: approvals/slack/service.py)."""
+    for field in SLACK_REFS:
+        secrets.check_for_brand(settings.get(field), brand_id, field=f"settings.{field}")
+    if any(settings.get(field) for field in SLACK_REFS) and not settings.get("slack_team_id"):
+        message = "A brand's own Slack app needs the id of the workspace it is installed in (slack_team_id, T…)."
+        raise ValidationFailed(message, details=[{"field": "settings.slack_team_id", "message": message}])
 
 
 def brand_settings(brand) -> dict:

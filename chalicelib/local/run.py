@@ -94,10 +94,10 @@ def main() -> int:
     apply_stage_environment("local")
     os.environ["PYTHONUNBUFFERED"] = "1"  # children's output shows up as it happens
     webhook_port = int(os.environ.setdefault("WEBHOOK_PORT", "8002"))
-    # The demo webhook channel signs with this (its credentials_ref is env:DEMO_WEBHOOK_SECRET); the
+    # The demo webhook channel signs with this (its credentials_ref is env:GL_BRAND_DEMO_WEBHOOK_SECRET); the
     # local receiver checks the signature with the same value. Local only, like the signing key.
-    os.environ.setdefault("DEMO_WEBHOOK_SECRET", "local-demo-webhook-secret")
-    os.environ.setdefault("WEBHOOK_SECRET", os.environ["DEMO_WEBHOOK_SECRET"])
+    os.environ.setdefault("GL_BRAND_DEMO_WEBHOOK_SECRET", "local-demo-webhook-secret")
+    os.environ.setdefault("WEBHOOK_SECRET", os.environ["GL_BRAND_DEMO_WEBHOOK_SECRET"])
 
     if dynamodb_local.port_in_use(ddb_port):
         _port_taken(ddb_port, "DynamoDB Local", "DDB_PORT")

@@ -118,7 +118,7 @@ def test_brand_and_channel_lifecycle(api):
     brand_id = assert_json(r)["id"]
 
     r = call(api, "POST", f"/v1/brands/{brand_id}/channels",
-             json={"platform": "telegram", "name": "News", "handle": "@news", "credentials_ref": "env:TG_TOKEN"})
+             json={"platform": "telegram", "name": "News", "handle": "@news", "credentials_ref": "env:GL_BRAND_TG_TOKEN"})
     assert r.status_code == 201, r.text
     channel_id = assert_json(r)["id"]
 
@@ -126,7 +126,7 @@ def test_brand_and_channel_lifecycle(api):
     assert r.status_code == 200
     channel = assert_json(r)
     assert channel == {**channel, "id": channel_id, "brand_id": brand_id, "platform": "telegram", "name": "News",
-                       "handle": "@news", "credentials_ref": "env:TG_TOKEN", "version": 1}
+                       "handle": "@news", "credentials_ref": "env:GL_BRAND_TG_TOKEN", "version": 1}
 
     r = call(api, "PATCH", f"/v1/channels/{channel_id}", json={"name": "News (RU)", "version": 1})
     assert r.status_code == 200, r.text

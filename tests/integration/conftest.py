@@ -17,9 +17,9 @@ def fakes(monkeypatch):
     telegram, vk, hook = FakeTelegram(tokens={TG_TOKEN}).start(), FakeVK().start(), FakeWebhook(HOOK_SECRET).start()
     monkeypatch.setenv("TELEGRAM_API_BASE_URL", telegram.url)
     monkeypatch.setenv("VK_API_BASE_URL", vk.base_url)
-    monkeypatch.setenv("SWEEP_TG_TOKEN", TG_TOKEN)
-    monkeypatch.setenv("SWEEP_VK_TOKEN", VK_TOKEN)
-    monkeypatch.setenv("SWEEP_HOOK_SECRET", HOOK_SECRET)
+    monkeypatch.setenv("GL_BRAND_SWEEP_TG_TOKEN", TG_TOKEN)
+    monkeypatch.setenv("GL_BRAND_SWEEP_VK_TOKEN", VK_TOKEN)
+    monkeypatch.setenv("GL_BRAND_SWEEP_HOOK_SECRET", HOOK_SECRET)
     reset_settings()
     yield {"telegram": telegram, "vk": vk, "hook": hook}
     for fake in (telegram, vk, hook):
@@ -32,12 +32,12 @@ def fakes(monkeypatch):
 def channels(client, team, fakes):
     smm = team["smm_manager"]
     brand_id = team["brand"].id
-    r = call(client, "patch", f"/v1/channels/{team['tg']}", smm, {"credentials_ref": "env:SWEEP_TG_TOKEN"})
+    r = call(client, "patch", f"/v1/channels/{team['tg']}", smm, {"credentials_ref": "env:GL_BRAND_SWEEP_TG_TOKEN"})
     assert r.status_code == 200, r.body
     made = {"tg": team["tg"]}
-    for key, data in (("vk", {"platform": "vk", "name": "VK", "external_id": "-123", "credentials_ref": "env:SWEEP_VK_TOKEN"}),
+    for key, data in (("vk", {"platform": "vk", "name": "VK", "external_id": "-123", "credentials_ref": "env:GL_BRAND_SWEEP_VK_TOKEN"}),
                       ("hook", {"platform": "webhook", "name": "Hook", "handle": fakes["hook"].url + "/hook",
-                                "credentials_ref": "env:SWEEP_HOOK_SECRET"})):
+                                "credentials_ref": "env:GL_BRAND_SWEEP_HOOK_SECRET"})):
         r = call(client, "post", f"/v1/brands/{brand_id}/channels", smm, data)
         assert r.status_code == 201, r.body
         made[key] = body(r)["id"]

@@ -22,7 +22,8 @@ class ChannelItem(ListedItem):
     handle = UnicodeAttribute(null=True)
     external_id = UnicodeAttribute(null=True)
     timezone = UnicodeAttribute(null=True)
-    credentials_ref = UnicodeAttribute(null=True)
+    credentials_ref = UnicodeAttribute(null=True)  # where the token lives (core/secret_refs.py), never the token
+    credentials_set_at = UnicodeAttribute(null=True)  # when a manager last typed a token in (stored by Greenlight)
     status = UnicodeAttribute(default="active")
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

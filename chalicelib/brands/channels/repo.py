@@ -9,7 +9,7 @@ from chalicelib.core.db.reads import changed_fields, get_item
 from chalicelib.core.db.writes import Actor, Change, transact
 from chalicelib.core.ids import new_id
 
-FIELDS = ("platform", "name", "handle", "external_id", "timezone", "credentials_ref")
+FIELDS = ("platform", "name", "handle", "external_id", "timezone", "credentials_ref", "credentials_set_at")
 
 
 def channel_key(channel_id: str) -> tuple[str, str]:
@@ -32,8 +32,8 @@ def list_for_brand(brand_id: str, cursor: str | None, limit: int | None) -> Page
                       hash_key=brand_channels_key(brand_id))
 
 
-def create(actor: Actor, brand_id: str, values: dict) -> ChannelItem:
-    channel_id, now = new_id(), iso(utcnow())
+def create(actor: Actor, brand_id: str, values: dict, channel_id: str | None = None) -> ChannelItem:
+    channel_id, now = channel_id or new_id(), iso(utcnow())
     channel = ChannelItem(*channel_key(channel_id), gsi1pk=brand_channels_key(brand_id), gsi1sk=channel_id,
                           id=channel_id, brand_id=brand_id, created_at=now, updated_at=now,
                           **{k: values.get(k) for k in FIELDS})

@@ -3,7 +3,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import Annotated
 
-from pydantic import Field, StringConstraints
+from pydantic import Field, SecretStr, StringConstraints
 
 from chalicelib.core.schemas import Input, Name, Output, TimeZoneName
 
@@ -21,8 +21,15 @@ class Platform(str, Enum):
     webhook = "webhook"
 
 
+# The shape only; which references a brand may name is core/secret_refs.py (checked against the brand).
 SecretRef = Annotated[str, StringConstraints(
-    max_length=256, pattern=r"^(env:[A-Za-z_][A-Za-z0-9_]*|ssm:/[A-Za-z0-9_.\-/]+|secretsmanager:[A-Za-z0-9_.\-/+=@]+)$")]
+    max_length=256, pattern=r"^(env:[A-Za-z_][A-Za-z0-9_]*|ssm:/[A-Za-z0-9_.\-/]+|secretsmanager:[A-Za-z0-9_.\-/+=@]+"
+                            r"|file:[A-Za-z0-9_.\-/]+)$")]
+CREDENTIALS_HELP = ("The token itself (bot token, community token, webhook signing secret), write-only: Greenlight "
+                    "stores it under the brand's own prefix and sets credentials_ref; it is never shown again. "
+                    "Give either this or credentials_ref.")
+REF_HELP = ("Where the token lives, under the brand's own prefix: ssm:/greenlight/<stage>/brands/<brand id>/… "
+            "or secretsmanager:greenlight/<stage>/brands/<brand id>/… — never the token")
 Handle = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 
@@ -33,8 +40,8 @@ class ChannelCreate(Input):
     handle: Handle | None = Field(default=None, description="@name or the channel's URL")
     external_id: ExternalId | None = Field(default=None, description="Telegram chat id, VK owner id …")
     timezone: TimeZoneName | None = None
-    credentials_ref: SecretRef | None = Field(
-        default=None, description="Where the token lives: env:NAME, ssm:/path or secretsmanager:name — never the token")
+    credentials_ref: SecretRef | None = Field(default=None, description=REF_HELP)
+    credentials: SecretStr | None = Field(default=None, min_length=1, max_length=4096, description=CREDENTIALS_HELP)
 
 
 class ChannelPatch(Input):
@@ -42,7 +49,8 @@ class ChannelPatch(Input):
     handle: Handle | None = None
     external_id: ExternalId | None = None
     timezone: TimeZoneName | None = None
-    credentials_ref: SecretRef | None = None
+    credentials_ref: SecretRef | None = Field(default=None, description=REF_HELP + "; null removes it")
+    credentials: SecretStr | None = Field(default=None, min_length=1, max_length=4096, description=CREDENTIALS_HELP)
     version: int | None = Field(default=None, ge=1)
 
 
@@ -55,6 +63,7 @@ class ChannelOut(Output):
     external_id: str | None = None
     timezone: str | None = None
     credentials_ref: str | None = None
+    credentials_set_at: str | None = Field(default=None, description="When a token was last stored through Greenlight")
     version: int
     created_at: str
     updated_at: str

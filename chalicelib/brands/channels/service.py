@@ -1,19 +1,32 @@
-"""Channels of a brand. Secrets are never stored: only a reference to where they live."""
+"""Channels of a brand. The item holds only a reference to where the channel's token lives, under the
+brand's own prefix (core/secret_refs.py); a manager may instead type the token in (`credentials`),
+which Greenlight stores there itself and never gives back."""
 from __future__ import annotations
 
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands.channels.schemas import ChannelCreate, ChannelPatch
 from chalicelib.brands.service import get as get_brand
+from chalicelib.core import secret_refs, secrets
+from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
-from chalicelib.core.settings import get_settings
+from chalicelib.core.ids import new_id
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.rules import Permission
 
 
-def _check_reference(ref: str | None) -> None:
-    if ref and ref.startswith("env:") and get_settings().STAGE == "prod":
-        raise ValidationFailed("env: references are allowed only in local and dev; use ssm: or secretsmanager:",
-                               details=[{"field": "credentials_ref", "message": "env: not allowed in prod"}])
+def _one_way_to_credentials(data, given: set[str]) -> None:
+    if "credentials" in given and data.credentials is not None and data.credentials_ref is not None:
+        message = "Give the token (credentials) or where it lives (credentials_ref), not both."
+        raise ValidationFailed(message, details=[{"field": "credentials", "message": message}])
+
+
+def _store(brand_id: str, channel_id: str, data) -> dict:
+    """Values for a token typed in: stored under the brand's prefix, only its reference kept."""
+    value = data.credentials.get_secret_value().strip()
+    if not value:
+        raise ValidationFailed("The token is empty.", details=[{"field": "credentials", "message": "empty"}])
+    reference = secrets.store_for_brand(brand_id, secret_refs.managed_channel_name(channel_id), value)
+    return {"credentials_ref": reference, "credentials_set_at": iso(utcnow())}
 
 
 def _check_webhook_url(platform, handle: str | None) -> None:
@@ -42,9 +55,14 @@ def list_channels(principal: Principal, brand_id: str, cursor: str | None, limit
 def create(principal: Principal, brand_id: str, data: ChannelCreate):
     principal.require(brand_id, Permission.manage_channels)
     get_brand(principal, brand_id)
-    _check_reference(data.credentials_ref)
+    _one_way_to_credentials(data, data.model_fields_set)
+    secrets.check_for_brand(data.credentials_ref, brand_id, field="credentials_ref")
     _check_webhook_url(data.platform, data.handle)
-    return channel_repo.create(principal.actor, brand_id, data.model_dump(mode="json"))
+    values = data.model_dump(mode="json", exclude={"credentials"})
+    channel_id = new_id()
+    if data.credentials is not None:
+        values.update(_store(brand_id, channel_id, data))
+    return channel_repo.create(principal.actor, brand_id, values, channel_id)
 
 
 def get(principal: Principal, channel_id: str):
@@ -60,17 +78,27 @@ def update(principal: Principal, channel_id: str, data: ChannelPatch):
     principal.require(channel.brand_id, Permission.manage_channels, what="channel")
     if data.version is not None and data.version != channel.version:
         raise Conflict("The channel changed since you loaded it.", current_version=channel.version)
-    _check_reference(data.credentials_ref)
-    changes = data.model_dump(mode="json", exclude_unset=True, exclude={"version"})
+    _one_way_to_credentials(data, data.model_fields_set)
+    secrets.check_for_brand(data.credentials_ref, channel.brand_id, field="credentials_ref")
+    changes = data.model_dump(mode="json", exclude_unset=True, exclude={"version", "credentials"})
     if "handle" in changes:
         _check_webhook_url(channel.platform, changes["handle"])
     for field in ("name",):
         if field in changes and changes[field] is None:
             raise ValidationFailed(f"{field} cannot be empty", details=[{"field": field, "message": "required"}])
-    return channel_repo.update(principal.actor, channel, changes)
+    managed = secret_refs.managed_channel_name(channel.id)
+    if data.credentials is not None:
+        changes.update(_store(channel.brand_id, channel.id, data))
+    elif "credentials_ref" in changes:
+        changes["credentials_set_at"] = None
+    updated = channel_repo.update(principal.actor, channel, changes)
+    if changes.get("credentials_ref") != channel.credentials_ref and "credentials_ref" in changes:
+        secrets.forget_for_brand(channel.brand_id, channel.credentials_ref, managed)
+    return updated
 
 
 def delete(principal: Principal, channel_id: str) -> None:
     channel = get(principal, channel_id)
     principal.require(channel.brand_id, Permission.manage_channels, what="channel")
     channel_repo.delete(principal.actor, channel)
+    secrets.forget_for_brand(channel.brand_id, channel.credentials_ref, secret_refs.managed_channel_name(channel.id))

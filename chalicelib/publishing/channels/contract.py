@@ -53,22 +53,19 @@ class Sent:
 
 
 def resolve_token(outgoing: Outgoing, what: str, *, required: bool = True) -> str | None:
-    """The channel's secret from its reference. A missing/unreadable secret is Refused: nothing was sent.
-    (Permanent when there is no reference at all or the env variable is missing; an SSM/Secrets
-    Manager hiccup may pass.)"""
-    from chalicelib.core.errors import Upstream
-    from chalicelib.core.secrets import resolve
+    """The channel's secret from its reference, checked against the channel's brand. A missing or
+    unreadable secret is Refused (nothing was sent) with one generic reason that never names the path
+    or the provider's error; permanent when no retry can help (no reference, a reference the brand may
+    not name, a local variable or file that is not there), else an SSM/Secrets Manager hiccup may pass."""
+    from chalicelib.core.secrets import CredentialsUnreadable, resolve_for_brand
 
     ref = outgoing.credentials_ref
     if not ref:
         if required:
-            raise Refused(f"channel {outgoing.channel_name!r} has no credentials reference for its {what}",
-                          permanent=True)
+            raise Refused(f"channel {outgoing.channel_name!r} has no credentials for its {what}", permanent=True)
         return None
     try:
-        value = resolve(ref)
-    except Upstream as exc:  # the message names the reference, never the secret
-        raise Refused(exc.message, permanent=ref.startswith("env:")) from None
-    if not value and required:
-        raise Refused(f"the {what} for channel {outgoing.channel_name!r} is empty", permanent=True)
-    return value or None
+        return resolve_for_brand(ref, outgoing.brand_id)
+    except CredentialsUnreadable as exc:
+        raise Refused(f"the {what} of channel {outgoing.channel_name!r}: credentials could not be read",
+                      permanent=exc.permanent) from None

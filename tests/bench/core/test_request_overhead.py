@@ -62,7 +62,7 @@ def channel_and_member(dynamodb, make_user):
     member = make_user("copywriter", brand=brand)
     channel = channel_repo.create(ACTOR, brand.id, {"platform": "telegram", "name": "Bench", "handle": "@bench",
                                                     "external_id": None, "timezone": "Europe/Moscow",
-                                                    "credentials_ref": "env:BENCH_TOKEN"})
+                                                    "credentials_ref": "env:GL_BRAND_BENCH_TOKEN"})
     return channel, member
 
 

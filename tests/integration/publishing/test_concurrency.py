@@ -34,11 +34,11 @@ def hook():
 @pytest.mark.parametrize("repetition", [1, 2, 3])
 def test_eight_processes_over_500_due_targets_send_each_exactly_once(client, team, hook, repetition):
     hook.clear()
-    os.environ["CONCURRENCY_HOOK_SECRET"] = "concurrency-secret"
+    os.environ["GL_BRAND_CONCURRENCY_HOOK_SECRET"] = "concurrency-secret"
     reset_settings()
     r = call(client, "post", f"/v1/brands/{team['brand'].id}/channels", team["smm_manager"],
              {"platform": "webhook", "name": "Hook", "handle": hook.url + "/hook",
-              "credentials_ref": "env:CONCURRENCY_HOOK_SECRET"})
+              "credentials_ref": "env:GL_BRAND_CONCURRENCY_HOOK_SECRET"})
     assert r.status_code == 201, r.body
     channel = channel_repo.get(body(r)["id"])
     ids = set(seed_due_targets(team["brand"].id, team["copywriter"].id, channel, TARGETS,
