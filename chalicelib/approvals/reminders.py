@@ -61,7 +61,7 @@ def _waiting_users(post, state: wf.PostState, brand) -> list:
     voted = {v.user_id for v in state.votes if v.stage == state.stage_index}
     authors_may = bool(brand_settings(brand).get("authors_may_approve"))
     ids = [u for u in sorted(state.current_stage.approvers)
-           if u not in voted and (authors_may or u != state.author_id)]
+           if u not in voted and (authors_may or u not in state.authors)]
     users = user_repo.batch_get(ids)
     return [users[u] for u in ids if u in users and users[u].status == "active"]
 

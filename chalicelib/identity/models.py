@@ -73,5 +73,6 @@ class SlackUserItem(Item):
     Meta = meta()
     user_id = UnicodeAttribute()
     slack_user_id = UnicodeAttribute()
-    linked_via = UnicodeAttribute()  # lookup (users.lookupByEmail) | manual
+    slack_team_id = UnicodeAttribute(null=True)  # the workspace the member belongs to (payloads must match)
+    linked_via = UnicodeAttribute()  # lookup (users.lookupByEmail, also behind /me) | manual (before team ids)
     created_at = UnicodeAttribute()

@@ -103,18 +103,29 @@ def slack_key(slack_user_id: str) -> tuple[str, str]:
 
 def user_id_for_slack(slack_user_id: str) -> str | None:
     """The Greenlight user linked to a Slack member id (consistent: a fresh link counts at once)."""
-    item = get_item(SlackUserItem, *slack_key(slack_user_id), consistent=True)
+    item = slack_link(slack_user_id)
     return item.user_id if item else None
 
 
-def link_slack(actor: Actor, user: UserItem, slack_user_id: str, *, via: str) -> None:
-    """Link (or re-link) a user to a Slack member id; the old id of that user is released."""
+def slack_link(slack_user_id: str) -> SlackUserItem | None:
+    """The link of a Slack member id: the user and the Slack workspace (team) it was made in."""
+    return get_item(SlackUserItem, *slack_key(slack_user_id), consistent=True)
+
+
+def link_slack(actor: Actor, user: UserItem, slack_user_id: str, *, via: str, team_id: str | None = None) -> None:
+    """Link (or re-link) a user to a Slack member id of workspace `team_id`; the old id of that user
+    is released. The same id again with a team now known re-writes the link with it."""
     if user.slack_user_id == slack_user_id:
-        return
+        current = slack_link(slack_user_id)
+        if current is None or current.user_id != user.id or not team_id or current.slack_team_id == team_id:
+            return
     new = SlackUserItem(*slack_key(slack_user_id), user_id=user.id, slack_user_id=slack_user_id, linked_via=via,
-                        created_at=iso(utcnow()))
+                        slack_team_id=team_id, created_at=iso(utcnow()))
 
     def build(tx):
+        if user.slack_user_id == slack_user_id:  # the same member, its team learnt: only the link changes
+            tx.save(new, condition=SlackUserItem.user_id == user.id)
+            return
         put_unique(tx, new)
         if user.slack_user_id:
             old = SlackUserItem(*slack_key(user.slack_user_id))
@@ -123,7 +134,8 @@ def link_slack(actor: Actor, user: UserItem, slack_user_id: str, *, via: str) ->
 
     try:
         transact(actor, Change(None, "user", user.id, "slack_link", {"slack_user_id": user.slack_user_id},
-                               {"slack_user_id": slack_user_id, "via": via}, user.version + 1), build)
+                               {"slack_user_id": slack_user_id, "team_id": team_id, "via": via}, user.version + 1),
+                 build)
     except WriteConflict:
         raise Conflict("This Slack account is already linked to another Greenlight user, or your profile "
                        "changed at the same time.", details=[{"field": "slack_user_id", "message": "taken"}]) from None

@@ -1,6 +1,9 @@
 """Roles and what each may do. Pure rules, no I/O.
 
 A user holds roles per brand; `admin` is global (a flag on the user, not a brand role).
+A client approver (someone outside the team) sees only the posts they are or were asked to approve:
+the team's `view_posts` is not theirs, and every permission they hold on a post (hold, external
+comments) applies only to those posts (content/service.py `require_on_post`).
 """
 from __future__ import annotations
 
@@ -30,7 +33,9 @@ class Permission(str, Enum):
     view_audit = "view_audit"
     view_posts = "view_posts"
     edit_posts = "edit_posts"
+    view_asked_posts = "view_asked_posts"  # only the posts the person is (or was) asked to approve
     hold_posts = "hold_posts"
+    release_posts = "release_posts"  # lift a hold someone else set
     archive_posts = "archive_posts"
     manage_chains = "manage_chains"
     comment_internal = "comment_internal"
@@ -49,7 +54,9 @@ GRANTS: dict[Permission, set[Role]] = {
     Permission.view_audit: {Role.smm_manager},
     Permission.view_posts: _TEAM,
     Permission.edit_posts: {Role.smm_manager, Role.content_manager, Role.copywriter, Role.designer},
+    Permission.view_asked_posts: {Role.client_approver},
     Permission.hold_posts: {Role.smm_manager, Role.content_manager, Role.client_approver},
+    Permission.release_posts: {Role.smm_manager, Role.content_manager},
     Permission.archive_posts: {Role.smm_manager, Role.content_manager},
     Permission.manage_chains: {Role.smm_manager},
     Permission.comment_internal: _TEAM,

@@ -25,13 +25,17 @@ class SlackError(Exception):
         self.code = code
 
 
-def _resolve(reference: str | None, what: str) -> str | None:
+def _resolve(reference: str | None, what: str, brand=None) -> str | None:
+    """A workspace secret (platform setting), or a brand's own (checked against that brand: a reference
+    outside the brand's prefix reads nothing). None when unset or unreadable (logged, never the value)."""
     from chalicelib.core.errors import Upstream
-    from chalicelib.core.secrets import resolve
+    from chalicelib.core.secrets import resolve, resolve_for_brand
 
     if not reference:
         return None
     try:
+        if brand is not None:
+            return resolve_for_brand(reference, brand.id)
         return resolve(reference) or None
     except Upstream as exc:  # the reference names where the secret lives, not the secret
         log.warning("Slack %s unavailable: %s", what, exc.message)
@@ -46,15 +50,33 @@ def _brand_settings(brand) -> dict:
     return plain(getattr(brand, "settings", None)) or {}
 
 
+def own_app(brand) -> bool:
+    """True when the brand has its own Slack app (its own token or signing secret)."""
+    settings = _brand_settings(brand)
+    return bool(settings.get("slack_bot_token_ref") or settings.get("slack_signing_secret_ref"))
+
+
 def bot_token(brand=None) -> str | None:
     """The bot token for a brand (its own app) else the workspace token; None when none is set."""
-    ref = _brand_settings(brand).get("slack_bot_token_ref") or get_settings().SLACK_BOT_TOKEN
-    return _resolve(ref, "bot token")
+    own = _brand_settings(brand).get("slack_bot_token_ref")
+    if own:
+        return _resolve(own, "bot token", brand)
+    return _resolve(get_settings().SLACK_BOT_TOKEN, "bot token")
 
 
 def signing_secret(brand=None) -> str | None:
-    ref = _brand_settings(brand).get("slack_signing_secret_ref") or get_settings().SLACK_SIGNING_SECRET
-    return _resolve(ref, "signing secret")
+    own = _brand_settings(brand).get("slack_signing_secret_ref")
+    if own:
+        return _resolve(own, "signing secret", brand)
+    return _resolve(get_settings().SLACK_SIGNING_SECRET, "signing secret")
+
+
+def team_id(brand=None) -> str | None:
+    """The Slack workspace an app's payloads must come from: the brand's own app's `slack_team_id`,
+    else the workspace app's SLACK_TEAM_ID (None: not configured; each person's link then decides)."""
+    if own_app(brand):
+        return _brand_settings(brand).get("slack_team_id") or None
+    return get_settings().SLACK_TEAM_ID or None
 
 
 def mode(brand) -> str:
@@ -121,15 +143,20 @@ def update_message(token: str, channel: str, ts: str, text: str, blocks: list) -
     return call(token, "chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
 
 
-def lookup_by_email(token: str, email: str) -> str | None:
-    """The Slack member id for an email, or None when Slack knows nobody with it."""
+def lookup_by_email(token: str, email: str) -> tuple[str, str | None] | None:
+    """(Slack member id, its workspace's team id) for an email, or None when Slack knows nobody with
+    it. Slack answers only for a confirmed address of a member of the token's workspace, so this is
+    how a Greenlight user proves a Slack account is theirs."""
     try:
         data = call(token, "users.lookupByEmail", email=email)
     except SlackError as exc:
         if exc.code == "users_not_found":
             return None
         raise
-    return (data.get("user") or {}).get("id")
+    member = data.get("user") or {}
+    if not member.get("id"):
+        return None
+    return member["id"], member.get("team_id") or None
 
 
 def open_view(token: str, trigger_id: str, view: dict) -> dict:

@@ -26,7 +26,7 @@ PROFILE_PATH = "/me"
 PROFILE_FIELDS = ("name", "language", "timezone", "digest", "hour", "slack_user_id")
 DIGEST_CHOICES = ("off", "email", "slack", "both")
 PROFILE_NOTICES = {"saved": "profile.notice.saved", "feed_created": "profile.notice.feed_created",
-                   "feed_revoked": "profile.notice.feed_revoked"}
+                   "feed_revoked": "profile.notice.feed_revoked", "slack_linked": "profile.notice.slack_linked"}
 ZONES = ("UTC", "Europe/Moscow", "Europe/Kaliningrad", "Europe/Samara", "Asia/Yekaterinburg", "Asia/Novosibirsk",
          "Asia/Vladivostok", "Asia/Almaty", "Asia/Tashkent", "Asia/Dubai", "Europe/Minsk", "Europe/Istanbul",
          "Europe/Berlin", "Europe/London", "America/New_York", "America/Los_Angeles")
@@ -76,6 +76,8 @@ def save_profile(call: PageCall):
                 notify={"email": bool(call.form.get("notify_email")), "slack": bool(call.form.get("notify_slack")),
                         "digest": data.digest, "hour": data.hour},
                 slack_user_id=data.slack_user_id)
+        except people.SlackLinkRefused as exc:
+            form.errors = {"slack_user_id": translate(f"profile.slack_error.{exc.reason}", call.language)}
         except ValidationFailed as exc:
             form.errors = errors_from_domain(exc, call.language)
         except Conflict as exc:  # the Slack id belongs to someone else, or a change at the same time
@@ -85,6 +87,22 @@ def save_profile(call: PageCall):
     if form.errors:
         return _profile_page(call, form=form, status=422)
     return call.redirect(PROFILE_PATH, done="saved")
+
+
+@page(bp, "/me/slack-link", ("POST",), back=PROFILE_PATH)
+def link_slack(call: PageCall):
+    """"Find me in Slack": link the member Slack has for my email (no id to type, nobody else's to claim)."""
+    try:
+        people.link_slack_by_email(call.principal)
+    except people.SlackLinkRefused as exc:
+        form = FormState(_values_of(people.get_me(call.principal)))
+        form.errors = {"slack_user_id": translate(f"profile.slack_error.{exc.reason}", call.language)}
+        return _profile_page(call, form=form, status=422)
+    except Conflict:
+        form = FormState(_values_of(people.get_me(call.principal)))
+        form.errors = {"slack_user_id": translate("profile.slack_taken", call.language)}
+        return _profile_page(call, form=form, status=409)
+    return call.redirect(PROFILE_PATH, done="slack_linked")
 
 
 @page(bp, "/me/calendar-feed", ("POST",), back=PROFILE_PATH)

@@ -49,6 +49,15 @@ def patch_me(call):
     return me_out(user)
 
 
+@json_route(bp, "/v1/me/slack-link", "POST", tag="people",
+            summary="Link my Slack account: the member Slack has for my email address", response=MeOut,
+            errors=(401, 409, 422))
+def link_my_slack(call):
+    from chalicelib.profile import service as people
+
+    return me_out(people.link_slack_by_email(call.principal))
+
+
 @json_route(bp, "/v1/tokens", "GET", tag="people", summary="My API tokens", response=TokenList, errors=(401,))
 def list_tokens(call):
     return TokenList(items=[TokenOut.model_validate(t) for t in identity.list_tokens(call.principal)])

@@ -4,9 +4,10 @@ Changing the digest, its hour or the time zone (re)queues or dequeues the person
 same transaction as the profile change (notifications/digest.queue_ops)."""
 from __future__ import annotations
 
+import logging
 from types import SimpleNamespace
 
-from chalicelib.core.errors import NotFound
+from chalicelib.core.errors import NotFound, ValidationFailed
 from chalicelib.core.plain import plain
 from chalicelib.identity import repo as user_repo
 from chalicelib.identity.principal import Principal
@@ -14,6 +15,7 @@ from chalicelib.notifications import repo as digest_repo
 from chalicelib.notifications import rules as preferences
 
 UNSET = user_repo.UNSET
+log = logging.getLogger(__name__)
 
 
 def get_me(principal: Principal):
@@ -37,11 +39,11 @@ def update_profile(principal: Principal, *, name: str | None = None, language: s
     """slack_user_id / timezone: UNSET leaves them, None unlinks / clears."""
     user = get_me(principal)
     actor = principal.actor
-    if slack_user_id is not UNSET:
+    if slack_user_id is not UNSET and slack_user_id != user.slack_user_id:
         if slack_user_id is None:
             user_repo.unlink_slack(actor, user)
         else:
-            user_repo.link_slack(actor, user, slack_user_id, via="manual")
+            link_slack_by_email(principal, claimed=slack_user_id)
         user = get_me(principal)
     new_notify = merged_notify(user, notify)
     if new_notify is not None and new_notify == (plain(user.notify) or None):
@@ -63,3 +65,59 @@ def update_profile(principal: Principal, *, name: str | None = None, language: s
 def notify_of(user) -> dict:
     prefs = preferences.of(user)
     return {"email": prefs.email, "slack": prefs.slack, "digest": prefs.digest, "hour": prefs.hour}
+
+
+# --- the Slack link: proven by Slack, never claimed --------------------------------------------------
+
+def _slack_tokens(user) -> list:
+    """The workspace app's token, then the own apps' of the person's brands (each once)."""
+    from chalicelib.brands import repo as brand_repo
+    from chalicelib.notifications import slack
+
+    tokens = [slack.bot_token(None)]
+    brand_ids = sorted(plain(user.brands) or {})
+    for brand in brand_repo.batch_get(brand_ids) if brand_ids else []:
+        if slack.own_app(brand):
+            tokens.append(slack.bot_token(brand))
+    return list(dict.fromkeys(t for t in tokens if t))
+
+
+def link_slack_by_email(principal: Principal, *, claimed: str | None = None):
+    """Link the Slack member Slack itself finds for the person's Greenlight email (users.lookupByEmail:
+    a confirmed address in the app's workspace), with its workspace id. A member id the person typed
+    (`claimed`) must be that member: nobody can take over an unlinked Slack account by naming it."""
+    from chalicelib.notifications import slack
+
+    user = get_me(principal)
+    tokens = _slack_tokens(user)
+    if not tokens:
+        raise _slack_problem("Slack is not set up for Greenlight or your brands.", "not_set_up")
+    found = None
+    for token in tokens:
+        try:
+            found = slack.lookup_by_email(token, user.email)
+        except slack.SlackError as exc:
+            log.warning("Slack %s failed while linking user %s: %s", exc.method, user.id, exc.code)
+            continue
+        if found:
+            break
+    if not found:
+        raise _slack_problem("Slack knows no member with your email address; use the same address in Slack.",
+                             "not_found")
+    member, team = found
+    if claimed and claimed != member:
+        raise _slack_problem("This Slack member id is not the one Slack has for your email address.", "not_yours")
+    user_repo.link_slack(principal.actor, user, member, via="lookup", team_id=team)
+    return get_me(principal)
+
+
+class SlackLinkRefused(ValidationFailed):
+    """422 naming slack_user_id; `reason` (not_set_up | not_found | not_yours) picks the page's words."""
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message, details=[{"field": "slack_user_id", "message": message}])
+        self.reason = reason
+
+
+def _slack_problem(message: str, reason: str) -> SlackLinkRefused:
+    return SlackLinkRefused(message, reason)

@@ -14,6 +14,7 @@ import itertools
 import json
 import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlencode, urlsplit
@@ -31,6 +32,7 @@ class Call:
 class FakeSlack:
     tokens: set = field(default_factory=lambda: {"xoxb-test-token"})
     emails: dict = field(default_factory=dict)  # email -> Slack member id for users.lookupByEmail
+    team_id: str = "T0001"  # the workspace every member and payload here belongs to
     fail: dict = field(default_factory=dict)  # (method, channel or user or "*") -> Slack error code
     calls: list = field(default_factory=list)
 
@@ -122,7 +124,8 @@ class FakeSlack:
             member = self.emails.get(body.get("email"))
             if not member:
                 return {"ok": False, "error": "users_not_found"}
-            return {"ok": True, "user": {"id": member, "profile": {"email": body.get("email")}}}
+            return {"ok": True, "user": {"id": member, "team_id": self.team_id,
+                                         "profile": {"email": body.get("email")}}}
         if method == "conversations.open":
             return {"ok": True, "channel": {"id": "D" + str(body.get("users", "")).lstrip("U")}}
         if method == "chat.postMessage":
@@ -179,3 +182,23 @@ def view_submission(*, slack_user: str, private_metadata: str, comment: str | No
         "view": {"id": "V0001", "type": "modal", "callback_id": callback_id, "private_metadata": private_metadata,
                  "state": {"values": {"gl_comment": {"comment": {"type": "plain_text_input", "value": comment}}}}},
     }
+
+
+@contextmanager
+def slack_settings(monkeypatch, token: str, **environment: str):
+    """A FakeSlack that Greenlight talks to: SLACK_API_BASE_URL and SLACK_BOT_TOKEN point at it (plus
+    any other variables given), settings re-read; all undone on exit."""
+    from chalicelib.core.settings import reset_settings
+
+    with FakeSlack(tokens={token}) as server:
+        monkeypatch.setenv("SLACK_API_BASE_URL", server.base_url)
+        monkeypatch.setenv("SLACK_BOT_TOKEN", token)
+        for name, value in environment.items():
+            monkeypatch.setenv(name, value)
+        reset_settings()
+        try:
+            yield server
+        finally:
+            monkeypatch.undo()
+            reset_settings()
+

@@ -13,8 +13,12 @@ Receiving (the route has verified Slack's signature already):
   handle(payload, brand_id=…)  block_actions (Approve; Request changes opens a modal) and
                         view_submission (the modal's comment). Decisions go through
                         approval_actions.act — the same service as the email link page — as the
-                        Greenlight user linked to the Slack member who clicked. A DM button works only
-                        for the person it was sent to; a channel button for any approver of the stage.
+                        Greenlight user linked to the Slack member who clicked, once the payload's
+                        workspace (team id) is the app's and the member's link's (else 401).
+                        A decision needs a token addressed to the person who clicked: a DM's buttons
+                        work only for the person it was sent to; a channel message's "Answer" button
+                        sends whichever approver of the stage pressed it their own buttons (ephemeral),
+                        and their answer is then shown on the channel message too.
 """
 from __future__ import annotations
 
@@ -30,8 +34,8 @@ from chalicelib.content import repo as post_repo
 from chalicelib.content.rules import channel_text
 from chalicelib.content.rules import workflow as wf
 from chalicelib.core import i18n, schedule
-from chalicelib.core.clock import utcnow
-from chalicelib.core.errors import BadRequest, DomainError, Forbidden, NotFound, ValidationFailed
+from chalicelib.core.clock import parse_utc, utcnow
+from chalicelib.core.errors import BadRequest, DomainError, Forbidden, NotFound, Unauthenticated, ValidationFailed
 from chalicelib.core.i18n import translate
 from chalicelib.core.plain import plain
 from chalicelib.core.settings import get_settings
@@ -47,11 +51,13 @@ CHANNEL_MARKER = "slack:channel"
 
 def _request_message(post, brand, *, language: str, zone: str, kind: str, stage_index: int,
                      deadline: datetime | None, user_id: str, now: datetime, facts) -> tuple[str, list]:
-    content, channels, stages, author = facts
+    content, channels, stages, author = facts[:4]
     expires = action_tokens.expiry_for(deadline, now, get_settings().LINK_TTL_HOURS)
 
     def token(action: str) -> str:
         return action_tokens.make(post.id, int(post.version), stage_index, user_id, action, expires)
+
+    origin = facts[4] if len(facts) > 4 else ""
 
     texts = channel_text.texts_as_published(content, channels)
     message = blocks.RequestMessage(
@@ -61,8 +67,9 @@ def _request_message(post, brand, *, language: str, zone: str, kind: str, stage_
         channels=[(t.channel, t.platform, t.text) for t in texts] or [("", "", content.get("body") or "")],
         publish_time=schedule.local_label(post.publish_at, zone) if post.publish_at else "",
         deadline=schedule.local_label(deadline, zone) if deadline else "",
-        approve_value=token("approve"), changes_value=token("request_changes"),
-        open_url=action_tokens.url(token("open")), anyone=not user_id)
+        approve_value=token("approve") if user_id else "", changes_value=token("request_changes") if user_id else "",
+        answer_value="" if user_id else token("open"), open_url=action_tokens.url(token("open")),
+        anyone=not user_id, origin=origin)
     return blocks.request_blocks(message)
 
 
@@ -131,6 +138,23 @@ class NotForYou(Forbidden):
         super().__init__("This request was sent to another person.")
 
 
+class WrongTeam(Unauthenticated):
+    """A signed payload from a Slack workspace other than the app's, or than the clicker's link: 401."""
+
+    code = "slack_wrong_team"
+
+    def __init__(self):
+        super().__init__("This request comes from another Slack workspace.")
+
+
+class Shared(Exception):
+    """A channel message's button (a token addressed to no one): never a decision by itself."""
+
+    def __init__(self, claims, post):
+        super().__init__("shared button")
+        self.claims, self.post = claims, post
+
+
 class WrongApp(Forbidden):
     code = "slack_wrong_app"
 
@@ -153,8 +177,24 @@ def _text(value, limit: int = 4000) -> str | None:
     return value if isinstance(value, str) and 0 < len(value) <= limit else None
 
 
-def _who(slack_user: str, brand_id: str | None, channel, ts, response_url) -> Clicked:
-    user_id = user_repo.user_id_for_slack(slack_user)
+def _team_of(payload: dict) -> str | None:
+    team = payload.get("team") if isinstance(payload.get("team"), dict) else {}
+    user = payload.get("user") if isinstance(payload.get("user"), dict) else {}
+    return _text(team.get("id") or user.get("team_id"), 40)
+
+
+def _who(slack_user: str, brand_id: str | None, channel, ts, response_url, team: str | None) -> Clicked:
+    """The Greenlight user behind a Slack member, once the payload's workspace is the one the app is
+    installed in (the brand's own app: its slack_team_id; the workspace app: SLACK_TEAM_ID) and the one
+    the member was linked in. Nothing known to compare with, or any difference: WrongTeam (401)."""
+    link = user_repo.slack_link(slack_user)
+    brand = brand_repo.get(brand_id) if brand_id else None
+    known = {t for t in (slack.team_id(brand), link.slack_team_id if link else None) if t}
+    if link is not None or known:
+        if not team or not known or any(t != team for t in known):
+            log.warning("Slack payload refused: team does not match the app or the member's link")
+            raise WrongTeam()
+    user_id = link.user_id if link else None
     user = user_repo.get(user_id) if user_id else None
     if user is not None and user.status != "active":
         user = None  # a deactivated person acts on nothing
@@ -163,8 +203,8 @@ def _who(slack_user: str, brand_id: str | None, channel, ts, response_url) -> Cl
 
 
 def _claims_for(value: str, who: Clicked):
-    """(claims bound to the clicking person, the post, shared): shared is a channel message's token
-    (addressed to no one: whoever clicks, if an approver of that stage). Refusals are DomainErrors."""
+    """(claims addressed to the clicking person, the post). A channel message's token (addressed to no
+    one) raises Shared: it only ever gets the clicker their own buttons. Refusals are DomainErrors."""
     if who.user is None:
         raise NotLinked()
     claims = action_tokens.read(value or "", utcnow())
@@ -173,16 +213,11 @@ def _claims_for(value: str, who: Clicked):
         raise NotFound("This post no longer exists.")
     if who.brand_id and post.brand_id != who.brand_id:
         raise WrongApp()
-    if claims.user_id:
-        if claims.user_id != who.user.id:
-            raise NotForYou()
-        return claims, post, False
-    # A channel message: whoever clicks, if they are an approver of that stage.
-    state = post_repo.state_of(post)
-    if state.status is wf.Status.in_review and state.stage_index == claims.stage \
-            and int(post.version) == claims.version and who.user.id not in state.current_stage.approvers:
-        raise Forbidden("You are not an approver of this stage.")
-    return dataclasses.replace(claims, user_id=who.user.id), post, True
+    if not claims.user_id:
+        raise Shared(claims, post)
+    if claims.user_id != who.user.id:
+        raise NotForYou()
+    return claims, post
 
 
 def _decided_by(decisions: list, language: str) -> str:
@@ -242,6 +277,56 @@ def _update(post, who: Clicked, line: str, original_blocks: list | None, *, keep
         slack.respond(who.response_url, {"replace_original": True, "text": text, "blocks": new_blocks})
 
 
+def _send_own_buttons(shared: Shared, who: Clicked) -> None:
+    """Someone pressed a channel message's button: if they are an approver the stage still waits for,
+    send them (ephemeral, only they see it) the request with buttons addressed to them."""
+    post, claims = shared.post, shared.claims
+    state = post_repo.state_of(post)
+    if state.status is not wf.Status.in_review or state.stage_index != claims.stage \
+            or int(post.version) != claims.version:
+        from chalicelib.approvals.links.service import NotWaiting, StaleVersion
+
+        if int(post.version) != claims.version:
+            raise StaleVersion(int(post.version))
+        raise NotWaiting(post.status)
+    if who.user.id not in state.current_stage.approvers:
+        raise Forbidden("You are not an approver of this stage.")
+    brand = brand_repo.get(post.brand_id)
+    origin = f"{who.channel}:{who.ts}" if who.channel and who.ts else ""
+    deadline = parse_utc(post_repo.approval_of(post).get("deadline"))
+    text, message_blocks = _request_message(
+        post, brand, language=who.language, zone=preferences.zone_of(who.user, brand.timezone), kind="ask",
+        stage_index=claims.stage, deadline=deadline, user_id=who.user.id, now=utcnow(),
+        facts=(*_post_facts(post), origin))
+    if who.response_url:
+        slack.respond(who.response_url, {"response_type": "ephemeral", "replace_original": False, "text": text,
+                                         "blocks": message_blocks})
+
+
+def _update_origin(post, claims, origin: tuple[str, str] | None, line: str) -> None:
+    """After an answer given with personal buttons, show it on the channel message they came from
+    (re-rendered: buttons kept while the stage still waits for others)."""
+    if origin is None:
+        return
+    brand = brand_repo.get(post.brand_id)
+    settings = plain(brand.settings) or {}
+    channel, ts = origin
+    token = slack.bot_token(brand)
+    if not token or channel != settings.get("slack_channel_id"):
+        return
+    language = i18n.normalize(settings.get("default_language"))
+    fresh = post_repo.get(post.id, consistent=True) or post
+    keep = _still_open_for_others(fresh, claims)
+    _, original = _request_message(fresh, brand, language=language, zone=brand.timezone, kind="ask",
+                                   stage_index=claims.stage, deadline=None, user_id="", now=utcnow(),
+                                   facts=_post_facts(fresh))
+    text = line.split("\n", 1)[0]
+    try:
+        slack.update_message(token, channel, ts, text, blocks.with_outcome(original, line, keep_actions=keep))
+    except slack.SlackError as exc:
+        log.warning("Slack chat.update of the channel message failed: %s", exc.code)
+
+
 def _still_open_for_others(post, claims) -> bool:
     state = post_repo.state_of(post)
     return (state.status is wf.Status.in_review and state.stage_index == claims.stage
@@ -255,7 +340,7 @@ def _block_actions(payload: dict, brand_id: str | None, request_id: str | None) 
         raise BadRequest("block_actions without actions or user.")
     action = actions[0]
     action_id = action.get("action_id")
-    if action_id not in (blocks.ACTION_APPROVE, blocks.ACTION_CHANGES):
+    if action_id not in (blocks.ACTION_APPROVE, blocks.ACTION_CHANGES, blocks.ACTION_ANSWER):
         return None  # the Open link button and anything else: nothing to do
     slack_user = _text(user.get("id"), 40)
     if not slack_user:
@@ -264,31 +349,42 @@ def _block_actions(payload: dict, brand_id: str | None, request_id: str | None) 
     message = payload.get("message") if isinstance(payload.get("message"), dict) else {}
     channel_obj = payload.get("channel") if isinstance(payload.get("channel"), dict) else {}
     who = _who(slack_user, brand_id, _text(container.get("channel_id") or channel_obj.get("id"), 40),
-               _text(container.get("message_ts") or message.get("ts"), 40), _text(payload.get("response_url"), 2000))
+               _text(container.get("message_ts") or message.get("ts"), 40), _text(payload.get("response_url"), 2000),
+               _team_of(payload))
     value = _text(action.get("value"), 2000) or ""
     original_blocks = message.get("blocks") if isinstance(message.get("blocks"), list) else None
+    origin = blocks.origin_of(action.get("block_id"))
     try:
         if action_id == blocks.ACTION_APPROVE:
             from chalicelib.approvals.links import service as approval_actions
 
-            claims, _, shared = _claims_for(value, who)
+            claims, _ = _claims_for(value, who)
             post = approval_actions.act(claims, "approve", None, via="slack", request_id=request_id)
             line = blocks.outcome_line(who.language, "approve", who.user.name, claims.version)
-            _update(post, who, line, original_blocks, keep_actions=shared and _still_open_for_others(post, claims))
+            _update(post, who, line, original_blocks, keep_actions=False)
+            _update_origin(post, claims, origin, line)
             return None
-        _open_changes_modal(payload, value, who)
+        if action_id == blocks.ACTION_ANSWER:
+            _claims_for(value, who)
+            raise NotForYou()  # an Answer button always carries a shared token
+        _open_changes_modal(payload, value, who, origin)
+    except Shared as shared:
+        try:
+            _send_own_buttons(shared, who)
+        except DomainError as exc:
+            _ephemeral(who, refusal_text(exc, who.language))
     except DomainError as exc:
         _ephemeral(who, refusal_text(exc, who.language))
     return None
 
 
-def _open_changes_modal(payload: dict, value: str, who: Clicked) -> None:
+def _open_changes_modal(payload: dict, value: str, who: Clicked, origin: tuple[str, str] | None) -> None:
     from chalicelib.approvals.links import service as approval_actions
 
     trigger = _text(payload.get("trigger_id"), 200)
     if not trigger:
         raise BadRequest("block_actions without a trigger_id.")
-    claims, post, _ = _claims_for(value, who)
+    claims, post = _claims_for(value, who)
     view = approval_actions.inspect(claims)  # ask for a comment only when the answer can still count
     if view.state == "used":
         raise approval_actions.AlreadyDecided(view.decisions)
@@ -296,9 +392,10 @@ def _open_changes_modal(payload: dict, value: str, who: Clicked) -> None:
         raise approval_actions.StaleVersion(int(post.version))
     if view.state != "open":
         raise approval_actions.NotWaiting(post.status)
-    metadata = json.dumps({"t": value, "c": who.channel, "ts": who.ts, "r": who.response_url}, separators=(",", ":"))
+    where = {"t": value, "c": who.channel, "ts": who.ts, "o": ":".join(origin) if origin else None}
+    metadata = json.dumps({**where, "r": who.response_url}, separators=(",", ":"))
     if len(metadata) > 3000:
-        metadata = json.dumps({"t": value, "c": who.channel, "ts": who.ts}, separators=(",", ":"))
+        metadata = json.dumps(where, separators=(",", ":"))
     token = slack.bot_token(brand_repo.get(post.brand_id))
     if not token:
         raise Forbidden("Slack is not configured for this brand.")
@@ -327,20 +424,26 @@ def _view_submission(payload: dict, brand_id: str | None, request_id: str | None
             raise TypeError
     except (ValueError, KeyError, TypeError, AttributeError):
         raise BadRequest("view_submission with an unexpected shape.") from None
-    who = _who(user["id"], brand_id, _text(meta.get("c"), 40), _text(meta.get("ts"), 40), _text(meta.get("r"), 2000))
+    who = _who(user["id"], brand_id, _text(meta.get("c"), 40), _text(meta.get("ts"), 40), _text(meta.get("r"), 2000),
+               _team_of(payload))
     if not comment.strip():
         return {"response_action": "errors",
                 "errors": {blocks.COMMENT_BLOCK: translate("slack.modal.comment_required", who.language)}}
     value = _text(meta.get("t"), 2000) or ""
     try:
-        claims, _, _ = _claims_for(value, who)
+        claims, _ = _claims_for(value, who)
         post = approval_actions.act(claims, "request_changes", comment, via="slack", request_id=request_id)
+    except Shared:  # a modal is opened only for addressed tokens; a forged one decides nothing
+        return {"response_action": "update", "view": blocks.notice_modal(
+            who.language, refusal_text(NotForYou(), who.language))}
     except ValidationFailed as exc:
         return {"response_action": "errors", "errors": {blocks.COMMENT_BLOCK: exc.message[:150]}}
     except DomainError as exc:
         return {"response_action": "update", "view": blocks.notice_modal(who.language, refusal_text(exc, who.language))}
     line = blocks.outcome_line(who.language, "request_changes", who.user.name, claims.version, comment)
     _update(post, who, line, None, keep_actions=False)
+    _update_origin(post, claims, blocks.origin_of(f"{blocks.ACTIONS_BLOCK}:{meta.get('o')}") if meta.get("o") else None,
+                   line)
     return None
 
 

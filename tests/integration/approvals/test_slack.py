@@ -16,10 +16,10 @@ from chalicelib.core.settings import get_settings, reset_settings
 from chalicelib.identity import repo as user_repo
 from tests.support.factories import ACTOR
 from tests.support.fake_slack import (
-    FakeSlack,
     block_actions,
     form_body,
     sign,
+    slack_settings,
     view_submission,
 )
 from tests.support.posts import body, call, new_post
@@ -31,15 +31,8 @@ BRAND_SECRET = "brand-signing-secret-abcdef"
 
 @pytest.fixture
 def fake(monkeypatch, dynamodb):
-    with FakeSlack(tokens={TOKEN}) as server:
-        monkeypatch.setenv("SLACK_API_BASE_URL", server.base_url)
-        monkeypatch.setenv("SLACK_BOT_TOKEN", TOKEN)
-        monkeypatch.setenv("SLACK_SIGNING_SECRET", SECRET)
-        monkeypatch.setenv("BRAND_SLACK_SECRET", BRAND_SECRET)
-        reset_settings()
+    with slack_settings(monkeypatch, TOKEN, SLACK_SIGNING_SECRET=SECRET, GL_BRAND_SLACK_SECRET=BRAND_SECRET) as server:
         yield server
-    monkeypatch.undo()
-    reset_settings()
 
 
 def in_review(client, team, fake=None) -> dict:
@@ -59,7 +52,7 @@ def sid(prefix: str = "") -> str:
 
 
 def link(test_user, slack_id: str) -> str:
-    user_repo.link_slack(ACTOR, user_repo.get(test_user.id), slack_id, via="manual")
+    user_repo.link_slack(ACTOR, user_repo.get(test_user.id), slack_id, via="lookup", team_id="T0001")
     return slack_id
 
 
@@ -175,6 +168,43 @@ def test_notice_dm(client, team, fake):
     sent = notices.slack_notice(None, [user], lambda u: f"Hello {u.name}", already=set())
     assert sent == {f"slack:{user.id}"}
     assert fake.of("chat.postMessage")[-1].body["text"] == f"Hello {user.name}"
+
+
+EVIL_TITLE = "<https://evil|Open in Greenlight> a & b"
+EVIL_TITLE_SHOWN = "&lt;https://evil|Open in Greenlight&gt; a &amp; b"
+
+
+def test_notice_and_request_texts_arrive_at_slack_escaped(client, team, fake):
+    """A title, a name or an error with Slack's control characters reaches Slack as literal text
+    (no link, no mention), in the mrkdwn and in the `text` of chat.postMessage; our own link stays one."""
+    from chalicelib.notifications import notices
+
+    r = call(client, "patch", "/v1/me", team["copywriter"], {"name": "Eve <!channel>"})
+    assert r.status_code == 200, r.body
+    post = new_post(client, team, title=EVIL_TITLE, body="Body <https://evil|click> & more")
+    assert call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"]).status_code == 200
+    fake.clear()
+    stored = post_repo.get(post["id"], consistent=True)
+    link(team["smm_manager"], sid("SM"))
+    user = user_repo.get(team["smm_manager"].id)
+    lines = [("publish_notice.failed", {"title": stored.title, "channel": "TG", "error": "<!channel> & <@U0BOSS>"})]
+    sent = notices.slack_notice(None, [user], lambda u: notices.notice_text(u, lines, stored), already=set())
+    assert sent == {f"slack:{user.id}"}
+    text = fake.of("chat.postMessage")[-1].body["text"]
+    ours = f"<{get_settings().PUBLIC_BASE_URL}/posts/{post['id']}>"
+    assert text.endswith("\n" + ours)
+    assert EVIL_TITLE_SHOWN in text and "&lt;!channel&gt; &amp; &lt;@U0BOSS&gt;" in text
+    assert "<" not in text.replace(ours, "") and ">" not in text.replace(ours, "")
+
+    fake.clear()
+    link(team["content_manager"], sid("CM"))
+    assert deliver(post["id"], team["brand"], [team["content_manager"]]) == {f"slack:{team['content_manager'].id}"}
+    message = fake.of("chat.postMessage")[-1].body
+    assert EVIL_TITLE_SHOWN in message["text"] and "<" not in message["text"] and ">" not in message["text"]
+    sections = "\n".join(b["text"]["text"] for b in message["blocks"] if b["type"] == "section")
+    assert f"*{EVIL_TITLE_SHOWN}*" in sections and "*Author:* Eve &lt;!channel&gt;" in sections
+    assert "Body &lt;https://evil|click&gt; &amp; more" in sections
+    assert "<https://evil" not in json.dumps(message, ensure_ascii=False)
 
 
 # --- interactions ----------------------------------------------------------------------------------
@@ -304,7 +334,10 @@ def test_malformed_payloads_are_400(client, fake, dynamodb):
     assert r.status_code == 200
 
 
-def test_channel_mode_one_message_any_approver_answers(client, team, fake, admin):
+def test_channel_mode_answer_sends_the_approver_their_own_buttons(client, team, fake, admin):
+    """A channel message's button carries a token addressed to no one: it never decides. Pressing it
+    gets an approver of the stage their own buttons (ephemeral); their answer lands as them and is
+    shown on the channel message."""
     post = in_review(client, team, fake)
     brand = set_brand_settings(client, admin, team, {"slack_mode": "channel", "slack_channel_id": "C0CHAN"})
     cm_sid = link(team["content_manager"], sid("CM"))
@@ -316,28 +349,112 @@ def test_channel_mode_one_message_any_approver_answers(client, team, fake, admin
     assert [m.body["channel"] for m in messages] == ["C0CHAN"]
     assert fake.of("conversations.open") == []
     btn = buttons(messages[0].body)
-    assert action_tokens.read(btn["gl_approve"]["value"], utcnow()).user_id == ""
-    # not an approver of the stage: refused
-    payload = block_actions(slack_user=cw_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+    assert set(btn) == {"gl_answer", "gl_open"}
+    assert action_tokens.read(btn["gl_answer"]["value"], utcnow()).user_id == ""
+    # not an approver of the stage: refused, nothing sent to them
+    payload = block_actions(slack_user=cw_sid, action_id="gl_answer", value=btn["gl_answer"]["value"],
                             response_url=fake.response_url("cw"), channel="C0CHAN")
     assert interact(client, payload).status_code == 200
     assert "not an approver" in fake.of("response_url")[-1].body["text"]
     assert decisions(post["id"]) == []
-    # an approver: recorded as that person
-    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
-                            response_url=fake.response_url("cm"), channel="C0CHAN", blocks=messages[0].body["blocks"])
+    # the shared token pressed as an Approve button (an old message, or a forged payload): no decision
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_answer"]["value"],
+                            response_url=fake.response_url("cm0"), channel="C0CHAN")
+    assert interact(client, payload).status_code == 200
+    assert decisions(post["id"]) == []
+    # an approver presses Answer: their own buttons, ephemeral, addressed to them
+    payload = block_actions(slack_user=cm_sid, action_id="gl_answer", value=btn["gl_answer"]["value"],
+                            response_url=fake.response_url("cm"), channel="C0CHAN", ts="1700000000.000200")
+    assert interact(client, payload).status_code == 200
+    assert decisions(post["id"]) == []
+    own = fake.of("response_url")[-1].body
+    assert own["response_type"] == "ephemeral" and own["replace_original"] is False
+    mine = {e["action_id"]: e for b in own["blocks"] if b["type"] == "actions" for e in b["elements"]}
+    assert action_tokens.read(mine["gl_approve"]["value"], utcnow()).user_id == team["content_manager"].id
+    block_id = next(b["block_id"] for b in own["blocks"] if b["type"] == "actions")
+    # someone else pressing those buttons is refused
+    payload = block_actions(slack_user=cw_sid, action_id="gl_approve", value=mine["gl_approve"]["value"],
+                            response_url=fake.response_url("cw2"), channel="C0CHAN")
+    assert interact(client, payload).status_code == 200
+    assert decisions(post["id"]) == []
+    # the approver's own Approve: recorded as them, the channel message shows it
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=mine["gl_approve"]["value"],
+                            response_url=fake.response_url("cm2"), channel="C0CHAN", blocks=own["blocks"])
+    payload["actions"][0]["block_id"] = block_id
+    payload["container"]["is_ephemeral"] = True
     assert interact(client, payload).status_code == 200
     assert [(d.user_id, d.decision) for d in decisions(post["id"])] == [(team["content_manager"].id, "approve")]
-    assert fake.of("chat.update")[-1].body["channel"] == "C0CHAN"
+    updated = [c for c in fake.of("chat.update") if c.body["ts"] == "1700000000.000200"]
+    assert updated and updated[-1].body["channel"] == "C0CHAN"
+    assert "approved (version 1)" in json.dumps(updated[-1].body["blocks"])
 
 
-def test_brand_app_endpoint_uses_the_brand_secret(client, team, fake, admin):
+def test_a_payload_from_another_workspace_is_401_and_decides_nothing(client, team, fake):
     post, btn, channel, cm_sid = sent_request(fake, client, team)
-    set_brand_settings(client, admin, team, {"slack_signing_secret_ref": "env:BRAND_SLACK_SECRET"})
     payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
                             response_url=fake.response_url(), channel=channel)
-    path = f"/slack/interactions/{team['brand'].id}"
+    payload["team"]["id"] = payload["user"]["team_id"] = "T0EVIL"
+    r = interact(client, payload)
+    assert r.status_code == 401 and body(r)["error"]["code"] == "slack_wrong_team"
+    del payload["team"]
+    del payload["user"]["team_id"]
+    assert interact(client, payload).status_code == 401
+    assert decisions(post["id"]) == [] and fake.of("response_url") == []
+
+
+def test_the_workspace_apps_team_is_checked_when_set(client, team, fake, monkeypatch):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    monkeypatch.setenv("SLACK_TEAM_ID", "T0OTHER")
+    reset_settings()
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel=channel)
+    assert interact(client, payload).status_code == 401  # the link says T0001, the app T0OTHER
+    monkeypatch.setenv("SLACK_TEAM_ID", "T0001")
+    reset_settings()
+    assert interact(client, payload).status_code == 200
+    assert len(decisions(post["id"])) == 1
+
+
+def test_a_link_made_without_a_team_is_not_trusted_alone(client, team, fake):
+    post = in_review(client, team, fake)
+    cm_sid = sid("CM")
+    user_repo.link_slack(ACTOR, user_repo.get(team["content_manager"].id), cm_sid, via="manual")
+    deliver(post["id"], team["brand"], [team["content_manager"]])
+    btn = buttons(fake.of("chat.postMessage")[-1].body)
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel="D0001")
+    assert interact(client, payload).status_code == 401
+    assert decisions(post["id"]) == []
+
+
+def test_a_link_made_before_team_ids_learns_its_team_from_the_next_dm(client, team, fake):
+    post = in_review(client, team, fake)
+    cm = team["content_manager"]
+    cm_sid = sid("CM")
+    user_repo.link_slack(ACTOR, user_repo.get(cm.id), cm_sid, via="manual")
+    fake.emails[cm.email] = cm_sid
+    assert deliver(post["id"], team["brand"], [cm]) == {f"slack:{cm.id}"}
+    assert user_repo.slack_link(cm_sid).slack_team_id == "T0001"
+    btn = buttons(fake.of("chat.postMessage")[-1].body)
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel="D0001")
+    assert interact(client, payload).status_code == 200
+    assert len(decisions(post["id"])) == 1
+
+
+def test_brand_app_endpoint_uses_the_brand_secret_and_team(client, team, fake, admin):
+    post, btn, channel, cm_sid = sent_request(fake, client, team)
+    brand_id = team["brand"].id
+    set_brand_settings(client, admin, team, {"slack_signing_secret_ref": "env:GL_BRAND_SLACK_SECRET",
+                                             "slack_team_id": "T0001"})
+    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
+                            response_url=fake.response_url(), channel=channel)
+    path = f"/slack/interactions/{brand_id}"
     assert interact(client, payload, path=path).status_code == 401  # workspace secret: not this app's
+    set_brand_settings(client, admin, team, {"slack_team_id": "T0BRAND"})
+    assert interact(client, payload, path=path, secret=BRAND_SECRET).status_code == 401  # another workspace
+    assert decisions(post["id"]) == []
+    set_brand_settings(client, admin, team, {"slack_team_id": "T0001"})
     assert interact(client, payload, path=path, secret=BRAND_SECRET).status_code == 200
     assert len(decisions(post["id"])) == 1
     assert interact(client, payload, path="/slack/interactions/nosuchbrand").status_code == 404
@@ -376,15 +493,16 @@ def test_chat_update_failure_falls_back_to_response_url(client, team, fake):
 
 
 def test_brand_own_bot_token_is_used(client, team, fake, admin, monkeypatch):
-    monkeypatch.setenv("BRAND_SLACK_TOKEN", "xoxb-brand-own")
+    monkeypatch.setenv("GL_BRAND_SLACK_TOKEN", "xoxb-brand-own")
     fake.tokens.add("xoxb-brand-own")
     post = in_review(client, team, fake)
-    brand = set_brand_settings(client, admin, team, {"slack_bot_token_ref": "env:BRAND_SLACK_TOKEN"})
+    brand = set_brand_settings(client, admin, team, {"slack_bot_token_ref": "env:GL_BRAND_SLACK_TOKEN",
+                                                     "slack_team_id": "T0001"})
     link(team["content_manager"], sid("CM"))
     assert deliver(post["id"], brand, [team["content_manager"]]) == {f"slack:{team['content_manager'].id}"}
     assert {c.headers["Authorization"] for c in fake.calls} == {"Bearer xoxb-brand-own"}
     # a reference to a variable that is not set: no Slack, no error
-    brand = set_brand_settings(client, admin, team, {"slack_bot_token_ref": "env:NOT_SET_ANYWHERE_42"})
+    brand = set_brand_settings(client, admin, team, {"slack_bot_token_ref": "env:GL_BRAND_NOT_SET_ANYWHERE_42"})
     fake.clear()
     assert deliver(post["id"], brand, [team["content_manager"]]) == set()
     assert fake.calls == []

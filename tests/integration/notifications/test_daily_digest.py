@@ -150,11 +150,12 @@ def test_compose_is_empty_for_someone_without_brands(make_user):
 
 
 def test_slack_digest_goes_as_a_dm(client, team, outbox, monkeypatch):
-    from chalicelib.core.settings import reset_settings
+    from chalicelib.core.settings import get_settings, reset_settings
     from tests.support.fake_slack import FakeSlack
 
     cm = team["content_manager"]
     with FakeSlack(tokens={"xoxb-digest"}) as fake:
+        fake.emails[cm.email] = "U0DIGEST1"  # the link is proven by Slack's lookup of the address
         monkeypatch.setenv("SLACK_API_BASE_URL", fake.base_url)
         monkeypatch.setenv("SLACK_BOT_TOKEN", "xoxb-digest")
         reset_settings()
@@ -174,6 +175,9 @@ def test_slack_digest_goes_as_a_dm(client, team, outbox, monkeypatch):
             assert len(posts) == 1
             text = json.dumps(posts[0].body)
             assert "Waiting for your approval" in text and "Summer &lt;sale&gt; &amp; more" in text
+            sent = posts[0].body["text"]  # each post is our own link, its title escaped as the label
+            assert f"<{get_settings().PUBLIC_BASE_URL}/posts/{post['id']}|Summer &lt;sale&gt; &amp; more>" in sent
+            assert "<sale>" not in sent and " & " not in sent
             assert mails_to(outbox, cm.email) == []  # Slack only
         finally:
             monkeypatch.undo()

@@ -11,7 +11,6 @@ import pytest
 
 from chalicelib.core.clock import utcnow
 from chalicelib.core.http import csrf
-from chalicelib.identity import repo as user_repo
 from chalicelib.notifications import repo as digest_repo
 from tests.support.posts import body, call, new_post
 from tests.support.web import Browser, csrf_token_in, html
@@ -83,19 +82,6 @@ def test_digest_on_queues_and_off_dequeues(client, make_user):
     assert (local.hour, moved.timezone) == (9, "America/New_York")
     body(patch_me(client, user, {"notify": {"digest": "off"}}))
     assert digest_repo.get(user.id) is None
-
-
-def test_slack_link_unlink_and_taken(client, make_user):
-    alice, bob = make_user(), make_user()
-    r = patch_me(client, alice, {"slack_user_id": "U0ALICE42"})
-    assert r.status_code == 200 and body(r)["slack_user_id"] == "U0ALICE42"
-    assert user_repo.user_id_for_slack("U0ALICE42") == alice.id
-    r = patch_me(client, bob, {"slack_user_id": "U0ALICE42"})
-    assert r.status_code == 409, r.body
-    r = patch_me(client, alice, {"slack_user_id": None})
-    assert r.status_code == 200 and body(r)["slack_user_id"] is None
-    assert user_repo.user_id_for_slack("U0ALICE42") is None
-    assert patch_me(client, bob, {"slack_user_id": "U0ALICE42"}).status_code == 200
 
 
 # --- the feed URL -----------------------------------------------------------------------------------
@@ -224,14 +210,12 @@ def test_profile_page_renders_and_saves(client, make_user):
     assert 'action="/me"' in text or "/me\"" in text
     assert "My profile" in text
     r = browser.post("/me", {csrf.FIELD: csrf_token_in(page), "name": "Ann Other", "language": "ru",
-                             "timezone": "Europe/Berlin", "notify_email": "on", "digest": "both", "hour": "7",
-                             "slack_user_id": "U0ANN123"})
+                             "timezone": "Europe/Berlin", "notify_email": "on", "digest": "both", "hour": "7"})
     assert r.status_code == 303, r.body
     assert r.headers["Location"].startswith("/me")
     me = body(call(client, "get", "/v1/me", user))
     assert me["name"] == "Ann Other" and me["language"] == "ru" and me["timezone"] == "Europe/Berlin"
     assert me["notify"] == {"email": True, "slack": False, "digest": "both", "hour": 7}
-    assert me["slack_user_id"] == "U0ANN123"
     assert digest_repo.get(user.id).via == "both"
     page = browser.get("/me?done=saved")
     assert "Профиль сохранён" in html(page)

@@ -75,6 +75,15 @@ def test_every_key_used_in_code_exists():
 
 
 def _domain_error_codes() -> set[str]:
+    """Every DomainError subclass anywhere in chalicelib (each module imported: some are lazy)."""
+    import importlib
+    import pkgutil
+
+    import chalicelib
+
+    for module in pkgutil.walk_packages(chalicelib.__path__, "chalicelib."):
+        if not module.name.startswith(("chalicelib.local", "chalicelib.cli")):
+            importlib.import_module(module.name)
     found, todo = set(), [errors.DomainError]
     while todo:
         cls = todo.pop()
@@ -85,9 +94,6 @@ def _domain_error_codes() -> set[str]:
 
 def test_keys_built_from_names_exist():
     """Templates build some keys from data: roles, platforms, notices, error codes, emails."""
-    from chalicelib.approvals import tokens as action_tokens
-    from chalicelib.approvals.links import service as approval_actions
-    from chalicelib.core.http.pages import CsrfFailed
 
     needed = {f"role.{r.value}" for r in Role} | {f"platform.{p.value}" for p in Platform}
     needed |= {f"notice.{n}" for n in NOTICES} | {f"lang.{code}" for code in i18n.LANGUAGES}
@@ -97,6 +103,7 @@ def test_keys_built_from_names_exist():
         needed.add(f"email.{mail}.subject")  # identity/service.py: f"email.{template}.subject"
     for field in ("email", "timezone", "credentials_ref"):
         needed.add(f"form.error.{field}")
+    needed |= {f"profile.slack_error.{reason}" for reason in ("not_set_up", "not_found", "not_yours")}
     from chalicelib.plan.post_page import HISTORY_ACTIONS, HISTORY_FIELDS, history_key
 
     needed |= {history_key(action) for action in HISTORY_ACTIONS}
