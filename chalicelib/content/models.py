@@ -58,6 +58,7 @@ class PostItem(ListedItem):
     publish_at = UnicodeAttribute(null=True)  # the UTC instant, recomputed from wall + zone on change
     status = UnicodeAttribute()
     hold = BooleanAttribute(default=False)
+    held_by = UnicodeAttribute(null=True)  # who set the hold: they may lift it without release_posts
     version = NumberAttribute()
     content_hash = UnicodeAttribute()
     # chain_id, on_miss, stages [{name, rule, approvers, lead_hours}], stage_index, votes,

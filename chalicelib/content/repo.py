@@ -44,7 +44,9 @@ def state_of(post: PostItem) -> PostState:
                        stage=int(v["stage"])) for v in approval.get("votes") or [])
     return PostState(status=Status(post.status), version=int(post.version), author_id=post.author_id,
                      has_publish_time=bool(post.publish_at), hold=bool(post.hold), stages=stages,
-                     stage_index=int(approval.get("stage_index") or 0), votes=votes)
+                     stage_index=int(approval.get("stage_index") or 0), votes=votes,
+                     version_author=approval.get("version_author") or None,
+                     round_authors=frozenset(approval.get("round_authors") or ()))
 
 
 # Kept from one approval map to the next unless a change sets them (see approvals/followups.py).
@@ -61,7 +63,17 @@ def approval_map(state: PostState, chain_id: str | None, previous: dict | None =
                    for s in state.stages],
         "votes": [{"user_id": v.user_id, "decision": v.decision.value, "version": v.version, "stage": v.stage}
                   for v in state.votes],
+        "version_author": state.version_author,
+        "round_authors": sorted(state.round_authors),
+        # everyone ever asked to approve this post: what a client approver may see (asked_of)
+        "asked": sorted(set((previous or {}).get("asked") or ()) | {u for s in state.stages for u in s.approvers}),
     }
+
+
+def asked_of(post: PostItem) -> set[str]:
+    """Everyone who is or was asked to approve the post (any stage, any round)."""
+    approval = approval_of(post)
+    return set(approval.get("asked") or ()) | {u for s in approval.get("stages") or () for u in s.get("approvers") or ()}
 
 
 def create(actor: Actor, post: PostItem, first_version: PostVersionItem) -> None:

@@ -21,7 +21,7 @@ from chalicelib.core import schedule
 from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.core.db.pages import Page
 from chalicelib.core.db.writes import Change, WriteConflict
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.plain import plain
 from chalicelib.identity.principal import Principal
@@ -54,6 +54,23 @@ def get(principal: Principal, post_id: str, *, consistent: bool = False) -> Post
         raise NotFound("No such post.")
     principal.require(post.brand_id, Permission.view_posts, what="post")
     return post
+
+
+def sees(principal: Principal, post) -> bool:
+    """The team sees every post of its brand; a client approver only those they are or were asked
+    to approve."""
+    if principal.can(post.brand_id, Permission.view_posts):
+        return True
+    return principal.can(post.brand_id, Permission.view_asked_posts) and principal.user_id in repo.asked_of(post)
+
+
+def require_on_post(principal: Principal, post, permission: Permission) -> None:
+    """`permission` in the post's brand, on a post the person may see (else 404: ids do not leak)."""
+    if not sees(principal, post):
+        if principal.can(post.brand_id, Permission.view_asked_posts):
+            raise NotFound("No such post.")  # a client approver: posts not put to them do not exist for them
+        principal.require(post.brand_id, Permission.view_posts, what="post")  # 404 outside the brand, else 403
+    principal.require(post.brand_id, permission, what="post")
 
 
 def content_of(post) -> dict:
@@ -206,7 +223,7 @@ def update(principal: Principal, post_id: str, data, if_match: int | None, *,
         new_hash = diff.content_hash(content)
         content_changed = new_hash != post.content_hash
         outcome = wf.edit(repo.state_of(post), content_changed=content_changed,
-                          has_publish_time=bool(timing["publish_at"]))
+                          has_publish_time=bool(timing["publish_at"]), editor=principal.user_id)
         state = outcome.state
         values = {**{k: v for k, v in changes.items() if k in PLAN_FIELDS}, **timing,
                   "gsi1sk": repo.calendar_sk(timing["publish_at"], post.id),
@@ -250,11 +267,17 @@ def _audited(post, values: dict, changes: dict) -> tuple[dict, dict]:
 
 def set_hold(principal: Principal, post_id: str, hold: bool) -> PostItem:
     def step(post):
-        principal.require(post.brand_id, Permission.hold_posts, what="post")
+        require_on_post(principal, post, Permission.hold_posts)
+        if not hold and post.hold and post.held_by != principal.user_id:
+            if not principal.can(post.brand_id, Permission.release_posts):
+                raise Forbidden("Only a manager may lift a hold someone else set.")
         state = wf.set_hold(repo.state_of(post), hold).state
         change = Change(post.brand_id, "post", post.id, "hold" if hold else "release", {"hold": post.hold},
                         {"hold": state.hold}, post.version)
-        return Step({"hold": state.hold, "updated_at": iso(utcnow())}, change, state=state)
+        values = {"hold": state.hold, "updated_at": iso(utcnow())}
+        if state.hold != bool(post.hold):
+            values["held_by"] = principal.user_id if state.hold else None
+        return Step(values, change, state=state)
 
     return apply_change(principal, post_id, step)
 
@@ -313,7 +336,7 @@ def add_comment(principal: Principal, post_id: str, text: str, visibility: str) 
     if post is None or (not principal.is_admin and post.brand_id not in principal.brands):
         raise NotFound("No such post.")
     permission = Permission.comment_internal if visibility == "internal" else Permission.comment_external
-    principal.require(post.brand_id, permission, what="post")
+    require_on_post(principal, post, permission)
     comment_id = new_id()
     comment = CommentItem(f"POST#{post.id}", f"COMMENT#{comment_id}", id=comment_id, post_id=post.id,
                           author_id=principal.user_id, author_label=principal.name or principal.email,
@@ -326,7 +349,7 @@ def list_comments(principal: Principal, post_id: str, cursor: str | None, limit:
     post = repo.get(post_id)
     if post is None or (not principal.is_admin and post.brand_id not in principal.brands):
         raise NotFound("No such post.")
-    principal.require(post.brand_id, Permission.comment_external, what="post")
+    require_on_post(principal, post, Permission.comment_external)
     page = repo.comments(post_id, cursor, limit)
     if not _sees_internal(principal, post.brand_id):
         page.items = [c for c in page.items if c.visibility == "external"]

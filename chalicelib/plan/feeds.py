@@ -6,7 +6,7 @@ new one (old URLs stop working), revoking deletes it. A bad, tampered, rotated o
 plain 404 that says nothing about why.
 
 The feed: one event per planned post of every brand the person belongs to (30 days back to 180 ahead;
-archived and rejected posts left out), at the post's own wall time and zone (TZID + VTIMEZONE), and
+archived and rejected posts left out; a client approver's feed holds only the posts put to them), at the post's own wall time and zone (TZID + VTIMEZONE), and
 one event per approval deadline of the posts now in review (UTC).
 """
 from __future__ import annotations
@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
+from chalicelib.content import service as post_service
 from chalicelib.core import i18n
 from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.core.db.pages import drain
@@ -155,9 +156,10 @@ def collect(user, now: datetime) -> list[FeedEvent]:
     start, end = iso(now - timedelta(days=PAST_DAYS)), iso(now + timedelta(days=FUTURE_DAYS))
     brand_ids = sorted(plain(user.brands) or {})
     events: list[FeedEvent] = []
+    reader = Principal.from_user(user)
     for brand in sorted(brand_repo.batch_get(brand_ids) if brand_ids else [], key=lambda b: b.name):
         posts = [p for p in _posts_in_window(brand.id, start, end)
-                 if parse_utc(p.publish_at) and p.status not in HIDDEN]
+                 if parse_utc(p.publish_at) and p.status not in HIDDEN and post_service.sees(reader, p)]
         channels = _channel_names(brand.id) if posts else {}
         for post in posts:
             title = (post.title or "").strip() or _first_lines(post.body).split("\n")[0] or "—"
@@ -174,7 +176,7 @@ def collect(user, now: datetime) -> list[FeedEvent]:
                                     start=_post_start(post), stamp=_stamp(post)))
         for post in post_repo.list_in_review(brand.id):
             deadline = (plain(post.approval) or {}).get("deadline")
-            if not parse_utc(deadline):
+            if not parse_utc(deadline) or not post_service.sees(reader, post):
                 continue
             title = (post.title or "").strip() or _first_lines(post.body).split("\n")[0] or "—"
             stage = post_repo.state_of(post).current_stage

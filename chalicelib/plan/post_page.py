@@ -183,7 +183,8 @@ def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None 
         can_submit=can_edit and status_ in wf.SUBMITTABLE,
         can_edit=can_edit and status_ in wf.EDITABLE,
         can_decide=may_decide,
-        can_hold=principal.can(brand.id, Permission.hold_posts) and status_ not in (wf.Status.archived,),
+        can_hold=principal.can(brand.id, Permission.hold_posts) and status_ not in (wf.Status.archived,) and (
+            not post.hold or post.held_by == principal.user_id or principal.can(brand.id, Permission.release_posts)),
         can_archive=status_ in wf.ARCHIVABLE and (is_author or principal.can(brand.id, Permission.archive_posts)),
         can_comment_internal=principal.can(brand.id, Permission.comment_internal),
         decision_form=decision_form or FormState(), comment_form=comment_form or FormState(),

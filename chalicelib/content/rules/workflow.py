@@ -97,6 +97,16 @@ class PostState:
     stages: tuple[Stage, ...] = ()
     stage_index: int = 0
     votes: tuple[Vote, ...] = ()  # decisions on the current version (older ones are voided)
+    # Who wrote the text under review: the author of the current version, and everyone who wrote a
+    # version since the post was last submitted. None of them may approve it (unless the brand allows).
+    version_author: str | None = None
+    round_authors: frozenset[str] = frozenset()
+
+    @property
+    def authors(self) -> frozenset[str]:
+        """The post's author, the current version's author and every author of a version in this round."""
+        return frozenset({self.author_id, *([self.version_author] if self.version_author else []),
+                          *self.round_authors})
 
     @property
     def current_stage(self) -> Stage | None:
@@ -141,7 +151,9 @@ def submit(state: PostState, stages: tuple[Stage, ...], *, approve_without_chain
         if not stage.approvers:
             raise ValidationFailed(f"Stage {index + 1} ({stage.name}) has nobody who may approve it.",
                                    details=[{"field": f"stages.{index}", "message": "no approvers"}])
-    started = replace(state, status=Status.in_review, stages=stages, stage_index=0, votes=())
+    round_authors = frozenset({state.version_author or state.author_id})  # a new round: the text as submitted
+    started = replace(state, status=Status.in_review, stages=stages, stage_index=0, votes=(),
+                      round_authors=round_authors)
     return Outcome(started, ("stage_started:0",))
 
 
@@ -149,7 +161,7 @@ def may_decide(state: PostState, user_id: str, *, authors_may_approve: bool) -> 
     stage = state.current_stage
     if stage is None or user_id not in stage.approvers:
         return False
-    if user_id == state.author_id and not authors_may_approve:
+    if user_id in state.authors and not authors_may_approve:
         return False
     return user_id not in {v.user_id for v in state.votes if v.stage == state.stage_index}
 
@@ -178,8 +190,8 @@ def decide(state: PostState, user_id: str, version: int, decision: Decision, *,
         if late:
             raise StageMoved(state)
         raise Forbidden("You are not an approver of the current stage.")
-    if user_id == state.author_id and not authors_may_approve:
-        raise Forbidden("Authors cannot approve their own post in this brand.")
+    if user_id in state.authors and not authors_may_approve:
+        raise Forbidden("You wrote a version of this text in this round, so you cannot approve it in this brand.")
     if user_id in {v.user_id for v in state.votes if v.stage == state.stage_index}:
         raise Conflict("You have already decided on this stage.", current_version=state.version)
     vote = Vote(user_id=user_id, decision=decision, version=version, stage=state.stage_index)
@@ -188,7 +200,7 @@ def decide(state: PostState, user_id: str, version: int, decision: Decision, *,
         return Outcome(replace(state, status=Status.changes_requested), ("changes_requested",))
     if decision is Decision.reject:
         return Outcome(replace(state, status=Status.rejected), ("rejected",))
-    required = set(stage.approvers) - ({state.author_id} if not authors_may_approve else set())
+    required = set(stage.approvers) - (set(state.authors) if not authors_may_approve else set())
     stage_done = stage.rule is Rule.any or required <= state.approvals_in_stage()
     if not stage_done:
         return Outcome(state, ("vote_recorded",))
@@ -199,10 +211,13 @@ def decide(state: PostState, user_id: str, version: int, decision: Decision, *,
     return Outcome(done, ("approved", *(("scheduled",) if done.status is Status.scheduled else ())))
 
 
-def edit(state: PostState, *, content_changed: bool, has_publish_time: bool) -> Outcome:
-    """A saved edit. New content = new version; a post past drafting goes back to the first stage."""
+def edit(state: PostState, *, content_changed: bool, has_publish_time: bool, editor: str | None = None) -> Outcome:
+    """A saved edit. New content = new version (written by `editor`, who joins the round's authors);
+    a post past drafting goes back to the first stage."""
     if state.status not in EDITABLE:
         raise InvalidTransition(f"A post that is {state.status.value} cannot be edited.")
+    if content_changed and editor:
+        state = replace(state, version_author=editor, round_authors=state.round_authors | {editor})
     if not content_changed:
         state = replace(state, has_publish_time=has_publish_time)
         if state.status in (Status.approved, Status.scheduled):  # only the time moved (or was cleared)

@@ -119,7 +119,9 @@ def test_hold_archive_and_permissions(client, team, make_user):
     post = new_post(client, team)
     path = f"/v1/posts/{post['id']}"
     assert call(client, "post", f"{path}/hold", team["copywriter"]).status_code == 403
-    assert body(call(client, "post", f"{path}/hold", team["client_approver"]))["hold"] is True
+    # a client approver was not asked about this post: for them it does not exist
+    assert call(client, "post", f"{path}/hold", team["client_approver"]).status_code == 404
+    assert body(call(client, "post", f"{path}/hold", team["content_manager"]))["hold"] is True
     assert body(call(client, "post", f"{path}/release", team["smm_manager"]))["hold"] is False
     outsider = make_user("smm_manager", brand=make_brand())
     assert call(client, "get", path, outsider).status_code == 404
@@ -130,7 +132,12 @@ def test_hold_archive_and_permissions(client, team, make_user):
 
 
 def test_comments_internal_and_external(client, team):
-    post = new_post(client, team)
+    r = call(client, "post", f"/v1/brands/{team['brand'].id}/approval-chains", team["smm_manager"], {
+        "name": "Client sign-off", "content_types": ["branded"],
+        "stages": [{"name": "Client", "approver_roles": ["client_approver"]}]})
+    assert r.status_code == 201, r.body
+    post = new_post(client, team, content_type="branded")
+    assert call(client, "post", f"/v1/posts/{post['id']}/submit", team["copywriter"]).status_code == 200
     path = f"/v1/posts/{post['id']}/comments"
     call(client, "post", path, team["copywriter"], {"text": "team only"})
     call(client, "post", path, team["smm_manager"], {"text": "for the client", "visibility": "external"})
