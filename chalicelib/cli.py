@@ -89,6 +89,32 @@ def cmd_run_job(args) -> int:
     return 0
 
 
+def cmd_check_secret_refs(args) -> int:
+    """Every secret reference brands use that the brand-prefix rule refuses (core/secret_refs.py): run it
+    before upgrading to a version that enforces the rule, move those secrets, and run it again."""
+    from chalicelib.brands import repo as brand_repo
+    from chalicelib.brands.channels import repo as channel_repo
+    from chalicelib.core import secret_refs
+    from chalicelib.core.db.pages import drain
+    from chalicelib.core.plain import plain
+    from chalicelib.core.settings import get_settings
+
+    stage, found = get_settings().STAGE, 0
+    for brand in drain(lambda cursor: brand_repo.list_all(cursor, 100)):
+        uses = [(f"channel {c.name!r} ({c.id}) credentials_ref", c.credentials_ref, "channels")
+                for c in drain(lambda cursor: channel_repo.list_for_brand(brand.id, cursor, 100))]
+        settings = plain(brand.settings) or {}
+        uses += [(f"settings.{name}", settings.get(name), "slack")
+                 for name in ("slack_bot_token_ref", "slack_signing_secret_ref")]
+        for where, reference, purpose in uses:
+            problem = reference and secret_refs.problem(reference, stage=stage, brand_id=brand.id, purpose=purpose)
+            if problem:
+                found += 1
+                print(f"{brand.slug}: {where} = {reference}\n    {problem}")
+    print(f"{found} reference(s) to move" if found else "every brand's references fit the rule")
+    return 1 if found else 0
+
+
 def cmd_list_jobs(args) -> int:
     from chalicelib.core.jobs import load_all
 
@@ -117,6 +143,8 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("name")
     p.set_defaults(func=cmd_run_job)
     sub.add_parser("list-jobs", help="list scheduled jobs").set_defaults(func=cmd_list_jobs)
+    sub.add_parser("check-secret-refs", help="list the secret references brands use that are outside their "
+                                             "own prefix").set_defaults(func=cmd_check_secret_refs)
     args = parser.parse_args(argv)
     _setup()
     from chalicelib.core.errors import DomainError

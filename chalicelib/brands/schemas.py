@@ -13,11 +13,12 @@ class BrandSettings(Input):
     approve_without_chain: bool = False
     authors_may_approve: bool = False
     default_language: str = Field(default="en", pattern="^(en|ru)$")
-    # The brand's own Slack app: references under the brand's prefix (core/secret_refs.py) that override
-    # SLACK_BOT_TOKEN / SLACK_SIGNING_SECRET, and the workspace (team) it is installed in.
+    # The brand's own Slack app (administrators only): references under the brand's `slack/` prefix
+    # (core/secret_refs.py) that replace SLACK_BOT_TOKEN and SLACK_SIGNING_SECRET together, and the
+    # workspace (team) it is installed in.
     slack_bot_token_ref: str | None = Field(default=None, max_length=256, pattern=SLACK_REF,
-                                            description="ssm:/greenlight/<stage>/brands/<brand id>/… or "
-                                                        "secretsmanager:greenlight/<stage>/brands/<brand id>/…")
+                                            description="ssm:/greenlight/<stage>/brands/<brand id>/slack/… or "
+                                                        "secretsmanager:greenlight/<stage>/brands/<brand id>/slack/…")
     slack_signing_secret_ref: str | None = Field(default=None, max_length=256, pattern=SLACK_REF)
     slack_team_id: str | None = Field(default=None, pattern=r"^[TE][A-Z0-9]{2,20}$",
                                       description="The Slack workspace (team id, T…) the brand's own app is "

@@ -5,7 +5,7 @@ from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.schemas import BrandCreate, BrandPatch
 from chalicelib.core import secrets
 from chalicelib.core.db.pages import Page, decode_cursor, encode_cursor, page_size
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id
 from chalicelib.core.plain import plain
 from chalicelib.identity.principal import Principal
@@ -16,7 +16,8 @@ def create(principal: Principal, data: BrandCreate):
     principal.require_admin()
     brand_id = new_id()
     settings = data.settings.model_dump()
-    _check_slack_app(brand_id, settings)
+    if any(settings.get(k) for k in SLACK_APP):
+        _check_slack_app(brand_id, settings)
     return brand_repo.create(principal.actor, name=data.name, slug=data.slug, timezone=data.timezone,
                              settings=settings, brand_id=brand_id)
 
@@ -49,26 +50,39 @@ def update(principal: Principal, brand_id: str, data: BrandPatch):
     brand = get(principal, brand_id)
     if data.version is not None and data.version != brand.version:
         raise Conflict("The brand changed since you loaded it.", current_version=brand.version)
-    changes = data.model_dump(exclude_unset=True, exclude={"version"}, exclude_none=True)
-    if "settings" in changes:
+    changes = data.model_dump(exclude_unset=True, exclude={"version", "settings"}, exclude_none=True)
+    if data.settings is not None:
+        given = data.settings.model_dump(exclude_unset=True)  # an explicit null removes a setting
+        if set(given) & set(SLACK_APP) and not principal.is_admin:
+            raise Forbidden("Only an administrator can connect a brand's own Slack app: its secrets decide whose "
+                            "Slack clicks Greenlight believes.")
         merged = dict(brand_settings(brand))
-        merged.update(changes["settings"])
-        _check_slack_app(brand.id, merged)
+        merged.update({k: v for k, v in given.items() if v is not None})
+        for key in [k for k, v in given.items() if v is None]:
+            merged.pop(key, None)
+        if set(given) & set(SLACK_APP):
+            _check_slack_app(brand.id, merged)
         changes["settings"] = merged
     return brand_repo.update(principal.actor, brand, changes)
 
 
 SLACK_REFS = ("slack_bot_token_ref", "slack_signing_secret_ref")
+SLACK_APP = (*SLACK_REFS, "slack_team_id")
 
 
 def _check_slack_app(brand_id: str, settings: dict) -> None:
-    """The brand's own Slack app: its secrets under the brand's prefix, and the team it lives in (a
-    payload from any other Slack workspace is refused: approvals/slack/service.py)."""
+    """The brand's own Slack app: both its secrets (token and signing secret: never one of them with
+    the workspace app's other), under the brand's `slack/` prefix, and the team it lives in (a payload
+    from any other Slack workspace is refused: approvals/slack/service.py)."""
     for field in SLACK_REFS:
-        secrets.check_for_brand(settings.get(field), brand_id, field=f"settings.{field}")
-    if any(settings.get(field) for field in SLACK_REFS) and not settings.get("slack_team_id"):
-        message = "A brand's own Slack app needs the id of the workspace it is installed in (slack_team_id, T…)."
-        raise ValidationFailed(message, details=[{"field": "settings.slack_team_id", "message": message}])
+        secrets.check_for_brand(settings.get(field), brand_id, field=f"settings.{field}", purpose="slack")
+    if not any(settings.get(field) for field in SLACK_REFS):
+        return
+    for field in (*SLACK_REFS, "slack_team_id"):
+        if not settings.get(field):
+            message = ("A brand's own Slack app needs its bot token, its signing secret and the id of the "
+                       "workspace it is installed in (slack_team_id, T…), all three.")
+            raise ValidationFailed(message, details=[{"field": f"settings.{field}", "message": message}])
 
 
 def brand_settings(brand) -> dict:

@@ -65,15 +65,23 @@ def approval_map(state: PostState, chain_id: str | None, previous: dict | None =
                   for v in state.votes],
         "version_author": state.version_author,
         "round_authors": sorted(state.round_authors),
-        # everyone ever asked to approve this post: what a client approver may see (asked_of)
-        "asked": sorted(set((previous or {}).get("asked") or ()) | {u for s in state.stages for u in s.approvers}),
+        # everyone asked so far to approve this post: what a client approver may see (asked_of). A stage's
+        # approvers are asked when the post reaches that stage, not before.
+        "asked": sorted(set((previous or {}).get("asked") or ()) | _reached(
+            [sorted(s.approvers) for s in state.stages], state.stage_index)),
     }
 
 
+def _reached(approvers_by_stage: list, stage_index: int) -> set[str]:
+    """The approvers of every stage the post has reached (all of them once it went through)."""
+    return {u for approvers in approvers_by_stage[:stage_index + 1] for u in approvers}
+
+
 def asked_of(post: PostItem) -> set[str]:
-    """Everyone who is or was asked to approve the post (any stage, any round)."""
+    """Everyone who is or was asked to approve the post (a stage it reached, any round)."""
     approval = approval_of(post)
-    return set(approval.get("asked") or ()) | {u for s in approval.get("stages") or () for u in s.get("approvers") or ()}
+    stages = [s.get("approvers") or [] for s in approval.get("stages") or ()]
+    return set(approval.get("asked") or ()) | _reached(stages, int(approval.get("stage_index") or 0))
 
 
 def create(actor: Actor, post: PostItem, first_version: PostVersionItem) -> None:

@@ -94,21 +94,21 @@ def _stage() -> str:
     return get_settings().STAGE
 
 
-def check_for_brand(reference: str | None, brand_id: str, *, field: str) -> None:
-    """ValidationFailed (422, naming `field`) unless `brand_id` may name `reference` in this stage."""
+def check_for_brand(reference: str | None, brand_id: str, *, field: str, purpose: str = "channels") -> None:
+    """ValidationFailed (422, naming `field`) unless `brand_id` may name `reference` for `purpose` here."""
     if not reference:
         return
-    problem = secret_refs.problem(reference, stage=_stage(), brand_id=brand_id)
+    problem = secret_refs.problem(reference, stage=_stage(), brand_id=brand_id, purpose=purpose)
     if problem is None and _is_platform_secret(reference):
         problem = "This reference names one of Greenlight's own secrets."
     if problem:
         raise ValidationFailed(problem, details=[{"field": field, "message": problem}])
 
 
-def resolve_for_brand(reference: str, brand_id: str) -> str:
-    """The secret behind a reference set for `brand_id`, checked again against that brand; any
+def resolve_for_brand(reference: str, brand_id: str, purpose: str = "channels") -> str:
+    """The secret behind a reference set for `brand_id` and `purpose`, checked again against them; any
     failure is CredentialsUnreadable (the cause is logged for the operator, never the value)."""
-    problem = secret_refs.problem(reference, stage=_stage(), brand_id=brand_id)
+    problem = secret_refs.problem(reference, stage=_stage(), brand_id=brand_id, purpose=purpose)
     if problem is None and _is_platform_secret(reference):
         problem = "names a platform secret"
     if problem:

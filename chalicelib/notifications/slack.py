@@ -35,7 +35,7 @@ def _resolve(reference: str | None, what: str, brand=None) -> str | None:
         return None
     try:
         if brand is not None:
-            return resolve_for_brand(reference, brand.id)
+            return resolve_for_brand(reference, brand.id, "slack")
         return resolve(reference) or None
     except Upstream as exc:  # the reference names where the secret lives, not the secret
         log.warning("Slack %s unavailable: %s", what, exc.message)
@@ -57,17 +57,18 @@ def own_app(brand) -> bool:
 
 
 def bot_token(brand=None) -> str | None:
-    """The bot token for a brand (its own app) else the workspace token; None when none is set."""
-    own = _brand_settings(brand).get("slack_bot_token_ref")
-    if own:
-        return _resolve(own, "bot token", brand)
+    """The bot token of the brand's own app, else (a brand without one) the workspace app's; None when
+    none can be read. A brand with its own app never falls back to the workspace's token: its requests
+    are answered through its own app, whose signing secret is its own."""
+    if own_app(brand):
+        return _resolve(_brand_settings(brand).get("slack_bot_token_ref"), "bot token", brand)
     return _resolve(get_settings().SLACK_BOT_TOKEN, "bot token")
 
 
 def signing_secret(brand=None) -> str | None:
-    own = _brand_settings(brand).get("slack_signing_secret_ref")
-    if own:
-        return _resolve(own, "signing secret", brand)
+    """The signing secret of the brand's own app, else the workspace app's (the same rule as bot_token)."""
+    if own_app(brand):
+        return _resolve(_brand_settings(brand).get("slack_signing_secret_ref"), "signing secret", brand)
     return _resolve(get_settings().SLACK_SIGNING_SECRET, "signing secret")
 
 
@@ -139,8 +140,12 @@ def post_message(token: str, channel: str, text: str, blocks: list | None = None
     return call(token, "chat.postMessage", **arguments)
 
 
-def update_message(token: str, channel: str, ts: str, text: str, blocks: list) -> dict:
-    return call(token, "chat.update", channel=channel, ts=ts, text=text, blocks=blocks)
+def post_ephemeral(token: str, channel: str, user: str, text: str, blocks: list | None = None) -> dict:
+    """A message in `channel` only `user` sees (chat.postEphemeral)."""
+    arguments = {"channel": channel, "user": user, "text": text}
+    if blocks:
+        arguments["blocks"] = blocks
+    return call(token, "chat.postEphemeral", **arguments)
 
 
 def lookup_by_email(token: str, email: str) -> tuple[str, str | None] | None:

@@ -54,7 +54,6 @@ class RequestMessage:
     open_url: str = ""
     anyone: bool = False  # channel message: any approver of the stage may answer
     answer_value: str = ""  # channel message: the shared token behind "Answer" (addressed to no one)
-    origin: str = ""  # personal buttons sent for a channel message: "<channel>:<ts>" of that message
 
 
 def request_blocks(m: RequestMessage) -> tuple[str, list[dict]]:
@@ -105,8 +104,7 @@ def request_blocks(m: RequestMessage) -> tuple[str, list[dict]]:
             {"type": "button", "action_id": ACTION_ANSWER, "style": "primary", "value": m.answer_value,
              "text": _plain(translate("slack.button.answer", lang))}, open_button]})
         return fallback, blocks
-    block_id = f"{ACTIONS_BLOCK}:{m.origin}" if m.origin else ACTIONS_BLOCK
-    blocks.append({"type": "actions", "block_id": block_id[:255], "elements": [
+    blocks.append({"type": "actions", "block_id": ACTIONS_BLOCK, "elements": [
         {"type": "button", "action_id": ACTION_APPROVE, "style": "primary", "value": m.approve_value,
          "text": _plain(translate("slack.button.approve", lang))},
         {"type": "button", "action_id": ACTION_CHANGES, "value": m.changes_value,
@@ -114,16 +112,6 @@ def request_blocks(m: RequestMessage) -> tuple[str, list[dict]]:
         open_button,
     ]})
     return fallback, blocks
-
-
-def origin_of(block_id: object) -> tuple[str, str] | None:
-    """(channel, ts) of the channel message personal buttons were sent for, from their block id."""
-    if not isinstance(block_id, str) or not block_id.startswith(ACTIONS_BLOCK + ":"):
-        return None
-    channel, _, ts = block_id[len(ACTIONS_BLOCK) + 1:].partition(":")
-    if not channel.isalnum() or not ts.replace(".", "", 1).isdigit():
-        return None
-    return channel, ts
 
 
 def outcome_line(language: str, decision: str, name: str, version: int, comment: str | None = None) -> str:

@@ -17,8 +17,9 @@ Receiving (the route has verified Slack's signature already):
                         workspace (team id) is the app's and the member's link's (else 401).
                         A decision needs a token addressed to the person who clicked: a DM's buttons
                         work only for the person it was sent to; a channel message's "Answer" button
-                        sends whichever approver of the stage pressed it their own buttons (ephemeral),
-                        and their answer is then shown on the channel message too.
+                        sends whichever approver of the stage pressed it their own buttons (ephemeral,
+                        chat.postEphemeral in the brand's channel), and their answer is then announced in
+                        that channel. The answered message changes only through its response_url.
 """
 from __future__ import annotations
 
@@ -51,13 +52,12 @@ CHANNEL_MARKER = "slack:channel"
 
 def _request_message(post, brand, *, language: str, zone: str, kind: str, stage_index: int,
                      deadline: datetime | None, user_id: str, now: datetime, facts) -> tuple[str, list]:
-    content, channels, stages, author = facts[:4]
+    content, channels, stages, author = facts
     expires = action_tokens.expiry_for(deadline, now, get_settings().LINK_TTL_HOURS)
 
     def token(action: str) -> str:
         return action_tokens.make(post.id, int(post.version), stage_index, user_id, action, expires)
 
-    origin = facts[4] if len(facts) > 4 else ""
 
     texts = channel_text.texts_as_published(content, channels)
     message = blocks.RequestMessage(
@@ -69,7 +69,7 @@ def _request_message(post, brand, *, language: str, zone: str, kind: str, stage_
         deadline=schedule.local_label(deadline, zone) if deadline else "",
         approve_value=token("approve") if user_id else "", changes_value=token("request_changes") if user_id else "",
         answer_value="" if user_id else token("open"), open_url=action_tokens.url(token("open")),
-        anyone=not user_id, origin=origin)
+        anyone=not user_id)
     return blocks.request_blocks(message)
 
 
@@ -261,76 +261,58 @@ def _ephemeral(who: Clicked, text: str) -> None:
         slack.respond(who.response_url, {"response_type": "ephemeral", "replace_original": False, "text": text})
 
 
-def _update(post, who: Clicked, line: str, original_blocks: list | None, *, keep_actions: bool) -> None:
-    """Show the decision on the original message: chat.update, else the response_url."""
-    brand = brand_repo.get(post.brand_id)
-    new_blocks = blocks.with_outcome(original_blocks, line, keep_actions=keep_actions, fallback_title=post.title or "")
-    text = line.split("\n", 1)[0]
-    token = slack.bot_token(brand)
-    if token and who.channel and who.ts:
-        try:
-            slack.update_message(token, who.channel, who.ts, text, new_blocks)
-            return
-        except slack.SlackError as exc:
-            log.warning("Slack chat.update failed: %s", exc.code)
+def _update(post, who: Clicked, line: str, original_blocks: list | None) -> None:
+    """Show the decision on the message that was answered, through its response_url (which can change
+    that message only — never a channel and timestamp a payload names)."""
+    new_blocks = blocks.with_outcome(original_blocks, line, keep_actions=False, fallback_title=post.title or "")
     if who.response_url:
-        slack.respond(who.response_url, {"replace_original": True, "text": text, "blocks": new_blocks})
+        slack.respond(who.response_url, {"replace_original": True, "text": line.split("\n", 1)[0],
+                                         "blocks": new_blocks})
 
 
 def _send_own_buttons(shared: Shared, who: Clicked) -> None:
     """Someone pressed a channel message's button: if they are an approver the stage still waits for,
-    send them (ephemeral, only they see it) the request with buttons addressed to them."""
+    send them the request with buttons addressed to them, as a message only they see in the brand's
+    channel (chat.postEphemeral with the brand's bot token, never to a URL the payload names)."""
+    from chalicelib.approvals.links.service import NotWaiting, StaleVersion
+
     post, claims = shared.post, shared.claims
     state = post_repo.state_of(post)
-    if state.status is not wf.Status.in_review or state.stage_index != claims.stage \
-            or int(post.version) != claims.version:
-        from chalicelib.approvals.links.service import NotWaiting, StaleVersion
-
-        if int(post.version) != claims.version:
-            raise StaleVersion(int(post.version))
+    if int(post.version) != claims.version:
+        raise StaleVersion(int(post.version))
+    if state.status is not wf.Status.in_review or state.stage_index != claims.stage:
         raise NotWaiting(post.status)
     if who.user.id not in state.current_stage.approvers:
         raise Forbidden("You are not an approver of this stage.")
     brand = brand_repo.get(post.brand_id)
-    origin = f"{who.channel}:{who.ts}" if who.channel and who.ts else ""
+    channel = (plain(brand.settings) or {}).get("slack_channel_id")
+    token = slack.bot_token(brand)
+    if not token or not channel or who.channel != channel:
+        raise Forbidden("This request was not posted in this brand's Slack channel.")
     deadline = parse_utc(post_repo.approval_of(post).get("deadline"))
     text, message_blocks = _request_message(
         post, brand, language=who.language, zone=preferences.zone_of(who.user, brand.timezone), kind="ask",
-        stage_index=claims.stage, deadline=deadline, user_id=who.user.id, now=utcnow(),
-        facts=(*_post_facts(post), origin))
-    if who.response_url:
-        slack.respond(who.response_url, {"response_type": "ephemeral", "replace_original": False, "text": text,
-                                         "blocks": message_blocks})
+        stage_index=claims.stage, deadline=deadline, user_id=who.user.id, now=utcnow(), facts=_post_facts(post))
+    try:
+        slack.post_ephemeral(token, channel, who.slack_user, text, message_blocks)
+    except slack.SlackError as exc:
+        log.warning("Slack chat.postEphemeral failed: %s", exc.code)
 
 
-def _update_origin(post, claims, origin: tuple[str, str] | None, line: str) -> None:
-    """After an answer given with personal buttons, show it on the channel message they came from
-    (re-rendered: buttons kept while the stage still waits for others)."""
-    if origin is None:
-        return
+def _announce(post, line_for) -> None:
+    """In channel mode, tell the brand's channel what an approver answered (a new message in the
+    configured channel, in the brand's language)."""
     brand = brand_repo.get(post.brand_id)
     settings = plain(brand.settings) or {}
-    channel, ts = origin
-    token = slack.bot_token(brand)
-    if not token or channel != settings.get("slack_channel_id"):
+    channel, token = settings.get("slack_channel_id"), slack.bot_token(brand)
+    if slack.mode(brand) != "channel" or not channel or not token:
         return
     language = i18n.normalize(settings.get("default_language"))
-    fresh = post_repo.get(post.id, consistent=True) or post
-    keep = _still_open_for_others(fresh, claims)
-    _, original = _request_message(fresh, brand, language=language, zone=brand.timezone, kind="ask",
-                                   stage_index=claims.stage, deadline=None, user_id="", now=utcnow(),
-                                   facts=_post_facts(fresh))
-    text = line.split("\n", 1)[0]
+    title = blocks.esc(post.title or "—")
     try:
-        slack.update_message(token, channel, ts, text, blocks.with_outcome(original, line, keep_actions=keep))
+        slack.post_message(token, channel, f"*{title}*\n{line_for(language)}")
     except slack.SlackError as exc:
-        log.warning("Slack chat.update of the channel message failed: %s", exc.code)
-
-
-def _still_open_for_others(post, claims) -> bool:
-    state = post_repo.state_of(post)
-    return (state.status is wf.Status.in_review and state.stage_index == claims.stage
-            and int(post.version) == claims.version and bool(state.waiting_for()))
+        log.warning("Slack channel notice failed: %s", exc.code)
 
 
 def _block_actions(payload: dict, brand_id: str | None, request_id: str | None) -> dict | None:
@@ -353,7 +335,6 @@ def _block_actions(payload: dict, brand_id: str | None, request_id: str | None) 
                _team_of(payload))
     value = _text(action.get("value"), 2000) or ""
     original_blocks = message.get("blocks") if isinstance(message.get("blocks"), list) else None
-    origin = blocks.origin_of(action.get("block_id"))
     try:
         if action_id == blocks.ACTION_APPROVE:
             from chalicelib.approvals.links import service as approval_actions
@@ -361,13 +342,13 @@ def _block_actions(payload: dict, brand_id: str | None, request_id: str | None) 
             claims, _ = _claims_for(value, who)
             post = approval_actions.act(claims, "approve", None, via="slack", request_id=request_id)
             line = blocks.outcome_line(who.language, "approve", who.user.name, claims.version)
-            _update(post, who, line, original_blocks, keep_actions=False)
-            _update_origin(post, claims, origin, line)
+            _update(post, who, line, original_blocks)
+            _announce(post, lambda language: blocks.outcome_line(language, "approve", who.user.name, claims.version))
             return None
         if action_id == blocks.ACTION_ANSWER:
             _claims_for(value, who)
             raise NotForYou()  # an Answer button always carries a shared token
-        _open_changes_modal(payload, value, who, origin)
+        _open_changes_modal(payload, value, who)
     except Shared as shared:
         try:
             _send_own_buttons(shared, who)
@@ -378,7 +359,7 @@ def _block_actions(payload: dict, brand_id: str | None, request_id: str | None) 
     return None
 
 
-def _open_changes_modal(payload: dict, value: str, who: Clicked, origin: tuple[str, str] | None) -> None:
+def _open_changes_modal(payload: dict, value: str, who: Clicked) -> None:
     from chalicelib.approvals.links import service as approval_actions
 
     trigger = _text(payload.get("trigger_id"), 200)
@@ -392,7 +373,7 @@ def _open_changes_modal(payload: dict, value: str, who: Clicked, origin: tuple[s
         raise approval_actions.StaleVersion(int(post.version))
     if view.state != "open":
         raise approval_actions.NotWaiting(post.status)
-    where = {"t": value, "c": who.channel, "ts": who.ts, "o": ":".join(origin) if origin else None}
+    where = {"t": value, "c": who.channel, "ts": who.ts}
     metadata = json.dumps({**where, "r": who.response_url}, separators=(",", ":"))
     if len(metadata) > 3000:
         metadata = json.dumps(where, separators=(",", ":"))
@@ -441,9 +422,9 @@ def _view_submission(payload: dict, brand_id: str | None, request_id: str | None
     except DomainError as exc:
         return {"response_action": "update", "view": blocks.notice_modal(who.language, refusal_text(exc, who.language))}
     line = blocks.outcome_line(who.language, "request_changes", who.user.name, claims.version, comment)
-    _update(post, who, line, None, keep_actions=False)
-    _update_origin(post, claims, blocks.origin_of(f"{blocks.ACTIONS_BLOCK}:{meta.get('o')}") if meta.get("o") else None,
-                   line)
+    _update(post, who, line, None)
+    _announce(post, lambda language: blocks.outcome_line(language, "request_changes", who.user.name, claims.version,
+                                                         comment))
     return None
 
 

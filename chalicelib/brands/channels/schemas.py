@@ -26,10 +26,11 @@ SecretRef = Annotated[str, StringConstraints(
     max_length=256, pattern=r"^(env:[A-Za-z_][A-Za-z0-9_]*|ssm:/[A-Za-z0-9_.\-/]+|secretsmanager:[A-Za-z0-9_.\-/+=@]+"
                             r"|file:[A-Za-z0-9_.\-/]+)$")]
 CREDENTIALS_HELP = ("The token itself (bot token, community token, webhook signing secret), write-only: Greenlight "
-                    "stores it under the brand's own prefix and sets credentials_ref; it is never shown again. "
-                    "Give either this or credentials_ref.")
-REF_HELP = ("Where the token lives, under the brand's own prefix: ssm:/greenlight/<stage>/brands/<brand id>/… "
-            "or secretsmanager:greenlight/<stage>/brands/<brand id>/… — never the token")
+                    "stores it under the brand's channels/ prefix and sets credentials_ref; it is never shown "
+                    "again. Give either this or credentials_ref.")
+REF_HELP = ("Where the token lives, under the brand's channels/ prefix: "
+            "ssm:/greenlight/<stage>/brands/<brand id>/channels/… "
+            "or secretsmanager:greenlight/<stage>/brands/<brand id>/channels/… — never the token")
 Handle = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 

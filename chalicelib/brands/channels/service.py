@@ -92,7 +92,9 @@ def update(principal: Principal, channel_id: str, data: ChannelPatch):
     elif "credentials_ref" in changes:
         changes["credentials_set_at"] = None
     updated = channel_repo.update(principal.actor, channel, changes)
-    if changes.get("credentials_ref") != channel.credentials_ref and "credentials_ref" in changes:
+    if "credentials_ref" in changes and updated is not None and updated.credentials_ref != channel.credentials_ref:
+        # The token Greenlight stored is no longer named (read after the write: a concurrent "store a new
+        # token" puts the managed reference back, and then nothing is deleted).
         secrets.forget_for_brand(channel.brand_id, channel.credentials_ref, managed)
     return updated
 

@@ -94,7 +94,7 @@ def test_brand_page_on_a_phone_add_a_channel_and_switch_language(live_server, ou
     page.get_by_label("Platform").select_option("telegram")
     page.get_by_label("Name", exact=True).first.fill("Main Telegram channel")
     page.get_by_label("Handle or link").fill("@a_rather_long_telegram_channel_handle_that_should_wrap_nicely")
-    page.get_by_label("Token reference").fill(f"ssm:/greenlight/local/brands/{brand.id}/telegram")
+    page.get_by_label("Token reference").fill(f"ssm:/greenlight/local/brands/{brand.id}/channels/telegram")
     page.get_by_role("button", name="Add channel").click()
     expect(page.get_by_role("status")).to_have_text("The channel is added.")
     expect(page.locator("#channels")).to_contain_text("Main Telegram channel")

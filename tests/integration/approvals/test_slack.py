@@ -31,7 +31,8 @@ BRAND_SECRET = "brand-signing-secret-abcdef"
 
 @pytest.fixture
 def fake(monkeypatch, dynamodb):
-    with slack_settings(monkeypatch, TOKEN, SLACK_SIGNING_SECRET=SECRET, GL_BRAND_SLACK_SECRET=BRAND_SECRET) as server:
+    with slack_settings(monkeypatch, TOKEN, SLACK_SIGNING_SECRET=SECRET, GL_BRAND_SLACK_SECRET=BRAND_SECRET,
+                        GL_BRAND_SLACK_TOKEN=TOKEN) as server:
         yield server
 
 
@@ -220,8 +221,11 @@ def test_signed_approve_records_the_decision_and_updates_the_message(client, tea
     assert time.monotonic() - started < 3
     found = decisions(post["id"])
     assert [(d.user_id, d.decision, d.via) for d in found] == [(team["content_manager"].id, "approve", "slack")]
-    update = fake.of("chat.update")[-1]
-    assert update.body["channel"] == channel and update.body["ts"] == payload["container"]["message_ts"]
+    # the answered message changes through its response_url only (never chat.update on a channel and
+    # timestamp the payload names)
+    assert fake.of("chat.update") == []
+    update = fake.of("response_url")[-1]
+    assert update.body["replace_original"] is True
     shown = json.dumps(update.body["blocks"], ensure_ascii=False)
     assert "approved (version 1)" in shown
     assert not [b for b in update.body["blocks"] if b["type"] == "actions"]
@@ -315,8 +319,8 @@ def test_request_changes_opens_a_modal_and_the_comment_is_recorded(client, team,
     assert r.status_code == 200 and r.body in (b"", "")
     found = decisions(post["id"])
     assert [(d.decision, d.comment, d.via) for d in found] == [("request_changes", "Please add the price.", "slack")]
-    update = fake.of("chat.update")[-1].body
-    assert update["channel"] == channel and "requested changes (version 1)" in json.dumps(update["blocks"])
+    update = fake.of("response_url")[-1].body
+    assert update["replace_original"] is True and "requested changes (version 1)" in json.dumps(update["blocks"])
     # the same submission again: one decision; the modal says so
     r = interact(client, filled)
     assert json.loads(r.body)["response_action"] == "update"
@@ -362,31 +366,35 @@ def test_channel_mode_answer_sends_the_approver_their_own_buttons(client, team, 
                             response_url=fake.response_url("cm0"), channel="C0CHAN")
     assert interact(client, payload).status_code == 200
     assert decisions(post["id"]) == []
-    # an approver presses Answer: their own buttons, ephemeral, addressed to them
+    # an approver presses Answer: their own buttons, only they see them, addressed to them
     payload = block_actions(slack_user=cm_sid, action_id="gl_answer", value=btn["gl_answer"]["value"],
                             response_url=fake.response_url("cm"), channel="C0CHAN", ts="1700000000.000200")
     assert interact(client, payload).status_code == 200
     assert decisions(post["id"]) == []
-    own = fake.of("response_url")[-1].body
-    assert own["response_type"] == "ephemeral" and own["replace_original"] is False
+    own = fake.of("chat.postEphemeral")[-1].body
+    assert own["channel"] == "C0CHAN" and own["user"] == cm_sid  # never a URL the payload names
     mine = {e["action_id"]: e for b in own["blocks"] if b["type"] == "actions" for e in b["elements"]}
     assert action_tokens.read(mine["gl_approve"]["value"], utcnow()).user_id == team["content_manager"].id
-    block_id = next(b["block_id"] for b in own["blocks"] if b["type"] == "actions")
+    # pressed from another channel (a forged payload): nothing sent
+    payload = block_actions(slack_user=cm_sid, action_id="gl_answer", value=btn["gl_answer"]["value"],
+                            response_url=fake.response_url("cmx"), channel="C0ELSEWHERE")
+    sent = len(fake.of("chat.postEphemeral"))
+    assert interact(client, payload).status_code == 200
+    assert len(fake.of("chat.postEphemeral")) == sent
     # someone else pressing those buttons is refused
     payload = block_actions(slack_user=cw_sid, action_id="gl_approve", value=mine["gl_approve"]["value"],
                             response_url=fake.response_url("cw2"), channel="C0CHAN")
     assert interact(client, payload).status_code == 200
     assert decisions(post["id"]) == []
-    # the approver's own Approve: recorded as them, the channel message shows it
+    # the approver's own Approve: recorded as them, announced in the brand's channel
     payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=mine["gl_approve"]["value"],
                             response_url=fake.response_url("cm2"), channel="C0CHAN", blocks=own["blocks"])
-    payload["actions"][0]["block_id"] = block_id
     payload["container"]["is_ephemeral"] = True
     assert interact(client, payload).status_code == 200
     assert [(d.user_id, d.decision) for d in decisions(post["id"])] == [(team["content_manager"].id, "approve")]
-    updated = [c for c in fake.of("chat.update") if c.body["ts"] == "1700000000.000200"]
-    assert updated and updated[-1].body["channel"] == "C0CHAN"
-    assert "approved (version 1)" in json.dumps(updated[-1].body["blocks"])
+    announced = fake.of("chat.postMessage")[-1].body
+    assert announced["channel"] == "C0CHAN" and "approved (version 1)" in announced["text"]
+    assert fake.of("chat.update") == []
 
 
 def test_a_payload_from_another_workspace_is_401_and_decides_nothing(client, team, fake):
@@ -446,6 +454,7 @@ def test_brand_app_endpoint_uses_the_brand_secret_and_team(client, team, fake, a
     post, btn, channel, cm_sid = sent_request(fake, client, team)
     brand_id = team["brand"].id
     set_brand_settings(client, admin, team, {"slack_signing_secret_ref": "env:GL_BRAND_SLACK_SECRET",
+                                             "slack_bot_token_ref": "env:GL_BRAND_SLACK_TOKEN",
                                              "slack_team_id": "T0001"})
     payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
                             response_url=fake.response_url(), channel=channel)
@@ -480,23 +489,12 @@ def test_expired_and_stale_buttons_are_refused(client, team, fake):
     assert decisions(post["id"]) == []
 
 
-def test_chat_update_failure_falls_back_to_response_url(client, team, fake):
-    post, btn, channel, cm_sid = sent_request(fake, client, team)
-    fake.fail[("chat.update", channel)] = "message_not_found"
-    payload = block_actions(slack_user=cm_sid, action_id="gl_approve", value=btn["gl_approve"]["value"],
-                            response_url=fake.response_url("up"), channel=channel)
-    assert interact(client, payload).status_code == 200
-    assert len(decisions(post["id"])) == 1
-    replaced = fake.of("response_url")[-1]
-    assert replaced.path == "/response/up" and replaced.body["replace_original"] is True
-    assert "approved (version 1)" in json.dumps(replaced.body["blocks"])
-
-
 def test_brand_own_bot_token_is_used(client, team, fake, admin, monkeypatch):
-    monkeypatch.setenv("GL_BRAND_SLACK_TOKEN", "xoxb-brand-own")
+    monkeypatch.setenv("GL_BRAND_OWN_TOKEN", "xoxb-brand-own")
     fake.tokens.add("xoxb-brand-own")
     post = in_review(client, team, fake)
-    brand = set_brand_settings(client, admin, team, {"slack_bot_token_ref": "env:GL_BRAND_SLACK_TOKEN",
+    brand = set_brand_settings(client, admin, team, {"slack_bot_token_ref": "env:GL_BRAND_OWN_TOKEN",
+                                                     "slack_signing_secret_ref": "env:GL_BRAND_SLACK_SECRET",
                                                      "slack_team_id": "T0001"})
     link(team["content_manager"], sid("CM"))
     assert deliver(post["id"], brand, [team["content_manager"]]) == {f"slack:{team['content_manager'].id}"}

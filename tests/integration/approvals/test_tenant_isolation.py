@@ -37,7 +37,10 @@ def posts(client, team, client_chain):
     r = call(client, "post", f"/v1/posts/{mine['id']}/decisions", team["content_manager"],
              {"version": 1, "decision": "approve"})
     assert r.status_code == 200, r.body
-    return {"mine": mine, "other": other}
+    early = new_post(client, team, title="Not yet for the client", content_type="branded",
+                     publish_at="2026-12-02T12:00")
+    assert call(client, "post", f"/v1/posts/{early['id']}/submit", team["copywriter"]).status_code == 200
+    return {"mine": mine, "other": other, "early": early}
 
 
 def test_a_client_approvers_feed_holds_only_the_posts_put_to_them(team, posts):
@@ -46,6 +49,7 @@ def test_a_client_approvers_feed_holds_only_the_posts_put_to_them(team, posts):
     text = " ".join(e.summary + e.description for e in events)
     assert "For the client" in text
     assert "Team only secret" not in text and "rival" not in text
+    assert "Not yet for the client" not in text  # still with the content manager: not asked of the client yet
     team_view = " ".join(e.summary for e in feeds.collect(user_repo.get(team["content_manager"].id), NOW))
     assert "Team only secret" in team_view and "For the client" in team_view
 
@@ -54,13 +58,15 @@ def test_a_client_approvers_digest_holds_only_the_posts_put_to_them(team, posts)
     at = datetime(2026, 12, 2, 7, 0, tzinfo=timezone.utc)  # both posts overdue and planned today
     digest = digest_service.compose(user_repo.get(team["client_approver"].id), at)
     titles = [line.title for line in digest.pending + digest.overdue + digest.today_items + digest.tomorrow_items]
-    assert "For the client" in titles and "Team only secret" not in titles
+    assert "For the client" in titles and "Team only secret" not in titles and "Not yet for the client" not in titles
     team_digest = digest_service.compose(user_repo.get(team["smm_manager"].id), at)
     assert "Team only secret" in [line.title for line in team_digest.overdue + team_digest.today_items]
 
 
 def test_a_client_approver_cannot_hold_or_read_posts_not_put_to_them(client, team, posts):
-    client_approver, other = team["client_approver"], posts["other"]["id"]
+    client_approver = team["client_approver"]
+    assert call(client, "post", f"/v1/posts/{posts['early']['id']}/hold", client_approver).status_code == 404
+    other = posts["other"]["id"]
     for method, path, data in (("post", f"/v1/posts/{other}/hold", None),
                                ("post", f"/v1/posts/{other}/release", None),
                                ("get", f"/v1/posts/{other}/comments", None),

@@ -100,7 +100,7 @@ def test_channel_lifecycle_with_audit(client, make_user, brand):
     manager = make_user("smm_manager", brand=brand)
     r = post(client, f"/v1/brands/{brand.id}/channels", manager, {
         "platform": "vk", "name": "VK main", "handle": "https://vk.com/acme", "external_id": "-12345",
-        "timezone": "Europe/Moscow", "credentials_ref": f"ssm:/greenlight/local/brands/{brand.id}/vk"})
+        "timezone": "Europe/Moscow", "credentials_ref": f"ssm:/greenlight/local/brands/{brand.id}/channels/vk"})
     assert r.status_code == 201, r.body
     channel_id = body(r)["id"]
     listed = body(client.get(f"/v1/brands/{brand.id}/channels", headers=manager.headers))["items"]

@@ -36,13 +36,15 @@ def two_brands(dynamodb, make_user):
 
 
 @pytest.mark.parametrize("reference", [
-    "ssm:/greenlight/local/brands/{a}/telegram",          # brand A's token
-    "secretsmanager:greenlight/local/brands/{a}/hook",    # brand A's webhook secret
+    "ssm:/greenlight/local/brands/{a}/channels/telegram",  # brand A's token
+    "secretsmanager:greenlight/local/brands/{a}/channels/hook",  # brand A's webhook secret
+    "ssm:/greenlight/local/brands/{b}/slack/signing",     # B's own Slack app secret: not for a channel
+    "ssm:/greenlight/local/brands/{b}/telegram",           # outside B's channels/ prefix
     "ssm:/greenlight/local/signing-keys",                  # the platform's own secrets
     "secretsmanager:greenlight/local/signing-keys",
     "secretsmanager:greenlight/prod/signing-keys",
-    "ssm:/greenlight/local/brands/{b}/../{a}/telegram",   # a way out of B's prefix
-    "ssm:/greenlight/local/brands/{b}/",                   # the prefix alone names nothing
+    "ssm:/greenlight/local/brands/{b}/channels/../../{a}/channels/telegram",  # a way out of B's prefix
+    "ssm:/greenlight/local/brands/{b}/channels/",          # the prefix alone names nothing
     "ssm:/greenlight/local/brands/{b}",
     "secretsmanager:arn:aws:secretsmanager:eu-central-1:1:secret:greenlight/local/brands/{b}/x",
     "env:STAGE",                                           # env: only for GL_BRAND_ names, locally
@@ -62,21 +64,21 @@ def test_brand_b_cannot_name_anything_outside_its_own_prefix(client, two_brands,
 
 def test_the_same_rule_holds_on_update(client, two_brands):
     b = two_brands["b"]
-    r = _create(client, two_brands["manager_b"], b.id, credentials_ref=f"ssm:/greenlight/local/brands/{b.id}/tg")
+    r = _create(client, two_brands["manager_b"], b.id, credentials_ref=f"ssm:/greenlight/local/brands/{b.id}/channels/tg")
     assert r.status_code == 201, r.body
     channel_id = body(r)["id"]
     r = call(client, "patch", f"/v1/channels/{channel_id}", two_brands["manager_b"],
-             {"credentials_ref": f"ssm:/greenlight/local/brands/{two_brands['a'].id}/tg"})
+             {"credentials_ref": f"ssm:/greenlight/local/brands/{two_brands['a'].id}/channels/tg"})
     assert r.status_code == 422 and _field(r) == ["credentials_ref"]
     kept = body(call(client, "get", f"/v1/channels/{channel_id}", two_brands["manager_b"]))
-    assert kept["credentials_ref"] == f"ssm:/greenlight/local/brands/{b.id}/tg"
+    assert kept["credentials_ref"] == f"ssm:/greenlight/local/brands/{b.id}/channels/tg"
 
 
 def test_the_error_tells_where_the_brands_secrets_live(client, two_brands):
     b = two_brands["b"]
     r = _create(client, two_brands["manager_b"], b.id, credentials_ref="ssm:/greenlight/prod/telegram-acme")
     assert r.status_code == 422
-    assert f"ssm:/greenlight/local/brands/{b.id}/" in body(r)["error"]["message"]
+    assert f"ssm:/greenlight/local/brands/{b.id}/channels/" in body(r)["error"]["message"]
 
 
 def test_a_token_typed_in_is_stored_for_the_brand_and_never_shown(client, team, fakes):
@@ -112,7 +114,7 @@ def test_a_token_typed_in_is_stored_for_the_brand_and_never_shown(client, team, 
 
 def test_a_token_and_a_reference_at_once_are_refused(client, team):
     r = _create(client, team["smm_manager"], team["brand"].id, credentials="x",
-                credentials_ref=f"ssm:/greenlight/local/brands/{team['brand'].id}/tg")
+                credentials_ref=f"ssm:/greenlight/local/brands/{team['brand'].id}/channels/tg")
     assert r.status_code == 422 and "credentials" in _field(r)
 
 
@@ -128,7 +130,7 @@ def test_a_reference_is_checked_again_when_read_and_the_error_says_nothing(clien
     monkeypatch.setenv("GL_BRAND_OTHER_TOKEN", TG_TOKEN)
     post = approve(client, team, channel_ids=[team["tg"]])
     item = ChannelItem.get(f"CHANNEL#{team['tg']}", "CHANNEL")
-    stolen = f"ssm:/greenlight/local/brands/{other.id}/telegram"
+    stolen = f"ssm:/greenlight/local/brands/{other.id}/channels/telegram"
     item.update(actions=[ChannelItem.credentials_ref.set(stolen)])
     publish_sweep.run(at("2026-12-01T09:00:10"), rate_limits=False)
     [target] = target_repo.for_post(post["id"])
@@ -141,7 +143,7 @@ def test_a_reference_is_checked_again_when_read_and_the_error_says_nothing(clien
 def test_an_unreadable_reference_of_the_brand_gives_the_same_words(client, team, fakes):
     brand_id = team["brand"].id
     r = call(client, "patch", f"/v1/channels/{team['tg']}", team["smm_manager"],
-             {"credentials_ref": f"ssm:/greenlight/local/brands/{brand_id}/not-there"})
+             {"credentials_ref": f"ssm:/greenlight/local/brands/{brand_id}/channels/not-there"})
     assert r.status_code == 200, r.body
     post = approve(client, team, channel_ids=[team["tg"]])
     publish_sweep.run(at("2026-12-01T09:00:10"), rate_limits=False)
@@ -150,10 +152,16 @@ def test_an_unreadable_reference_of_the_brand_gives_the_same_words(client, team,
 
 
 @pytest.mark.parametrize("settings, field", [
-    ({"slack_signing_secret_ref": "env:STAGE", "slack_team_id": "T0001"}, "settings.slack_signing_secret_ref"),
-    ({"slack_bot_token_ref": "secretsmanager:greenlight/local/slack", "slack_team_id": "T0001"},
-     "settings.slack_bot_token_ref"),
-    ({"slack_signing_secret_ref": "ssm:/greenlight/local/brands/{b}/slack-signing"}, "settings.slack_team_id"),
+    ({"slack_signing_secret_ref": "env:STAGE", "slack_bot_token_ref": "env:GL_BRAND_T", "slack_team_id": "T0001"},
+     "settings.slack_signing_secret_ref"),
+    ({"slack_bot_token_ref": "secretsmanager:greenlight/local/slack", "slack_signing_secret_ref": "env:GL_BRAND_S",
+      "slack_team_id": "T0001"}, "settings.slack_bot_token_ref"),
+    # a token a manager typed into a channel is not a Slack app's secret
+    ({"slack_signing_secret_ref": "ssm:/greenlight/local/brands/{b}/channels/tg", "slack_bot_token_ref":
+      "ssm:/greenlight/local/brands/{b}/slack/token", "slack_team_id": "T0001"}, "settings.slack_signing_secret_ref"),
+    ({"slack_signing_secret_ref": "ssm:/greenlight/local/brands/{b}/slack/signing"}, "settings.slack_bot_token_ref"),
+    ({"slack_signing_secret_ref": "ssm:/greenlight/local/brands/{b}/slack/signing",
+      "slack_bot_token_ref": "ssm:/greenlight/local/brands/{b}/slack/token"}, "settings.slack_team_id"),
 ])
 def test_a_brands_own_slack_app_names_only_its_own_secrets_and_its_team(client, admin, two_brands, settings, field):
     b = two_brands["b"]
@@ -163,12 +171,48 @@ def test_a_brands_own_slack_app_names_only_its_own_secrets_and_its_team(client, 
     assert field in _field(r)
 
 
+def test_only_an_administrator_connects_a_brands_own_slack_app(client, admin, two_brands, make_user):
+    """Its signing secret decides whose clicks are believed: a brand's SMM manager cannot set it."""
+    b = two_brands["b"]
+    smm = make_user("smm_manager", brand=b)
+    own = {"slack_signing_secret_ref": f"ssm:/greenlight/local/brands/{b.id}/slack/signing",
+           "slack_bot_token_ref": f"ssm:/greenlight/local/brands/{b.id}/slack/token", "slack_team_id": "T0001"}
+    for key, value in own.items():
+        assert call(client, "patch", f"/v1/brands/{b.id}", smm, {"settings": {key: value}}).status_code == 403
+    assert call(client, "patch", f"/v1/brands/{b.id}", admin, {"settings": own}).status_code == 200
+    # other settings stay the manager's; an explicit null removes a setting (the admin takes the app away)
+    assert call(client, "patch", f"/v1/brands/{b.id}", smm, {"settings": {"default_language": "ru"}}).status_code == 200
+    r = call(client, "patch", f"/v1/brands/{b.id}", admin, {"settings": {k: None for k in own}})
+    assert r.status_code == 200, r.body
+    assert not any(body(r)["settings"].get(k) for k in own)
+
+
 def test_prod_refuses_env_references_outright():
     from chalicelib.core import secret_refs
 
     assert secret_refs.problem("env:GL_BRAND_X", stage="prod", brand_id="B1")
-    assert secret_refs.problem("file:brands/B1/x", stage="prod", brand_id="B1")
-    assert secret_refs.problem("ssm:/greenlight/prod/brands/B1/x", stage="prod", brand_id="B1") is None
-    assert secret_refs.problem("ssm:/greenlight/dev/brands/B1/x", stage="prod", brand_id="B1")
+    assert secret_refs.problem("file:brands/B1/channels/x", stage="prod", brand_id="B1")
+    assert secret_refs.problem("ssm:/greenlight/prod/brands/B1/channels/x", stage="prod", brand_id="B1") is None
+    assert secret_refs.problem("ssm:/greenlight/prod/brands/B1/slack/x", stage="prod", brand_id="B1",
+                               purpose="slack") is None
+    assert secret_refs.problem("ssm:/greenlight/prod/brands/B1/slack/x", stage="prod", brand_id="B1")
+    assert secret_refs.problem("ssm:/greenlight/dev/brands/B1/channels/x", stage="prod", brand_id="B1")
     assert secret_refs.problem("env:GL_BRAND_X", stage="local", brand_id="B1") is None
     assert get_settings().STAGE == "local"
+
+
+def test_the_operator_lists_references_outside_their_brand_before_upgrading(client, two_brands, capsys):
+    """References stored before the rule existed are found (a channel item written directly here)."""
+    from chalicelib import cli
+    from chalicelib.brands.channels import repo as channel_repo
+    from chalicelib.core.db.writes import Actor
+
+    b = two_brands["b"]
+    channel = channel_repo.create(Actor(None, "test", "cli"), b.id, {"platform": "telegram", "name": "Old",
+                                                                      "credentials_ref": "ssm:/greenlight/local/tg"})
+    fine = channel_repo.create(Actor(None, "test", "cli"), b.id, {
+        "platform": "telegram", "name": "New", "credentials_ref": f"ssm:/greenlight/local/brands/{b.id}/channels/tg"})
+    assert cli.main(["check-secret-refs"]) == 1
+    out = capsys.readouterr().out
+    assert f"channel 'Old' ({channel.id}) credentials_ref = ssm:/greenlight/local/tg" in out
+    assert f"({fine.id})" not in out

@@ -314,12 +314,12 @@ def test_brand_page_of_another_brand_is_404(client, brand, as_manager):
 def test_add_and_delete_a_channel_by_form(client, brand, as_manager):
     page = f"/brands/{brand.id}"
     r = as_manager.submit(page, f"{page}/channels", channel_form(
-        handle="@acme", external_id="-100123", timezone="Europe/Berlin", credentials_ref=f"ssm:/greenlight/local/brands/{brand.id}/tg"))
+        handle="@acme", external_id="-100123", timezone="Europe/Berlin", credentials_ref=f"ssm:/greenlight/local/brands/{brand.id}/channels/tg"))
     assert r.status_code == 303
     assert location(r) == f"{page}?done=channel_added#channels"
     shown = as_manager.get(location(r).split("#")[0])
     body = html(shown)
-    assert "Main channel" in body and "@acme" in body and f"ssm:/greenlight/local/brands/{brand.id}/tg" in body
+    assert "Main channel" in body and "@acme" in body and f"ssm:/greenlight/local/brands/{brand.id}/channels/tg" in body
     assert "The channel is added." in body
 
     channel_id = re.search(rf'action="{page}/channels/([0-9a-z]+)/delete"', body).group(1)
