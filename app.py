@@ -24,6 +24,9 @@ from chalicelib.core.http import system
 from chalicelib.core.jobs import JOBS
 from chalicelib.core.logs import configure_logging
 from chalicelib.identity import pages as identity_pages
+from chalicelib.influencers import pages as influencers_pages
+from chalicelib.influencers import routes as influencers_routes
+from chalicelib.influencers import transfer_routes as influencers_transfer_routes
 from chalicelib.notifications import jobs as notifications_jobs
 from chalicelib.plan import pages as plan_pages
 from chalicelib.plan import post_page
@@ -47,6 +50,9 @@ BLUEPRINTS = (
     content_routes.bp,                              # content: /v1/posts…
     publishing_routes.bp,                           # publishing: /v1/…/targets
     audit_routes.bp,                                # audit: /v1/audit
+    influencers_routes.bp,                          # influencers: /v1/…/influencers, /v1/accounts/…
+    influencers_pages.bp,                           # influencers: /brands/…/influencers, /influencers/…, /accounts/…
+    influencers_transfer_routes.bp,                 # influencers: CSV import/export, Telegram subscriber counts
     slack_routes.bp,                                # approvals: /slack/interactions
     plan_routes.bp, plan_pages.bp, post_page.bp,    # plan: CSV, calendar feed, /calendar, /posts/…
     approval_link_pages.bp,                         # approvals: /a/<token>

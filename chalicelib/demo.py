@@ -45,6 +45,7 @@ def seed() -> dict:
                                               "handle": "https://vk.com/democoffee", "external_id": "-1",
                                               "timezone": "Europe/Moscow", "credentials_ref": "env:GL_BRAND_DEMO_VK_TOKEN"})
     _seed_workflow(brand, people)
+    _seed_influencers(brand, people)
     webhook_post = _seed_publishing(brand, people)
     return {"brand_id": brand.id, "brand_slug": DEMO_SLUG, "created": created, "people": people,
             "webhook_post": webhook_post}
@@ -162,3 +163,43 @@ def _seed_workflow(brand, people: dict) -> None:
     post_repo.create(ACTOR, post, PostVersionItem(f"POST#{post_id}", post_repo.version_sk(1), post_id=post_id,
                                                   version=1, content=content, content_hash=content_hash,
                                                   author_id=author.id, created_at=now))
+
+
+DEMO_INFLUENCERS = (
+    # name, country, (platform, handle, followers, avg views, avg likes, avg comments, credibility %, RKN number)
+    ("Anna Cooks", "RU", ("instagram", "@anna_cooks_demo", 82_000, None, 2_900, 140, "88.5", "4-1234-567")),
+    ("Boris Brews", "RU", ("telegram", "@boris_brews_demo", 24_000, 1_100, None, None, None, None)),
+    ("Clara Latte", "DE", ("instagram", "@clara_latte_demo", 410_000, None, 1_200, 60, "71", None)),
+)
+
+
+def _seed_influencers(brand, people: dict) -> None:
+    """Three bloggers with a month of measurements, so the directory and the vetting flags have
+    something to show: one who passes, a Telegram channel without a register number, and one whose
+    ER is low and whose audience looks bought."""
+    from datetime import timedelta
+
+    from chalicelib.core.clock import utcnow
+    from chalicelib.identity.principal import Principal
+    from chalicelib.influencers import service as influencers
+    from chalicelib.influencers.schemas import (
+        AccountCreate,
+        InfluencerCreate,
+        InfluencerQuery,
+        SnapshotIn,
+    )
+
+    manager = Principal.from_user(user_repo.get_by_email(people["influencer_manager"]), via="cli")
+    if influencers.directory(manager, brand.id, InfluencerQuery(limit=1)).items:
+        return
+    today = utcnow().date()
+    for name, country, (platform, handle, followers, views, likes, comments, credibility, rkn) in DEMO_INFLUENCERS:
+        item = influencers.create(manager, brand.id, InfluencerCreate(display_name=name, country=country,
+                                                                       tags=["coffee"]))
+        account = influencers.add_account(manager, item.id, AccountCreate(
+            platform=platform, handle=handle, followers=followers, avg_views=views, avg_likes=likes,
+            avg_comments=comments, audience_credibility_pct=credibility, rkn_registry_number=rkn))
+        for days in range(30, 0, -1):
+            grown = followers - days * followers // 300 + (followers // 10 if name == "Clara Latte" and days < 12 else 0)
+            influencers.add_snapshot(manager, account.id, SnapshotIn(taken_on=today - timedelta(days=days),
+                                                                     followers=grown))

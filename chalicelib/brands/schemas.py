@@ -1,10 +1,34 @@
 from __future__ import annotations
 
-from pydantic import Field
+from decimal import Decimal
+from typing import Annotated
+
+from pydantic import Field, StringConstraints
 
 from chalicelib.core.schemas import Input, Name, Output, Slug, TimeZoneName
 
 SLACK_REF = r"^(env:|ssm:|secretsmanager:|file:)\S+$"
+_Pct = Annotated[Decimal, Field(ge=0, le=100, max_digits=5, decimal_places=2)]
+
+
+class VettingSettings(Input):
+    """The numbers the influencer vetting rules use (docs/vetting.md); unset ones keep their defaults."""
+
+    credibility_fail_pct: _Pct | None = Field(default=None, description="audience credibility below this fails (75)")
+    credibility_warn_pct: _Pct | None = Field(default=None, description="… below this warns (85)")
+    mass_followers_warn_pct: _Pct | None = Field(default=None, description="mass followers above this warn (20)")
+    sponsored_warn_pct: _Pct | None = Field(default=None, description="ads above this share of posts warn (50)")
+    growth_min_followers: int | None = Field(default=None, ge=0, le=10**9,
+                                             description="a daily gain above max(this, growth_pct) warns (5000)")
+    growth_pct: _Pct | None = Field(default=None, description="(3)")
+    telegram_err_fail_pct: _Pct | None = Field(default=None, description="Telegram ERR below this fails (5)")
+    telegram_err_warn_pct: _Pct | None = Field(default=None, description="… below this warns (10)")
+    stale_days: int | None = Field(default=None, ge=1, le=3650, description="no measurement this recent warns (90)")
+    rkn_min_followers: int | None = Field(default=None, ge=0, le=10**9,
+                                          description="RU accounts from this size need a register number (10000)")
+    target_countries: list[Annotated[str, StringConstraints(pattern=r"^[A-Z]{2}$")]] | None = Field(
+        default=None, max_length=50, description="ISO codes; an influencer whose top audience country is "
+                                                 "not one of them is flagged")
 
 
 class BrandSettings(Input):
@@ -27,6 +51,7 @@ class BrandSettings(Input):
                             description="dm: each approver gets a direct message; channel: one message in "
                                         "slack_channel_id; off: no Slack")
     slack_channel_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Z0-9]+$")
+    vetting: VettingSettings | None = Field(default=None, description="Influencer vetting thresholds")
     missed_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60,
                                              description="A post more than this late is not published but "
                                                          "marked missed (default: MISSED_AFTER_MINUTES, 120)")

@@ -15,7 +15,7 @@ from chalicelib.identity.rules import Permission
 def create(principal: Principal, data: BrandCreate):
     principal.require_admin()
     brand_id = new_id()
-    settings = data.settings.model_dump()
+    settings = data.settings.model_dump(mode="json")
     if any(settings.get(k) for k in SLACK_APP):
         _check_slack_app(brand_id, settings)
     return brand_repo.create(principal.actor, name=data.name, slug=data.slug, timezone=data.timezone,
@@ -52,7 +52,7 @@ def update(principal: Principal, brand_id: str, data: BrandPatch):
         raise Conflict("The brand changed since you loaded it.", current_version=brand.version)
     changes = data.model_dump(exclude_unset=True, exclude={"version", "settings"}, exclude_none=True)
     if data.settings is not None:
-        given = data.settings.model_dump(exclude_unset=True)  # an explicit null removes a setting
+        given = data.settings.model_dump(mode="json", exclude_unset=True)  # an explicit null removes a setting
         if set(given) & set(SLACK_APP) and not principal.is_admin:
             raise Forbidden("Only an administrator can connect a brand's own Slack app: its secrets decide whose "
                             "Slack clicks Greenlight believes.")

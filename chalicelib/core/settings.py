@@ -69,6 +69,8 @@ class Settings(BaseModel):
     TELEGRAM_API_BASE_URL: str = "https://api.telegram.org"
     VK_API_BASE_URL: str = "https://api.vk.com/method"
     VK_API_VERSION: str = "5.199"
+    # Influencers: public Telegram channel pages (t.me/<name>) read for subscriber counts
+    TELEGRAM_WEB_BASE_URL: str = "https://t.me"
     PUBLISH_CONCURRENCY: int = Field(default=8, ge=1, le=64)  # sends in flight in one publish-due run
     MISSED_AFTER_MINUTES: int = Field(default=120, ge=1, le=10080)  # later than this: missed, not sent
 
@@ -79,7 +81,7 @@ class Settings(BaseModel):
             raise ValueError("SLACK_API_BASE_URL must start with http:// or https://")
         return value if value.endswith("/") else value + "/"
 
-    @field_validator("TELEGRAM_API_BASE_URL", "VK_API_BASE_URL")
+    @field_validator("TELEGRAM_API_BASE_URL", "VK_API_BASE_URL", "TELEGRAM_WEB_BASE_URL")
     @classmethod
     def _api_base(cls, value: str) -> str:
         if not value.startswith(("http://", "https://")):

@@ -40,6 +40,9 @@ class Permission(str, Enum):
     manage_chains = "manage_chains"
     comment_internal = "comment_internal"
     comment_external = "comment_external"
+    view_influencers = "view_influencers"
+    manage_influencers = "manage_influencers"
+    view_influencer_legal = "view_influencer_legal"  # INN, OGRN, legal name, contacts
 
 
 _TEAM = {Role.smm_manager, Role.content_manager, Role.copywriter, Role.designer, Role.influencer_manager}
@@ -61,6 +64,9 @@ GRANTS: dict[Permission, set[Role]] = {
     Permission.manage_chains: {Role.smm_manager},
     Permission.comment_internal: _TEAM,
     Permission.comment_external: _TEAM | {Role.client_approver},
+    Permission.view_influencers: _TEAM,
+    Permission.manage_influencers: {Role.influencer_manager, Role.smm_manager},
+    Permission.view_influencer_legal: {Role.influencer_manager, Role.smm_manager},
 }
 
 

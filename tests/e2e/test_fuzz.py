@@ -48,6 +48,9 @@ NO_SUCCESS = {
     ("smm_manager", "POST /v1/brands"),  # admins only
     # needs a Slack workspace that knows the caller's address (tests/integration/profile/test_slack_link.py)
     ("smm_manager", "POST /v1/me/slack-link"), ("admin", "POST /v1/me/slack-link"),
+    # needs a public Telegram channel's page (tests/integration/influencers/test_csv_and_telegram.py)
+    ("smm_manager", "POST /v1/accounts/{account_id}/telegram-fetch"),
+    ("admin", "POST /v1/accounts/{account_id}/telegram-fetch"),
 }
 
 
@@ -102,6 +105,8 @@ def flatmap_path_parameters(context, path_parameters):
         "channel_id": "victim_channel_id" if deleting else "channel_id",
         "post_id": "post_id",
         "chain_id": "victim_chain_id" if deleting else "chain_id",
+        "influencer_id": "victim_influencer_id" if deleting else "influencer_id",
+        "account_id": "victim_account_id" if deleting else "account_id",
     }
     if isinstance(path_parameters, dict) and "target_id" in path_parameters:  # only here: other draws unchanged
         pools["target_id"] = TARGET_POOLS.get(path.rsplit("/", 1)[-1], "target_id")
@@ -146,12 +151,54 @@ def _fix_query(path, query):
     return st.just(query)
 
 
+def _influencers_csv(n: int) -> str:
+    """One new influencer with one account (CSV is not something the schema can say)."""
+    return f"display_name,platform,handle,followers\r\nFuzz {n},instagram,@fuzz_{n},1000\r\n"
+
+
+def _snapshots_csv(days: int) -> str:
+    from datetime import date, timedelta
+
+    return f"taken_on,followers\r\n{(date.today() - timedelta(days=days)).isoformat()},{1000 + days}\r\n"
+
+
+def _influencer_body(path: str, body, n: int, status: str):
+    """Influencer bodies name what the schema cannot check: a free handle, a past day, a legal move."""
+    if not isinstance(body, dict):
+        return body
+    if path.endswith("/status"):
+        return {"status": status, "reason": "fuzzing"}
+    fixed = {k: v for k, v in body.items() if k not in ("version", "inn", "ogrn", "owner_id", "legal_type")}
+    if path.endswith("/snapshots"):
+        from datetime import date, timedelta
+
+        fixed["taken_on"] = (date.today() - timedelta(days=1 + n % 300)).isoformat()
+    if "handle" in fixed or path.endswith("/accounts"):
+        fixed["handle"] = f"fz_{n}"
+    if path.endswith("/accounts"):
+        fixed["platform"] = "telegram"
+    for name in ("display_name",):
+        if name in fixed and not str(fixed[name] or "").strip():
+            fixed[name] = f"Fuzz {n}"
+    return fixed
+
+
 def flatmap_body(context, body):
     """Valid-looking bodies often fail on what the schema does not say (a real time zone, the current
     version, "email or user_id", no per-brand admin); mostly repair that so success paths get fuzzed."""
     path = context.operation.path if context.operation is not None else ""
     if path.endswith("/content-plan"):
         return _mostly(body, st.builds(_plan_csv))
+    if path == "/v1/posts/{post_id}" and isinstance(body, dict):  # a plain edit of version 1 (each world is new)
+        return st.one_of(st.just(body), st.just({"version": 1, "title": "Edited while fuzzing"}),
+                         st.just({"version": 1, "body": "Edited body"}))
+    if path.endswith("/influencers/import"):
+        return _mostly(body, st.builds(_influencers_csv, st.integers(0, 10**9)))
+    if path.endswith("/snapshots/import"):
+        return _mostly(body, st.builds(_snapshots_csv, st.integers(1, 300)))
+    if isinstance(body, dict) and ("/influencers" in path or path.startswith("/v1/accounts/")):
+        return _mostly(body, st.builds(lambda n, status: _influencer_body(path, body, n, status),
+                                       st.integers(0, 10**9), st.sampled_from(["blacklisted", "prospect", "vetting"])))
     if not isinstance(body, dict):
         return st.just(body)
     adding_member = path.endswith("/members")
@@ -265,10 +312,23 @@ def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
         posts.append(r.json()["id"])
     requests.post(f"{live_server}/v1/posts/{posts[1]}/submit", timeout=30, headers=writer)
     targets = _publication_targets(brand.id, posts[0], channels[:3])
+    influencers, accounts = [], []
+    for n in range(3):
+        r = requests.post(f"{live_server}/v1/brands/{brand.id}/influencers", timeout=30, headers=json_headers,
+                          data=json.dumps({"display_name": f"Blogger {n}", "country": "RU"}))
+        assert r.status_code == 201, r.text
+        influencers.append(r.json()["id"])
+        r = requests.post(f"{live_server}/v1/influencers/{influencers[-1]}/accounts", timeout=30, headers=json_headers,
+                          data=json.dumps({"platform": "instagram", "handle": f"@blogger_{n}", "followers": 12000,
+                                           "avg_likes": 300}))
+        assert r.status_code == 201, r.text
+        accounts.append(r.json()["id"])
     KNOWN.clear()
     KNOWN.update(brand_id=[brand.id], channel_id=channels[:2], victim_channel_id=channels[2:],
                  colleague_id=[c.id for c in colleagues], spare_token_id=[spare.id], post_id=posts,
                  chain_id=chains[:2], victim_chain_id=chains[2:], target_id=list(targets.values()),
+                 influencer_id=influencers[:2], victim_influencer_id=influencers[2:], account_id=accounts[:2],
+                 victim_account_id=accounts[2:],
                  **{f"{state}_target_id": [tid] for state, tid in targets.items()})
     CALLER[0] = kind
     return headers

@@ -21,3 +21,22 @@ def test_seed_twice_gives_one_brand_one_chain_one_draft_and_one_waiting_webhook_
     assert len(webhooks) == 1 and webhooks[0].handle == webhook_url()
     [target] = targets.for_post(first["webhook_post"]["id"])
     assert target.state == "scheduled" and target.gsi2pk == targets.TARGETS.name
+
+
+def test_the_demo_brand_has_influencers_with_explained_verdicts(dynamodb):
+    from chalicelib.demo import seed
+    from chalicelib.identity import repo as user_repo
+    from chalicelib.identity.principal import Principal
+    from chalicelib.influencers import service as influencers
+    from chalicelib.influencers.schemas import InfluencerQuery
+
+    result = seed()
+    seed()
+    reader = Principal.from_user(user_repo.get_by_email(result["people"]["copywriter"]))
+    listed = influencers.directory(reader, result["brand_id"], InfluencerQuery()).items
+    assert sorted(i.display_name for i in listed) == ["Anna Cooks", "Boris Brews", "Clara Latte"]
+    verdicts = {i.display_name: influencers.vet(reader, i.id, "en")[0] for i in listed}
+    assert verdicts["Anna Cooks"].verdict in ("pass", "warn")
+    assert {f.rule for f in verdicts["Boris Brews"].flags} >= {"rkn_registry_missing"}
+    clara = {f.rule for f in verdicts["Clara Latte"].flags}
+    assert verdicts["Clara Latte"].verdict == "fail" and {"credibility_low", "growth_spike"} <= clara

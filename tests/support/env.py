@@ -25,6 +25,7 @@ TEST_ENV = {
     # Port 9 (discard) on loopback refuses; tests that publish point these at their fake servers.
     "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
     "VK_API_BASE_URL": "http://127.0.0.1:9/method",
+    "TELEGRAM_WEB_BASE_URL": "http://127.0.0.1:9",
 }
 
 

@@ -10,6 +10,7 @@ the "unbound" table.
     Item          pk / sk
     ListedItem    + gsi1 (gsi1pk, gsi1sk): listed under a parent; removing gsi1pk takes it out
     QueuedItem    + gsi2 (gsi2pk, gsi2sk): waits in a time-ordered lease queue (core/db/queue.py)
+    TwiceListedItem  gsi1 and gsi2: listed in two orders (an influencer by followers and by ER)
 """
 from __future__ import annotations
 
@@ -123,3 +124,12 @@ class ListedItem(Item):
     gsi1 = Gsi1()
     gsi1pk = UnicodeAttribute(null=True)
     gsi1sk = UnicodeAttribute(null=True)
+
+
+class TwiceListedItem(ListedItem):
+    """An item listed in two orders: gsi1 and gsi2 (removing a pk takes it out of that list)."""
+
+    Meta = meta()
+    gsi2 = Gsi2()
+    gsi2pk = UnicodeAttribute(null=True)
+    gsi2sk = UnicodeAttribute(null=True)

@@ -65,6 +65,16 @@ def query_page(query_fn, scope: str, cursor: str | None, limit: int | None, **kw
     return Page(items=items, cursor=encode_cursor(scope, result.last_evaluated_key))
 
 
+def query_one_page(model, query_fn, scope: str, cursor: str | None, limit: int | None, **kwargs) -> Page:
+    """One DynamoDB page of a Query: at most `limit` items *read*. With a filter the page may hold fewer
+    (even none) while the cursor goes on — a filtered listing costs O(page) reads per request, never the
+    whole partition (query_page keeps reading until it has `limit` matches)."""
+    result = query_fn(last_evaluated_key=decode_cursor(scope, cursor), page_size=page_size(limit), **kwargs)
+    raw = next(result.page_iter, None) or {}
+    items = [model.from_raw_data(item) for item in raw.get("Items") or []]
+    return Page(items=items, cursor=encode_cursor(scope, result.page_iter.last_evaluated_key))
+
+
 def drain(fetch: Callable[[str | None], Page[T]], *, max_items: int | None = None) -> Iterator[T]:
     """Every item of a paged listing: `fetch(cursor)` returns one page; the next is read only when the
     last one is used up. `max_items` stops early (a guard for lists that could grow without bound)."""

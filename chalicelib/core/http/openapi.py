@@ -33,6 +33,10 @@ def _params(path: str, query_model) -> list[dict]:
             if "anyOf" in prop:  # Optional[X]: a query parameter is either absent or an X
                 non_null = [p for p in prop["anyOf"] if p.get("type") != "null"]
                 prop = {**{k: v for k, v in prop.items() if k != "anyOf"}, **(non_null[0] if non_null else {})}
+            if "$ref" in prop:  # an enum: inline it (a query parameter's schema is not a component)
+                defined = schema.get("$defs", {}).get(prop["$ref"].rsplit("/", 1)[-1], {})
+                prop = {**{k: v for k, v in defined.items() if k != "title"},
+                        **{k: v for k, v in prop.items() if k != "$ref"}}
             prop.pop("default", None)
             params.append({"name": name, "in": "query", "required": name in schema.get("required", []),
                            "schema": prop, **({"description": prop["description"]} if "description" in prop else {})})

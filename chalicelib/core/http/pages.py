@@ -47,6 +47,7 @@ STATIC_DIR = TEMPLATES_DIR / "static"
 STATIC_TYPES = {  # the whitelist: nothing else is served
     "app.css": "text/css; charset=utf-8",
     "favicon.svg": "image/svg+xml",
+    "influencers.css": "text/css; charset=utf-8",
     "post_form.js": "text/javascript; charset=utf-8",
 }
 

@@ -187,13 +187,14 @@ class Adapter(HTTPAdapter):
 
 
 def exchange(session: requests.Session, url: str, *, deadline: Deadline, what: str, limit: int,
-              **kwargs) -> requests.Response:
-    """POST within `deadline`, read at most `limit` bytes of the answer; the response comes back with
-    its body read (`.content`) and its connection released. Raises Refused or Ambiguous."""
+             method: str = "POST", **kwargs) -> requests.Response:
+    """Send (POST, or GET) within `deadline`, read at most `limit` bytes of the answer; the response comes
+    back with its body read (`.content`) and its connection released. Raises Refused or Ambiguous."""
     outer, _local.deadline = running(), deadline
     try:
         try:
-            response = session.post(url, timeout=deadline.timeouts(), allow_redirects=False, stream=True, **kwargs)
+            response = session.request(method, url, timeout=deadline.timeouts(), allow_redirects=False, stream=True,
+                                       **kwargs)
         except Exception as exc:
             if deadline.expired or isinstance(exc, requests.RequestException):
                 raise deadline.outcome(exc, what) from None

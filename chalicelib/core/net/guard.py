@@ -97,6 +97,15 @@ def post(url: str, *, what: str, **kwargs) -> requests.Response:
                      **kwargs)
 
 
+def get(url: str, *, what: str, headers: dict | None = None) -> requests.Response:
+    """GET a page of a trusted site (its base URL from settings, e.g. TELEGRAM_WEB_BASE_URL; the caller
+    builds the path from checked values only) with `post`'s rules: one DEADLINE, at most MAX_REPLY_BYTES
+    read, redirects not followed, failures classified (Refused / Ambiguous; a GET changes nothing, so
+    either means "did not answer")."""
+    return exchange(api_session(), url, deadline=Deadline(DEADLINE, timeouts, classify_transport), what=what,
+                    limit=MAX_REPLY_BYTES, method="GET", headers=headers or {})
+
+
 def classify_transport(exc: Exception, what: str) -> Refused | Ambiguous:
     """Map a requests exception to Refused (never sent) or Ambiguous (may have been sent).
     The reason names the exception type only: urllib3 messages can contain the URL (and a token)."""

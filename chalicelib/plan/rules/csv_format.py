@@ -9,18 +9,14 @@ Columns (a header row with exactly these names; the export writes them in this o
     due_at, status, version                                (status is written, and ignored on import)
 
 Formula injection (OWASP "CSV injection"): on export, a cell a spreadsheet could run as a formula gets
-one leading apostrophe, so it shows as text; the import removes exactly that one apostrophe again.
-Nothing is stripped: export → import returns every text byte for byte. After any leading apostrophes,
-a cell is dangerous when it starts with tab, CR or NUL, or when its first character past leading
-whitespace and control characters (NUL, tab, CR, LF, Unicode spaces, zero-width characters …) is
-= + - @ or a compatibility form of one (full-width ＝ ＋ － ＠, small ﹦ …: compared after NFKC).
+one leading apostrophe, so it shows as text; the import removes exactly that one apostrophe again
+(`guard_cell` / `unguard_cell`, shared by every CSV file: core/csv_cells.py, re-exported here).
 """
 from __future__ import annotations
 
 import codecs
 import csv
 import io
-import unicodedata
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from dataclasses import fields as dataclass_fields
@@ -29,16 +25,20 @@ from enum import Enum
 from typing import Any
 
 from chalicelib.content.rules.fields import TAG_SEPARATOR
+from chalicelib.core.csv_cells import (  # noqa: F401 - re-exported: the plan's CSV names them
+    DANGEROUS_FIRST,
+    DELIMITERS,
+    FORMULA_STARTS,
+    FORMULA_TRIGGERS,
+    guard_cell,
+    looks_like_formula,
+    unguard_cell,
+)
 from chalicelib.core.errors import ValidationFailed
 
 COLUMNS: tuple[str, ...] = ("id", "title", "body", "channels", "content_type", "publish_at", "timezone",
                             "tags", "assignees", "campaign_id", "due_at", "status", "version")
 LIST_SEPARATOR = TAG_SEPARATOR
-DELIMITERS = (",", ";")
-FORMULA_STARTS = ("=", "+", "-", "@")  # the first character past leading blanks, compared in NFKC (＝ is =)
-DANGEROUS_FIRST = ("\t", "\r", "\0")  # dangerous as the very first character
-FORMULA_TRIGGERS = FORMULA_STARTS + DANGEROUS_FIRST  # no exported cell starts with one of these
-_SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})  # controls, zero-width/format, spaces
 
 
 @dataclass(frozen=True)
@@ -77,31 +77,6 @@ class ParseResult:
     @property
     def ok(self) -> bool:
         return not self.errors
-
-
-def _blank(char: str) -> bool:
-    return char.isspace() or unicodedata.category(char) in _SKIPPED_CATEGORIES
-
-
-def looks_like_formula(text: str) -> bool:
-    """Whether a spreadsheet could run the text (its leading apostrophes aside) as a formula. The
-    decision depends only on text.lstrip("'"), so adding or removing an apostrophe never changes it:
-    that is what makes `unguard_cell` the exact inverse of `guard_cell`."""
-    core = text.lstrip("'")
-    if core.startswith(DANGEROUS_FIRST):
-        return True
-    first = next((c for c in core if not _blank(c)), "")
-    return bool(first) and unicodedata.normalize("NFKC", first).startswith(FORMULA_STARTS)
-
-
-def guard_cell(text: str) -> str:
-    """One leading apostrophe before text a spreadsheet would run as a formula (OWASP). Strips nothing."""
-    return "'" + text if looks_like_formula(text) else text
-
-
-def unguard_cell(text: str) -> str:
-    """The inverse of `guard_cell`: unguard_cell(guard_cell(x)) == x for every string."""
-    return text[1:] if text.startswith("'") and looks_like_formula(text) else text
 
 
 def _scalar(value: Any) -> str:

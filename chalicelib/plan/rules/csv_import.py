@@ -15,7 +15,6 @@ text editor where the record starts (the csv reader's `line_num` of the record b
 """
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -32,6 +31,7 @@ from chalicelib.content.rules.fields import (
     MAX_TAGS,
     MAX_TITLE,
 )
+from chalicelib.core import csv_cells
 from chalicelib.plan.rules.csv_format import (
     COLUMNS,
     LIST_SEPARATOR,
@@ -55,8 +55,6 @@ _ISO_DT = re.compile(r"(\d{4})-(\d{2})-(\d{2})[T ](\d{2}):(\d{2})(?::00)?")
 _DMY_DT = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4}) (\d{1,2}):(\d{2})(?::00)?")
 _ISO_D = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 _DMY_D = re.compile(r"(\d{1,2})\.(\d{1,2})\.(\d{4})")
-_CYRILLIC = re.compile(r"[\u0400-\u04ff]")
-_WORD = re.compile(r"[^\W\d_]+")
 
 _ZONES: dict[str, str] | None = None  # lower-case name -> IANA name
 
@@ -71,48 +69,27 @@ def _zones() -> dict[str, str]:
 _SAVE_AS = "Save it as “CSV UTF-8 (comma delimited)” (Excel: File → Save As) and upload it again."
 
 
-def _looks_cp1251(raw: bytes) -> bool:
-    """Russian text in Windows-1251: decoded as cp1251, the words with Cyrillic letters are all
-    Cyrillic. (Latin-1 text decoded as cp1251 gives words like "GrьЯe": Latin and Cyrillic mixed.)"""
-    try:
-        text = raw.decode("cp1251")
-    except UnicodeDecodeError:
-        return False
-    words = [w for w in _WORD.findall(text) if _CYRILLIC.search(w)]
-    if not words:
-        return False
-    pure = sum(1 for w in words if all(_CYRILLIC.match(c) for c in w))
-    return pure >= 0.8 * len(words)
-
-
 def _decode(data: bytes | str, max_bytes: int) -> tuple[str | None, RowError | None]:
-    size = len(data.encode("utf-8", "surrogatepass")) if isinstance(data, str) else len(data)
-    if size > max_bytes:
-        return None, RowError(0, None, f"The file is {size:,} bytes; the limit is {max_bytes:,}. "
-                                       "Split the plan into smaller files.")
-    if isinstance(data, str):
-        return data.lstrip("\ufeff"), None
-    data = bytes(data)
-    if data.startswith((b"PK\x03\x04", b"\xd0\xcf\x11\xe0")):
+    decoded = csv_cells.decode(data, max_bytes)
+    problem = decoded.problem
+    if problem is None:
+        return decoded.text, None
+    if problem.code == "too_large":
+        return None, RowError(0, None, f"The file is {problem.params['size']:,} bytes; the limit is "
+                                       f"{problem.params['limit']:,}. Split the plan into smaller files.")
+    if problem.code == "workbook":
         return None, RowError(0, None, "This is a spreadsheet workbook (.xlsx/.xls), not a CSV file. " + _SAVE_AS)
-    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+    if problem.code == "utf16":
         return None, RowError(0, None, "The file is saved as UTF-16 (“Unicode text”), not UTF-8. " + _SAVE_AS)
-    data = data.removeprefix(codecs.BOM_UTF8)
-    try:
-        return data.decode("utf-8").lstrip("\ufeff"), None
-    except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        if _looks_cp1251(data):
-            return None, RowError(line, None, "The file is in the Windows-1251 (Cyrillic) encoding, not UTF-8. "
-                                              + _SAVE_AS, text_line=line)
-        return None, RowError(line, None, f"The file is not UTF-8 text (the first bad byte is on text line "
-                                          f"{line}). " + _SAVE_AS, text_line=line)
+    line = problem.line
+    if problem.code == "cp1251":
+        return None, RowError(line, None, "The file is in the Windows-1251 (Cyrillic) encoding, not UTF-8. "
+                                          + _SAVE_AS, text_line=line)
+    return None, RowError(line, None, f"The file is not UTF-8 text (the first bad byte is on text line "
+                                      f"{line}). " + _SAVE_AS, text_line=line)
 
 
-def _delimiter(text: str) -> str:
-    """Comma, unless the header line has semicolons and no comma (Excel in a ru/de/… locale)."""
-    header = text.split("\n", 1)[0]
-    return ";" if ";" in header and "," not in header else ","
+_delimiter = csv_cells.sniff_delimiter
 
 
 def _header_errors(header: list[str]) -> list[str]:

@@ -104,6 +104,16 @@ def test_keys_built_from_names_exist():
     for field in ("email", "timezone", "credentials_ref"):
         needed.add(f"form.error.{field}")
     needed |= {f"profile.slack_error.{reason}" for reason in ("not_set_up", "not_found", "not_yours")}
+    from chalicelib.influencers.page_forms import DOMAIN_MESSAGES, FIELD_MESSAGES
+    from chalicelib.influencers.pages import NOTICES as INFLUENCER_NOTICES
+    from chalicelib.influencers.rules.vetting import translation_keys
+    from chalicelib.influencers.schemas import InfluencerPlatform, InfluencerStatus, LegalType
+
+    needed |= {f"influencer.status.{s.value}" for s in InfluencerStatus}
+    needed |= {f"influencer.legal_type.{t.value}" for t in LegalType}
+    needed |= {f"platform.{p.value}" for p in InfluencerPlatform}
+    needed |= {f"influencers.notice.{n}" for n in INFLUENCER_NOTICES}
+    needed |= set(FIELD_MESSAGES.values()) | set(DOMAIN_MESSAGES.values()) | translation_keys()
     from chalicelib.plan.post_page import HISTORY_ACTIONS, HISTORY_FIELDS, history_key
 
     needed |= {history_key(action) for action in HISTORY_ACTIONS}
