@@ -44,6 +44,7 @@ def seed() -> dict:
         channel_repo.create(ACTOR, brand.id, {"platform": "vk", "name": "Demo Coffee — VK",
                                               "handle": "https://vk.com/democoffee", "external_id": "-1",
                                               "timezone": "Europe/Moscow", "credentials_ref": "env:GL_BRAND_DEMO_VK_TOKEN"})
+    _renamed_demo_references(brand)
     _seed_workflow(brand, people)
     _seed_influencers(brand, people)
     webhook_post = _seed_publishing(brand, people)
@@ -203,3 +204,14 @@ def _seed_influencers(brand, people: dict) -> None:
             grown = followers - days * followers // 300 + (followers // 10 if name == "Clara Latte" and days < 12 else 0)
             influencers.add_snapshot(manager, account.id, SnapshotIn(taken_on=today - timedelta(days=days),
                                                                      followers=grown))
+
+
+def _renamed_demo_references(brand) -> None:
+    """Demo data seeded before brand-scoped secrets named env:DEMO_…; locally a brand may name only
+    env:GL_BRAND_… — move the demo's own channels over (nothing else is touched)."""
+    from chalicelib.core.db.pages import drain
+
+    for channel in drain(lambda cursor: channel_repo.list_for_brand(brand.id, cursor, 100)):
+        ref = channel.credentials_ref or ""
+        if ref.startswith("env:DEMO_"):
+            channel_repo.update(ACTOR, channel, {"credentials_ref": "env:GL_BRAND_" + ref.removeprefix("env:")})
