@@ -24,6 +24,7 @@ from chalicelib.core.http import system
 from chalicelib.core.jobs import JOBS
 from chalicelib.core.logs import configure_logging
 from chalicelib.identity import pages as identity_pages
+from chalicelib.influencers import jobs as influencers_jobs
 from chalicelib.influencers import pages as influencers_pages
 from chalicelib.influencers import routes as influencers_routes
 from chalicelib.influencers import transfer_routes as influencers_transfer_routes
@@ -63,7 +64,8 @@ for blueprint in BLUEPRINTS:
 # Every post change also writes approvals' follow-ups and publishing's targets, in its transaction.
 content_hooks.plug(approvals_hooks, publishing_hooks)
 
-SCHEDULED = (publishing_jobs.PUBLISH_DUE, approvals_jobs.APPROVAL_REMINDERS, notifications_jobs.DAILY_DIGEST)
+SCHEDULED = (publishing_jobs.PUBLISH_DUE, approvals_jobs.APPROVAL_REMINDERS, notifications_jobs.DAILY_DIGEST,
+             influencers_jobs.INFLUENCER_VERDICTS)
 if set(SCHEDULED) != set(JOBS.values()):
     raise RuntimeError("a feature registered a job that app.py does not schedule: add it to SCHEDULED")
 

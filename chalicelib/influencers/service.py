@@ -478,3 +478,28 @@ def refresh(actor: Actor, influencer_id: str) -> InfluencerItem | None:
         except Conflict:
             continue
     return None
+
+
+JOB_ACTOR = Actor(None, "influencer-verdicts", "job")
+
+
+def refresh_all(time_budget_seconds: float = 780) -> dict:
+    """Every brand's influencers vetted again (brands, then each brand's directory index: Queries, no
+    Scan). Only a verdict or figure that changed is written. Stops starting new brands when the time
+    budget is spent; the next run starts over."""
+    import time as _time
+
+    from chalicelib.brands import repo as brand_repo
+    from chalicelib.core.db.pages import drain
+
+    deadline = _time.monotonic() + time_budget_seconds
+    tally = {"brands": 0, "influencers": 0, "stopped_early": False}
+    for brand in drain(lambda cursor: brand_repo.list_all(cursor, 100)):
+        if _time.monotonic() > deadline:
+            tally["stopped_early"] = True
+            break
+        tally["brands"] += 1
+        for item in drain(lambda cursor: repo.directory_page(brand.id, "followers", None, None, cursor, 100)):
+            refresh(JOB_ACTOR, item.id)
+            tally["influencers"] += 1
+    return tally

@@ -268,3 +268,23 @@ def test_a_country_change_updates_the_stored_verdict(client, crew):
     names = [i["display_name"] for i in body(call(client, "get", f"/v1/brands/{crew['brand'].id}/influencers"
                                                                  "?verdict=fail", crew["copywriter"]))["items"]]
     assert names == ["Anna Cooks"]
+
+
+def test_the_daily_job_lets_verdicts_follow_the_calendar_and_the_brands_numbers(client, crew, admin):
+    import time_machine
+
+    from chalicelib.influencers import jobs
+
+    anna = add(client, crew, country="KZ")
+    add_account(client, crew, anna["id"], avg_likes=3000, avg_comments=100, audience_credibility_pct="90",
+                measured_on=(date.today() - timedelta(days=80)).isoformat())
+    assert body(call(client, "get", f"/v1/influencers/{anna['id']}", crew["copywriter"]))["verdict"] == "pass"
+    with time_machine.travel(date.today() + timedelta(days=20)):
+        summary = jobs.influencer_verdicts()
+    assert summary["influencers"] >= 1 and summary["stopped_early"] is False
+    assert body(call(client, "get", f"/v1/influencers/{anna['id']}", crew["copywriter"]))["verdict"] == "warn"
+    r = call(client, "patch", f"/v1/brands/{crew['brand'].id}", crew["smm_manager"],
+             {"settings": {"vetting": {"stale_days": 365}}})
+    assert r.status_code == 200
+    jobs.influencer_verdicts()
+    assert body(call(client, "get", f"/v1/influencers/{anna['id']}", crew["copywriter"]))["verdict"] == "pass"
