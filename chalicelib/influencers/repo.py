@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from pynamodb.expressions.condition import size
+
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db import connection as db_connection
 from chalicelib.core.db.pages import Page, query_one_page, query_page
@@ -15,6 +17,7 @@ from chalicelib.influencers.models import AccountItem, HandleItem, InfluencerIte
 
 FOLLOWERS_DIGITS = 12
 MAX_FOLLOWERS = 10**FOLLOWERS_DIGITS - 1
+MAX_ACCOUNTS = 20  # per influencer
 ER_SCALE = Decimal(1000)  # ER percent to 3 decimals in the sort key
 MAX_ER_KEY = 10**9 - 1
 
@@ -210,10 +213,11 @@ def add_account(actor: Actor, influencer: InfluencerItem, account: AccountItem, 
         tx.save(account, condition=AccountItem.pk.does_not_exist())
         put_unique(tx, HandleItem(*handle_key(account.brand_id, account.platform, account.handle),
                                   account_id=account.id))
-        # appending commutes: another account added at the same time is no conflict
+        # appending commutes: another account added at the same time is no conflict, within the cap
         tx.update(influencer, [InfluencerItem.account_ids.set(InfluencerItem.account_ids.append([account.id])),
                                InfluencerItem.updated_at.set(iso(utcnow()))],
-                  condition=InfluencerItem.archived.does_not_exist(), add_version_condition=False)
+                  condition=InfluencerItem.archived.does_not_exist()
+                  & (size(InfluencerItem.account_ids) < MAX_ACCOUNTS), add_version_condition=False)
 
     try:
         transact(actor, Change(account.brand_id, "account", account.id, "create",

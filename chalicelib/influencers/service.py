@@ -281,8 +281,8 @@ def accounts(principal: Principal, influencer_id: str) -> list[AccountItem]:
 
 def add_account(principal: Principal, influencer_id: str, data) -> AccountItem:
     influencer = _managed(principal, influencer_id)
-    if len(influencer.account_ids or []) >= 20:
-        raise _problem("platform", "An influencer has at most 20 accounts.")
+    if len(influencer.account_ids or []) >= repo.MAX_ACCOUNTS:  # and the append checks it again
+        raise _problem("platform", f"An influencer has at most {repo.MAX_ACCOUNTS} accounts.")
     values = _account_values(data, partial=False)
     _not_in_future(data.measured_on)
     if not values.get("measured_on") and any(values.get(k) is not None for k in FIGURES):
