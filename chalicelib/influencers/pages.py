@@ -17,7 +17,6 @@ from pydantic import ValidationError
 
 from chalicelib.core import i18n
 from chalicelib.core.clock import utcnow
-from chalicelib.core.db.pages import drain
 from chalicelib.core.errors import Conflict, Upstream, ValidationFailed
 from chalicelib.core.http.forms import FormState
 from chalicelib.core.http.pages import PageCall
@@ -60,7 +59,6 @@ bp = Blueprint(__name__)
 
 PAGE = 50
 MEMBERS = 100
-MAX_HISTORY = 2000  # measurements drawn per account (two years of daily ones)
 MANAGER_ROLES = ("influencer_manager", "smm_manager")
 SEVERITY_ORDER = {"fail": 0, "warn": 1, "info": 2}
 STYLESHEET = "influencers.css"
@@ -175,11 +173,6 @@ def add_influencer(call: PageCall, brand_id):
 
 # --- the influencer's page ----------------------------------------------------------------------------------
 
-def _history(principal, account_id: str) -> list:
-    return list(drain(lambda cursor: influencers.list_snapshots(principal, account_id, cursor, 100),
-                      max_items=MAX_HISTORY))
-
-
 def _flags_view(flags, accounts: dict) -> list[dict]:
     ordered = sorted(flags, key=lambda flag: SEVERITY_ORDER.get(flag.severity, 3))
     return [{"flag": flag, "account": accounts.get(flag.account_id)} for flag in ordered]
@@ -190,16 +183,15 @@ def _influencer_page(call: PageCall, influencer_id: str, *, status: int = 200, s
     from chalicelib.core.plain import plain
 
     principal = call.principal
-    influencer = influencers.get(principal, influencer_id, consistent=True)
+    found = influencers.profile(principal, influencer_id, call.language)  # each item read once
+    influencer, accounts, verdict, flags = found.influencer, found.accounts, found.verdict, found.flags
     brand = brands.get(principal, influencer.brand_id)
-    accounts = influencers.accounts(principal, influencer_id)
-    verdict, flags, _ = influencers.vet(principal, influencer_id, call.language)
     common = _common(call)
     numbers, country_names = common["n"], common["country_names"]
     names, _ = _team(principal, brand.id)
     shown = []
     for account in accounts:
-        history = _history(principal, account.id)
+        history = found.histories.get(account.id, [])
         shares = ", ".join(f"{country_names.get(c['country'], c['country'])} {numbers.percent(c['pct'])}"
                            for c in plain(account.top_countries) or [])
         shown.append({"item": account, "history": list(reversed(history)), "countries": shares,

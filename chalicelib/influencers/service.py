@@ -388,21 +388,22 @@ def er_of(account: AccountItem) -> str | None:
     return None if rate is None else str(rate.quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
 
 
-def facts_of(influencer: InfluencerItem, accounts_: list[AccountItem]) -> f.InfluencerFacts:
-    return f.InfluencerFacts(influencer_id=influencer.id, country=influencer.country,
-                             accounts=tuple(account_facts(a, repo.history(a.id)) for a in accounts_))
+def histories_of(accounts_: list[AccountItem]) -> dict[str, list[SnapshotItem]]:
+    """Each account's measurements, oldest first (one Query per account)."""
+    return {a.id: repo.history(a.id) for a in accounts_}
 
 
-def verdict_of(influencer: InfluencerItem, accounts_: list[AccountItem], today: date | None = None) -> f.Verdict:
-    brand = get_brand_item(influencer.brand_id)
-    settings = vetting.settings_from((brand_settings(brand) if brand else {}).get("vetting") or {})
-    return vetting.vet(facts_of(influencer, accounts_), settings, today or utcnow().date())
-
-
-def get_brand_item(brand_id: str):
+def verdict_of(influencer: InfluencerItem, accounts_: list[AccountItem], today: date | None = None,
+               histories: dict[str, list[SnapshotItem]] | None = None) -> f.Verdict:
+    """The verdict from the accounts and their histories (read here unless the caller has them)."""
     from chalicelib.brands import repo as brand_repo
 
-    return brand_repo.get(brand_id)
+    histories = histories_of(accounts_) if histories is None else histories
+    brand = brand_repo.get(influencer.brand_id)
+    settings = vetting.settings_from((brand_settings(brand) if brand else {}).get("vetting") or {})
+    facts = f.InfluencerFacts(influencer_id=influencer.id, country=influencer.country,
+                              accounts=tuple(account_facts(a, histories.get(a.id, [])) for a in accounts_))
+    return vetting.vet(facts, settings, today or utcnow().date())
 
 
 @dataclass(frozen=True)
@@ -448,10 +449,30 @@ def shown(flags, language: str) -> list[ShownFlag]:
 
 
 def vet(principal: Principal, influencer_id: str, language: str) -> tuple[f.Verdict, list[ShownFlag], datetime]:
-    influencer = get(principal, influencer_id)
+    found = profile(principal, influencer_id, language)
+    return found.verdict, found.flags, found.computed_at
+
+
+@dataclass(frozen=True)
+class Profile:
+    """What the influencer's page shows, each item read once."""
+
+    influencer: InfluencerItem
+    accounts: list[AccountItem]
+    histories: dict[str, list[SnapshotItem]]  # account id -> measurements, oldest first
+    verdict: f.Verdict
+    flags: list[ShownFlag]
+    computed_at: datetime
+
+
+def profile(principal: Principal, influencer_id: str, language: str) -> Profile:
+    """The influencer, its accounts and their histories, and the verdict computed now from them."""
+    influencer = get(principal, influencer_id, consistent=True)
+    accounts_ = repo.accounts_of(influencer)
+    histories = histories_of(accounts_)
     now = utcnow()
-    verdict = verdict_of(influencer, repo.accounts_of(influencer), now.date())
-    return verdict, shown(verdict.flags, language), now
+    verdict = verdict_of(influencer, accounts_, now.date(), histories)
+    return Profile(influencer, accounts_, histories, verdict, shown(verdict.flags, language), now)
 
 
 def refresh(actor: Actor, influencer_id: str) -> InfluencerItem | None:

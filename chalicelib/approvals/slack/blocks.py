@@ -126,17 +126,14 @@ def outcome_line(language: str, decision: str, name: str, version: int, comment:
     return line
 
 
-def with_outcome(blocks: list | None, line: str, *, keep_actions: bool, fallback_title: str = "") -> list[dict]:
-    """The original message with the decision line added (earlier outcome lines kept); buttons removed
-    unless others may still answer (a channel message while the stage waits for more approvers)."""
-    kept = [b for b in (blocks or []) if isinstance(b, dict) and (keep_actions or b.get("type") != "actions")]
+def with_outcome(blocks: list | None, line: str, *, fallback_title: str = "") -> list[dict]:
+    """The answered message with the decision line added (earlier outcome lines kept) and its buttons
+    removed: a message's buttons are one person's, and that person has answered."""
+    kept = [b for b in (blocks or []) if isinstance(b, dict) and b.get("type") != "actions"]
     if not kept and fallback_title:
         kept = [_section(f"*{esc(fallback_title)}*")]
     outcome = {"type": "section", "block_id": f"{OUTCOME_BLOCK}_{len(kept)}",
                "text": {"type": "mrkdwn", "text": _cut(line, 3000)}}
-    if keep_actions:
-        index = next((i for i, b in enumerate(kept) if b.get("type") == "actions"), len(kept))
-        return (kept[:index] + [outcome] + kept[index:])[:50]
     return (kept + [outcome])[:50]
 
 

@@ -264,7 +264,7 @@ def _ephemeral(who: Clicked, text: str) -> None:
 def _update(post, who: Clicked, line: str, original_blocks: list | None) -> None:
     """Show the decision on the message that was answered, through its response_url (which can change
     that message only — never a channel and timestamp a payload names)."""
-    new_blocks = blocks.with_outcome(original_blocks, line, keep_actions=False, fallback_title=post.title or "")
+    new_blocks = blocks.with_outcome(original_blocks, line, fallback_title=post.title or "")
     if who.response_url:
         slack.respond(who.response_url, {"replace_original": True, "text": line.split("\n", 1)[0],
                                          "blocks": new_blocks})

@@ -53,15 +53,13 @@ def test_channel_message_says_anyone_may_answer():
     assert any(b["type"] == "context" for b in blocks)
 
 
-def test_outcome_removes_buttons_unless_others_may_still_answer():
+def test_outcome_removes_the_buttons():
     _, blocks = sb.request_blocks(message())
     line = sb.outcome_line("en", "approve", "Ann <admin>", 3)
     assert line.endswith("Ann &lt;admin&gt; approved (version 3)")
-    done = sb.with_outcome(blocks, line, keep_actions=False)
+    done = sb.with_outcome(blocks, line)
     assert not [b for b in done if b["type"] == "actions"] and done[-1]["text"]["text"] == line
-    still = sb.with_outcome(blocks, line, keep_actions=True)
-    assert [b["type"] for b in still][-2:] == ["section", "actions"]
-    bare = sb.with_outcome(None, sb.outcome_line("ru", "request_changes", "Ann", 2, "fix <it>"), keep_actions=False,
+    bare = sb.with_outcome(None, sb.outcome_line("ru", "request_changes", "Ann", 2, "fix <it>"),
                            fallback_title="Title")
     assert "попросил(а) правки (версия 2)" in bare[-1]["text"]["text"] and "> fix &lt;it&gt;" in bare[-1]["text"]["text"]
 
