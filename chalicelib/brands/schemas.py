@@ -52,6 +52,12 @@ class BrandSettings(Input):
                                         "slack_channel_id; off: no Slack")
     slack_channel_id: str | None = Field(default=None, max_length=40, pattern=r"^[A-Z0-9]+$")
     vetting: VettingSettings | None = Field(default=None, description="Influencer vetting thresholds")
+    advertiser_name: str | None = Field(default=None, max_length=300,
+                                        description="The advertiser's legal name: a new deal's default")
+    advertiser_inn: str | None = Field(default=None, pattern=r"^(\d{10}|\d{12})$",
+                                       description="The advertiser's INN (10 or 12 digits): a new deal's default")
+    contract_prefix: str | None = Field(default=None, pattern=r"^[A-Za-z0-9А-Яа-яЁё]{1,10}$",
+                                        description="Contract numbers are <prefix>-<year>-<nnnn> (default GL)")
     missed_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60,
                                              description="A post more than this late is not published but "
                                                          "marked missed (default: MISSED_AFTER_MINUTES, 120)")

@@ -18,6 +18,7 @@ class Role(str, Enum):
     designer = "designer"
     influencer_manager = "influencer_manager"
     client_approver = "client_approver"
+    finance = "finance"  # pays the influencers; sees deals and payments, nothing of the content
 
 
 BRAND_ROLES = tuple(r.value for r in Role if r is not Role.admin)
@@ -43,12 +44,16 @@ class Permission(str, Enum):
     view_influencers = "view_influencers"
     manage_influencers = "manage_influencers"
     view_influencer_legal = "view_influencer_legal"  # INN, OGRN, legal name, contacts
+    view_deals = "view_deals"  # deals, their contracts, deliverables and payments
+    manage_deals = "manage_deals"  # create and change deals, deliverables, contracts; hold payments
+    approve_payments = "approve_payments"  # a due payment may be paid (the work is accepted)
+    pay_payments = "pay_payments"  # record that an approved payment was made
 
 
 _TEAM = {Role.smm_manager, Role.content_manager, Role.copywriter, Role.designer, Role.influencer_manager}
 
 GRANTS: dict[Permission, set[Role]] = {
-    Permission.view_brand: _TEAM | {Role.client_approver},
+    Permission.view_brand: _TEAM | {Role.client_approver, Role.finance},
     Permission.edit_brand: {Role.smm_manager},
     Permission.view_members: _TEAM,
     Permission.manage_members: {Role.smm_manager},
@@ -64,9 +69,13 @@ GRANTS: dict[Permission, set[Role]] = {
     Permission.manage_chains: {Role.smm_manager},
     Permission.comment_internal: _TEAM,
     Permission.comment_external: _TEAM | {Role.client_approver},
-    Permission.view_influencers: _TEAM,
+    Permission.view_influencers: _TEAM | {Role.finance},
     Permission.manage_influencers: {Role.influencer_manager, Role.smm_manager},
-    Permission.view_influencer_legal: {Role.influencer_manager, Role.smm_manager},
+    Permission.view_influencer_legal: {Role.influencer_manager, Role.smm_manager, Role.finance},
+    Permission.view_deals: {Role.influencer_manager, Role.smm_manager, Role.content_manager, Role.finance},
+    Permission.manage_deals: {Role.influencer_manager, Role.smm_manager},
+    Permission.approve_payments: {Role.smm_manager},
+    Permission.pay_payments: {Role.finance},
 }
 
 

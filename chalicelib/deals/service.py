@@ -1,0 +1,449 @@
+"""Deals: create, change (an edit before signing, an amendment after), and move them through their
+status, with the money and the deliverables that move with them in the same transaction.
+
+Who: influencer and SMM managers manage deals (admins everything); finance and content managers read
+them; nobody else sees them. Every change is one conditional transaction with its audit entry
+(repo.commit): a deal write carries the deal's version, so two people at once cannot both win.
+
+  send       needs deliverables, a contract made for the current terms, and (ru) the gates
+  sign       snapshots the blogger's legal data, plans the payment schedule and fires `on_signing`
+             (an amendment re-plans the payments whose trigger has not fired)
+  cancel     only while nothing is published (the deal's published count, in the condition):
+             the open payments and the deliverables not yet live are cancelled with it
+  dispute    holds every open payment (reason `dispute`); `resolve` releases those holds
+  complete   when every deliverable is settled; `close` when every payment is paid or cancelled
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+from chalicelib.brands.service import brand_settings
+from chalicelib.brands.service import get as get_brand
+from chalicelib.core.clock import iso, utcnow
+from chalicelib.core.db.pages import Page
+from chalicelib.core.db.writes import Change
+from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.ids import new_id
+from chalicelib.core.money import MoneyError
+from chalicelib.deals import payment_ops, repo, stored
+from chalicelib.deals.models import DealItem
+from chalicelib.deals.rules import deal_status, gates
+from chalicelib.deals.rules import deliverable_status as dstatus
+from chalicelib.deals.rules import payments as payment_rules
+from chalicelib.deals.rules import terms as terms_rules
+from chalicelib.deals.schemas import CONTRACT_FIELDS
+from chalicelib.identity.principal import Principal
+from chalicelib.identity.rules import Permission
+from chalicelib.influencers import repo as influencer_repo
+from chalicelib.influencers.rules import legal
+
+SETTLED = frozenset({"fulfilled", "missed", "deleted_early", "cancelled", "nonconforming"})
+CLOSED_DEAL = "The deal changed at the same time; load it again."
+NOT_LIVE = ("planned", "creative_requested", "draft_submitted", "changes_requested", "approved", "scheduled", "late")
+
+
+# --- who may -----------------------------------------------------------------------------------------
+
+def get(principal: Principal, deal_id: str, *, consistent: bool = False) -> DealItem:
+    deal = repo.get(deal_id, consistent=consistent)
+    if deal is None:
+        raise NotFound("No such deal.")
+    principal.require(deal.brand_id, Permission.view_deals, what="deal")
+    return deal
+
+
+def managed(principal: Principal, deal_id: str) -> DealItem:
+    deal = get(principal, deal_id, consistent=True)
+    principal.require(deal.brand_id, Permission.manage_deals, what="deal")
+    return deal
+
+
+def _problems(found: list[tuple[str, str]], message: str | None = None) -> ValidationFailed:
+    return ValidationFailed(message or found[0][1], details=[{"field": f, "message": m} for f, m in found])
+
+
+def _refused(exc: Exception) -> Conflict:
+    return Conflict(str(exc))
+
+
+def state_of(deal: DealItem) -> deal_status.DealState:
+    return deal_status.DealState(deal.status, int(deal.amendment or 0))
+
+
+def actions(deal: DealItem) -> list[str]:
+    return list(deal_status.allowed_actions(state_of(deal), any_published=int(deal.published_count or 0) > 0))
+
+
+def contract_outdated(deal: DealItem) -> bool:
+    """No contract yet, or the terms changed after the latest one was made."""
+    latest = (stored_value(deal, "contracts") or [None])[-1]
+    return latest is None or (deal.terms_changed_at or "") > (latest.get("created_at") or "")
+
+
+# --- listing -----------------------------------------------------------------------------------------
+
+def directory(principal: Principal, brand_id: str, query) -> Page[DealItem]:
+    principal.require(brand_id, Permission.view_deals)
+    condition = None
+    for name in ("status", "influencer_id", "campaign_id"):
+        value = getattr(query, name, None)
+        if value is not None:
+            part = getattr(DealItem, name) == (value.value if hasattr(value, "value") else value)
+            condition = part if condition is None else condition & part
+    scope = ":".join(str(getattr(query, n, None) or "") for n in ("status", "influencer_id", "campaign_id"))
+    return repo.deals_page(brand_id, condition, query.cursor, query.limit, scope=scope)
+
+
+def of_influencer(principal: Principal, influencer_id: str) -> list[DealItem]:
+    influencer = influencer_repo.get(influencer_id)
+    if influencer is None or not principal.can(influencer.brand_id, Permission.view_deals):
+        return []
+    return repo.influencer_deals(influencer_id)
+
+
+# --- the contract's fields ---------------------------------------------------------------------------
+
+def _advertiser(brand, given) -> dict:
+    if given is not None:
+        values = given.model_dump(exclude_none=True)
+    else:
+        settings = brand_settings(brand)
+        values = {"name": settings.get("advertiser_name") or brand.name, "inn": settings.get("advertiser_inn")}
+    inn = values.get("inn")
+    if inn:
+        problem = legal.check_inn(inn, "legal_entity" if len(inn) == 10 else "sole_proprietor")
+        if problem:
+            raise _problems([("advertiser.inn", problem)])
+    return {k: v for k, v in values.items() if v}
+
+
+def _money_fields(data, currency: str | None) -> dict:
+    """fee, product value and agency fee as stored (one currency for the deal)."""
+    out: dict = {}
+    fields = data.model_fields_set
+    fee = data.fee.money() if "fee" in fields and data.fee is not None else None
+    if fee is not None:
+        if fee.minor < 0:
+            raise _problems([("fee.amount", "The fee cannot be negative.")])
+        out.update(currency=fee.currency, fee_minor=fee.minor)
+        currency = fee.currency
+    if "product_value" in fields:
+        value = data.product_value.money() if data.product_value is not None else None
+        if value is not None and value.currency != currency:
+            raise _problems([("product_value.currency", f"The product value is in the deal's currency, {currency}.")])
+        if value is not None and value.minor < 0:
+            raise _problems([("product_value.amount", "The product value cannot be negative.")])
+        out["product_value_minor"] = value.minor if value is not None else None
+    if "agency_fee_pct" in fields:
+        out["agency_fee_pct"] = str(data.agency_fee_pct) if data.agency_fee_pct is not None else None
+    return out
+
+
+def _milestones(given) -> list[dict]:
+    if given is None:
+        return list(payment_ops.DEFAULT_SCHEDULE)
+    values = [{"label": m.label, "percent": str(m.percent), "trigger": m.trigger.value, "due_days": m.due_days,
+               "date": m.date.isoformat() if m.date else None} for m in given]
+    rules_view = [payment_rules.Milestone(label=m.label, percent=m.percent, trigger=m.trigger.value,
+                                          due_days=m.due_days, date=m.date) for m in given]
+    found = payment_rules.check_schedule(rules_view)
+    if found:
+        raise _problems(found)
+    return values
+
+
+def _terms(given) -> dict:
+    values = stored.terms_input(given)
+    found = terms_rules.problems(stored.terms_from_map(values))
+    if found:
+        raise _problems(found)
+    return values
+
+
+def _contract_number(brand, wanted: str | None, now: dt.datetime) -> str:
+    if wanted:
+        return wanted.strip()
+    prefix = brand_settings(brand).get("contract_prefix") or "GL"
+    return f"{prefix}-{now.year}-{repo.next_number(brand.id, now.year):04d}"
+
+
+def _check_owner(brand_id: str, owner_id: str | None) -> None:
+    from chalicelib.brands.members import repo as member_repo
+
+    if owner_id is None:
+        return
+    membership = member_repo.get(brand_id, owner_id)
+    if membership is None or not {"influencer_manager", "smm_manager"} & set(membership.roles or []):
+        raise _problems([("owner_id", "The owner must be an influencer or SMM manager of this brand.")])
+
+
+def _influencer(brand_id: str, influencer_id: str):
+    influencer = influencer_repo.get(influencer_id, consistent=True)
+    if influencer is None or influencer.brand_id != brand_id:
+        raise _problems([("influencer_id", "No such influencer in this brand's directory.")])
+    if influencer.status in ("blacklisted", "rejected"):
+        raise _problems([("influencer_id", f"The influencer is {influencer.status}: no deals with them.")])
+    return influencer
+
+
+# --- create and change -------------------------------------------------------------------------------
+
+def create(principal: Principal, brand_id: str, data) -> DealItem:
+    principal.require(brand_id, Permission.manage_deals)
+    brand = get_brand(principal, brand_id)
+    influencer = _influencer(brand_id, data.influencer_id)
+    owner_id = data.owner_id or principal.user_id
+    if owner_id != principal.user_id:
+        _check_owner(brand_id, owner_id)
+    try:
+        money = _money_fields(data, None)
+    except MoneyError as exc:
+        raise _problems([("fee", str(exc))]) from None
+    now = utcnow()
+    stamp = iso(now)
+    deal_id = new_id()
+    number = _contract_number(brand, data.contract_number, now)
+    deal = DealItem(*repo.deal_key(deal_id), id=deal_id, brand_id=brand_id, influencer_id=influencer.id,
+                    campaign_id=data.campaign_id, title=data.title, contract_number=number,
+                    advertiser=_advertiser(brand, data.advertiser), disclosure=data.disclosure.value,
+                    language=data.language.value, vat=data.vat.value, terms=_terms(data.terms),
+                    milestones=_milestones(data.milestones if "milestones" in data.model_fields_set else None),
+                    status="draft", amendment=0, owner_id=owner_id, notes=data.notes, deliverable_ids=[],
+                    payment_ids=[], published_count=0, contracts=[], signed_copies=[], terms_changed_at=stamp,
+                    created_at=stamp, updated_at=stamp, **money)
+    for key, value in repo.deal_index_keys(deal).items():
+        setattr(deal, key, value)
+    audited = {"title": deal.title, "influencer_id": deal.influencer_id, "contract_number": number,
+               "fee": stored.fee(deal).to_wire()}
+    repo.commit(principal.actor, Change(brand_id, "deal", deal_id, "create", after=audited, version=1),
+                [repo.put_new(deal), repo.take_number(brand_id, number, deal_id)], _number_taken(number))
+    return repo.get(deal_id, consistent=True)
+
+
+def _number_taken(number: str) -> str:
+    return f"Contract number {number} is already used by another deal of this brand; choose another."
+
+
+def _contract_changes(deal: DealItem, data, brand) -> dict:
+    fields = data.model_fields_set
+    out: dict = {}
+    if "title" in fields:
+        out["title"] = data.title
+    if "contract_number" in fields:
+        out["contract_number"] = data.contract_number.strip()
+    if "advertiser" in fields:
+        out["advertiser"] = _advertiser(brand, data.advertiser)
+    for name in ("disclosure", "language", "vat"):
+        if name in fields:
+            out[name] = getattr(data, name).value
+    try:
+        out.update(_money_fields(data, deal.currency))
+    except MoneyError as exc:
+        raise _problems([("fee", str(exc))]) from None
+    if "currency" in out and out["currency"] != deal.currency and deal.product_value_minor is not None \
+            and "product_value_minor" not in out:
+        raise _problems([("fee.currency", "Change the product value's currency with the fee's.")])
+    if "terms" in fields:
+        out["terms"] = _terms(data.terms)
+    if "milestones" in fields:
+        out["milestones"] = _milestones(data.milestones)
+    return {k: v for k, v in out.items() if stored_value(deal, k) != v}
+
+
+def stored_value(deal: DealItem, name: str):
+    from chalicelib.core.plain import plain
+
+    return plain(getattr(deal, name))
+
+
+def update(principal: Principal, deal_id: str, data, if_match: int | None = None) -> DealItem:
+    deal = managed(principal, deal_id)
+    expected = data.version or if_match
+    if expected is not None and expected != deal.version:
+        raise Conflict("The deal changed since you loaded it; load it again.")
+    brand = get_brand(principal, deal.brand_id)
+    fields = data.model_fields_set
+    changes = _contract_changes(deal, data, brand)
+    free: dict = {}
+    if "campaign_id" in fields:
+        free["campaign_id"] = data.campaign_id
+    if "notes" in fields:
+        free["notes"] = data.notes
+    if "owner_id" in fields and data.owner_id != deal.owner_id:
+        _check_owner(deal.brand_id, data.owner_id)
+        free["owner_id"] = data.owner_id
+    free = {k: v for k, v in free.items() if getattr(deal, k) != v}
+    if not changes and not free:
+        return deal
+    ops: list = []
+    events: tuple[str, ...] = ()
+    if changes:
+        changes, ops, events = contract_change(deal, changes)
+    audited_before = {k: stored_value(deal, k) for k in {**changes, **free} if k not in ("terms_changed_at",)}
+    wanted = {**changes, **free}
+    ops.insert(0, repo.update(deal, wanted))
+    repo.commit(principal.actor, Change(deal.brand_id, "deal", deal.id, "amend" if any(
+        e.startswith("amended") for e in events) else "update", audited_before,
+        {k: v for k, v in wanted.items() if k != "terms_changed_at"}, deal.version + 1), ops,
+        _number_taken(changes["contract_number"]) if "contract_number" in changes else CLOSED_DEAL)
+    return repo.get(deal.id, consistent=True)
+
+
+def contract_change(deal: DealItem, changes: dict) -> tuple[dict, list, tuple[str, ...]]:
+    """What changing the contract's fields (or its deliverables) means now: a plain edit while a draft,
+    an edit needing a new contract version while sent, an amendment (back to sent) while signed, in
+    progress or disputed. Returns the deal's changes (with status and amendment), extra operations
+    (the contract number swapped, payments that must not have fired) and the events."""
+    try:
+        outcome = deal_status.change_terms(state_of(deal))
+    except deal_status.DealRuleError as exc:
+        raise _refused(exc) from None
+    changes = dict(changes, terms_changed_at=iso(utcnow()))
+    ops: list = []
+    if outcome.state.status.value != deal.status:
+        changes.update(status=outcome.state.status.value, amendment=outcome.state.amendment)
+    money_moves = {"fee_minor", "currency", "milestones"} & set(changes)
+    if money_moves and deal.payment_ids:
+        records = repo.payments_of(deal)
+        if payment_ops.any_fired(records):
+            raise Conflict("Payments of this deal are already due or paid, so its fee and schedule are settled: "
+                           "record a penalty or refund as an adjustment instead.")
+    if "contract_number" in changes:
+        ops += [repo.take_number(deal.brand_id, changes["contract_number"], deal.id),
+                repo.release_number(deal.brand_id, deal.contract_number, deal.id)]
+    return changes, ops, outcome.events
+
+
+# --- moving the deal ---------------------------------------------------------------------------------
+
+def _facts(deal: DealItem, deliverables) -> list[gates.DeliverableFacts]:
+    accounts = {i: influencer_repo.get_account(i, consistent=True) for i in {d.account_id for d in deliverables}}
+    out = []
+    for index, item in enumerate(d for d in deliverables if d.status != "cancelled"):
+        account = accounts.get(item.account_id)
+        out.append(gates.DeliverableFacts(platform=item.platform, followers=account.followers if account else None,
+                                          rkn_registry_number=account.rkn_registry_number if account else None,
+                                          index=index))
+    return out
+
+
+def _check_send(deal: DealItem, deliverables) -> None:
+    live = [d for d in deliverables if d.status != "cancelled"]
+    if not live:
+        raise _problems([("deliverables", "Add at least one deliverable before sending the deal.")])
+    if gates.applies(deal.disclosure) and not (stored_value(deal, "advertiser") or {}).get("inn"):
+        raise _problems([("advertiser.inn", "A deal under Russian advertising law needs the advertiser's INN "
+                                            "(the marking names the advertiser).")])
+    found = gates.problems(deal.disclosure, _facts(deal, deliverables))
+    if found:
+        raise _problems(found)
+    if contract_outdated(deal):
+        raise Conflict("Make the contract for the current terms first: the deal is sent with its contract.")
+
+
+def _blogger_legal(deal: DealItem) -> dict:
+    influencer = influencer_repo.get(deal.influencer_id, consistent=True)
+    if influencer is None:
+        return dict(stored_value(deal, "blogger_legal") or {})
+    return {k: v for k, v in {"legal_type": influencer.legal_type, "legal_name": influencer.legal_name,
+                              "inn": influencer.inn, "ogrn": influencer.ogrn,
+                              "display_name": influencer.display_name}.items() if v}
+
+
+def act(principal: Principal, deal_id: str, action: str, *, reason: str | None = None, to: str | None = None,
+        version: int | None = None, signed_copy: dict | None = None) -> DealItem:
+    """Move the deal (send, sign, start, complete, close, cancel, dispute, resolve)."""
+    deal = managed(principal, deal_id)
+    if version is not None and version != deal.version:
+        raise Conflict("The deal changed since you loaded it; load it again.")
+    published = int(deal.published_count or 0) > 0
+    try:
+        outcome = deal_status.move(state_of(deal), action, any_published=published, to=to)
+    except deal_status.DealRuleError as exc:
+        raise _refused(exc) from None
+    deliverables = repo.deliverables_of(deal)
+    records = repo.payments_of(deal)
+    now = utcnow()
+    wanted: dict = {"status": outcome.state.status.value}
+    ops: list = []
+    if action == "send":
+        _check_send(deal, deliverables)
+    elif action == "sign":
+        ops += _sign_ops(deal, records, wanted, now, signed_copy)
+    elif action == "complete":
+        open_ones = [d for d in deliverables if d.status not in SETTLED]
+        if open_ones:
+            raise Conflict(f"{len(open_ones)} deliverable(s) are not settled yet (fulfilled, missed, cancelled or "
+                           f"accepted as nonconforming); settle them before completing the deal.")
+    elif action == "close":
+        open_payments = payment_ops.open_records(records)
+        if open_payments:
+            raise Conflict(f"{len(open_payments)} payment(s) are still open; pay or cancel them before closing.")
+    elif action == "cancel":
+        ops += payment_ops.cancel_ops(records)
+        ops += _cancel_deliverables(deliverables)
+    elif action == "dispute":
+        ops += payment_ops.hold_ops(records, "dispute")
+    elif action == "resolve":
+        ops += payment_ops.release_ops(records, "dispute")
+    if action in ("cancel", "dispute"):
+        wanted["status_reason"] = (reason or "").strip() or None
+    elif action == "resolve":
+        wanted["status_reason"] = None
+    condition = DealItem.published_count == 0 if action == "cancel" else None
+    ops.insert(0, repo.update(deal, wanted, condition))
+    after = {k: v for k, v in wanted.items() if k not in ("payment_ids", "signed_copies")}
+    repo.commit(principal.actor, Change(deal.brand_id, "deal", deal.id, action, {"status": deal.status}, after,
+                                        deal.version + 1), ops,
+                "A deliverable was published meanwhile: the deal can no longer be cancelled." if action == "cancel"
+                else CLOSED_DEAL)
+    after_commit(deal.id, action)
+    return repo.get(deal.id, consistent=True)
+
+
+def sign(principal: Principal, deal_id: str, *, signed_copy: dict | None = None,
+         version: int | None = None) -> DealItem:
+    return act(principal, deal_id, "sign", version=version, signed_copy=signed_copy)
+
+
+def _sign_ops(deal: DealItem, records, wanted: dict, now: dt.datetime, signed_copy: dict | None) -> list:
+    if contract_outdated(deal):
+        raise Conflict("The contract is out of date: make it for the current terms before it is signed.")
+    wanted["blogger_legal"] = _blogger_legal(deal)
+    if signed_copy is not None:
+        wanted["signed_copies"] = [*(stored_value(deal, "signed_copies") or []), signed_copy]
+    ops = payment_ops.cancel_ops(records, only_unfired=True)
+    if payment_ops.any_fired(records):  # an amendment after money moved: the schedule stands as it is
+        return ops
+    fresh = payment_ops.new_records(deal, now)
+    wanted["payment_ids"] = [*(deal.payment_ids or []), *(r.id for r in fresh)]
+    fired = payment_rules.fire([payment_ops.as_rule(r) for r in fresh], "on_signing", now.date())
+    for record, item in zip(fresh, fired):
+        for key, value in payment_ops.record_values(item).items():
+            setattr(record, key, value)
+        keys = repo.payment_index_keys(record)
+        record.gsi1pk, record.gsi1sk = keys["gsi1pk"], keys["gsi1sk"]
+    ops += [repo.put_new(r) for r in fresh]
+    return ops
+
+
+def _cancel_deliverables(deliverables) -> list:
+    ops = []
+    for item in deliverables:
+        if dstatus.problem(item.status, "cancelled") is None:
+            ops.append(repo.update(item, {"status": "cancelled"}))
+    return ops
+
+
+def after_commit(deal_id: str, action: str | None = None) -> None:
+    """After a committed change of the deal or a deliverable: its deadline tasks and reminders planned
+    again (idempotent: deadlines.py), and who must hear of the move told. Never raises (the change is
+    written; a failure here is logged for the operator)."""
+    try:
+        from chalicelib.deals import deadlines
+
+        deadlines.plan_deal(deal_id, action)
+    except Exception:  # a lost reminder must not fail the change that was written
+        import logging
+
+        logging.getLogger(__name__).exception("planning a deal's deadlines failed", extra={"deal": deal_id})
