@@ -1,6 +1,6 @@
 # Greenlight developer entry points. GNU make + bash.
 #
-#   make setup     .venv (pinned deps) + DynamoDB Local jar + Java 17 check
+#   make setup     .venv (pinned deps) + DynamoDB Local jar + Java 17 check + WeasyPrint's Debian libraries
 #   make run       the whole app locally: DynamoDB Local, tables, demo data, API, job runner
 #   make test      every test but the benchmarks (needs Chromium for the browser tests)
 #   make bench     the benchmarks
@@ -34,7 +34,7 @@ export PORT DDB_PORT WEBHOOK_PORT
 # Root with apt-get may install missing system packages itself; anyone else gets told what to run.
 CAN_APT := $(shell [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null && echo yes)
 
-.PHONY: help venv deps ddb-jar java-check chromium setup run test bench package clean distclean
+.PHONY: help venv deps ddb-jar java-check chromium pdf-libs setup run test bench package clean distclean
 
 help:
 	@sed -n '3,11s/^# \{0,1\}//p' $(firstword $(MAKEFILE_LIST))
@@ -104,8 +104,34 @@ chromium:
 	  exit 1; \
 	fi
 
+# Contract PDFs: WeasyPrint (pinned in requirements-dev.txt; in AWS it lives in the PDF function's layer,
+# infra/weasyprint-layer/) loads Pango >= 1.44 and HarfBuzz's subsetter through cffi; DejaVu is the
+# fallback font (the contract embeds its own, templates/static/fonts/).
+PDF_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 fonts-dejavu-core
+
+pdf-libs:
+	@missing=""; \
+	for pkg in $(PDF_PACKAGES); do \
+	  case "$$(dpkg -s "$$pkg" 2>/dev/null || true)" in \
+	    *"Status: install ok installed"*) ;; \
+	    *) missing="$$missing $$pkg" ;; \
+	  esac; \
+	done; \
+	if [ -z "$$missing" ]; then exit 0; fi; \
+	echo "Missing for contract PDFs (WeasyPrint):$$missing"; \
+	if ! command -v dpkg >/dev/null; then \
+	  echo "error: not a Debian/Ubuntu system: install Pango >= 1.44, HarfBuzz (with hb-subset) and DejaVu fonts" >&2; \
+	  exit 1; \
+	fi; \
+	if [ "$(CAN_APT)" = yes ]; then \
+	  apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	else \
+	  echo "error: install them, e.g.: sudo apt-get update && sudo apt-get install -y$$missing" >&2; \
+	  exit 1; \
+	fi
+
 # ---------------------------------------------------------------- everyday targets
-setup: venv ddb-jar java-check
+setup: venv ddb-jar java-check pdf-libs
 
 run: setup
 	$(VENV_PY) -m chalicelib.local.run

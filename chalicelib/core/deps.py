@@ -16,6 +16,11 @@ def reset() -> None:
     aws_client.cache_clear()
 
 
+# A synchronous Lambda invoke (the contract PDF function) waits for the rendering: up to 25 s, inside
+# the API's 30 s and API Gateway's 29 s; never retried by the SDK (the caller decides).
+SLOW_CALLS = {"lambda": {"read_timeout": 25, "retries": {"mode": "standard", "max_attempts": 1}}}
+
+
 @lru_cache(maxsize=None)
 def aws_client(service: str):
     import boto3
@@ -23,8 +28,9 @@ def aws_client(service: str):
 
     settings = get_settings()
     # Every outbound call has a timeout; retries use the SDK's standard mode (backoff + jitter).
-    kwargs = {"region_name": settings.AWS_REGION,
-              "config": Config(connect_timeout=2, read_timeout=5, retries={"mode": "standard", "max_attempts": 3})}
+    options = {"connect_timeout": 2, "read_timeout": 5, "retries": {"mode": "standard", "max_attempts": 3},
+               **SLOW_CALLS.get(service, {})}
+    kwargs = {"region_name": settings.AWS_REGION, "config": Config(**options)}
     if service == "dynamodb" and settings.DYNAMODB_ENDPOINT:
         kwargs["endpoint_url"] = settings.DYNAMODB_ENDPOINT
     return boto3.session.Session().client(service, **kwargs)

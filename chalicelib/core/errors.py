@@ -54,6 +54,13 @@ class Gone(DomainError):
     code = "gone"
 
 
+class PayloadTooLarge(DomainError):
+    """An upload over its limit (a signed contract over 10 MB)."""
+
+    status = 413
+    code = "payload_too_large"
+
+
 class UnsupportedMediaType(DomainError):
     status = 415
     code = "unsupported_media_type"

@@ -10,12 +10,15 @@ by settings:
          `{PUBLIC_BASE_URL}/files/<token>`: an itsdangerous timed signature (salt "file-download")
          over the key, the download name and the link's lifetime; `read_download_token` checks it.
 
-Keys are built by callers from ids only (`deals/<deal id>/contract/v3.pdf`) and checked strictly
-(`check_key`). A file is never served from a guessable URL: every link is signed and expires.
+Keys are built by callers from ids only (`deals/<deal id>/contract-v3-<suffix>.pdf`) and checked
+strictly; the checks of keys, types, metadata, sizes and download names (and `content_disposition`)
+are pure and live in core/file_names.py. A file is never served from a guessable URL: every link is
+signed and expires (`GET /files/<token>`, core/http/files_route.py, serves the local ones).
 Immutable versions are the caller's choice of key; `put` refuses to replace a stored file unless
 asked to (`overwrite=True`). Nothing here logs a link, a token or a file's name or content.
 
-boto3 and itsdangerous are imported on first use, so importing this module costs nothing.
+boto3, itsdangerous and the settings are imported on first use, so importing this module costs
+nothing; the PDF function passes its own `S3Store` and never loads the settings (nor pydantic).
 """
 from __future__ import annotations
 
@@ -24,38 +27,27 @@ import hashlib
 import json
 import logging
 import os
-import re
 import tempfile
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import quote
 
 from chalicelib.core.errors import BadRequest, Conflict, Gone, NotFound, Upstream
-from chalicelib.core.settings import get_settings
+from chalicelib.core.file_names import (
+    SIDECAR_SUFFIX,
+    check_content_type,
+    check_data,
+    check_key,
+    check_metadata,
+    clean_filename,
+    content_disposition,
+)
 
 log = logging.getLogger(__name__)
 
-MAX_BYTES = 10 * 1024 * 1024
-MAX_KEY_LENGTH = 512
-MAX_SEGMENT_LENGTH = 200  # file systems allow 255 bytes a name; the store adds up to 14 to it
-MAX_FILENAME_LENGTH = 200
-MAX_METADATA_BYTES = 2048  # S3's limit for user-defined metadata, kept locally too
 MAX_LINK_SECONDS = 15 * 60  # download links expire in minutes
 DEFAULT_LINK_SECONDS = 5 * 60
 MAX_TOKEN_LENGTH = 4096
 DOWNLOAD_SALT = "file-download"
-SIDECAR_SUFFIX = ".meta.json"
-
-# A segment: letters, digits, dot, underscore, hyphen; never starting with a dot (so no `.`, `..`,
-# hidden files, or the store's own temp files).
-_SEGMENT = re.compile(r"[A-Za-z0-9_\-][A-Za-z0-9._\-]*")
-_CONTENT_TYPE = re.compile(r"[A-Za-z0-9][A-Za-z0-9!#$&^_.+\-]*/[A-Za-z0-9][A-Za-z0-9!#$&^_.+\-]*"
-                           r"(?:; ?[A-Za-z0-9!#$&^_.+\-]+=[A-Za-z0-9!#$&^_.+\-]+)*")
-_METADATA_NAME = re.compile(r"[a-z0-9][a-z0-9\-]{0,63}")
-_METADATA_VALUE = re.compile(r"[\x20-\x7e]*")
-# RFC 5987 attr-char: what filename*= may carry unencoded.
-_ATTR_CHARS = "!#$&+-.^_`|~"
 
 
 # The errors keep their parents' codes (not_found, conflict, bad_request, gone), whose page texts exist
@@ -99,61 +91,6 @@ class FileMeta(StoredFile):
     metadata: dict[str, str] = field(default_factory=dict)
 
 
-# --- checks (pure) ---------------------------------------------------------------------------
-
-def check_key(key: str) -> str:
-    """The key itself when it is safe, else ValueError saying what is wrong with it."""
-    if not isinstance(key, str) or not key:
-        raise ValueError("A file key must be a non-empty string.")
-    if len(key) > MAX_KEY_LENGTH:
-        raise ValueError(f"A file key must be at most {MAX_KEY_LENGTH} characters; this one has {len(key)}.")
-    if key.startswith("/"):
-        raise ValueError(f"A file key must be relative, not start with '/': {key[:80]!r}.")
-    for segment in key.split("/"):
-        if not segment:
-            raise ValueError(f"A file key must not have empty parts ('//' or a trailing '/'): {key[:80]!r}.")
-        if segment in (".", ".."):
-            raise ValueError(f"A file key must not contain '.' or '..' parts: {key[:80]!r}.")
-        if not _SEGMENT.fullmatch(segment):
-            raise ValueError("A file key may hold only ASCII letters, digits, '.', '_', '-' and '/' "
-                             f"between parts, and no part may start with '.': {key[:80]!r}.")
-        if len(segment) > MAX_SEGMENT_LENGTH:
-            raise ValueError(f"No part of a file key may be longer than {MAX_SEGMENT_LENGTH} characters "
-                             f"(between two '/'): {key[:80]!r}.")
-        if segment.endswith(SIDECAR_SUFFIX):
-            raise ValueError(f"No part of a file key may end with {SIDECAR_SUFFIX!r} (the store keeps "
-                             f"its metadata under such names): {key[:80]!r}.")
-    return key
-
-
-def _check_content_type(content_type: str) -> str:
-    if not isinstance(content_type, str) or not _CONTENT_TYPE.fullmatch(content_type):
-        raise ValueError(f"The content type must look like 'application/pdf': {str(content_type)[:80]!r}.")
-    return content_type
-
-
-def _check_metadata(metadata: dict[str, str] | None) -> dict[str, str]:
-    metadata = dict(metadata or {})
-    for name, value in metadata.items():
-        if not isinstance(name, str) or not _METADATA_NAME.fullmatch(name):
-            raise ValueError("File metadata names must be lowercase ASCII letters, digits and '-' "
-                             f"(at most 64): {str(name)[:80]!r}.")
-        if not isinstance(value, str) or not _METADATA_VALUE.fullmatch(value):
-            raise ValueError(f"File metadata values must be printable ASCII text: the value of {name!r} is not.")
-    if sum(len(name) + len(value) for name, value in metadata.items()) > MAX_METADATA_BYTES:
-        raise ValueError(f"File metadata must be at most {MAX_METADATA_BYTES} bytes in all.")
-    return metadata
-
-
-def _check_data(data: bytes) -> bytes:
-    if not isinstance(data, (bytes, bytearray)):
-        raise TypeError("A file's data must be bytes.")
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"A file may be at most {MAX_BYTES // (1024 * 1024)} MB; this one is "
-                         f"{len(data)} bytes.")
-    return bytes(data)
-
-
 def _check_expiry(expires_seconds: int) -> int:
     if isinstance(expires_seconds, bool) or not isinstance(expires_seconds, int) \
             or not 1 <= expires_seconds <= MAX_LINK_SECONDS:
@@ -161,57 +98,21 @@ def _check_expiry(expires_seconds: int) -> int:
     return expires_seconds
 
 
-def clean_filename(filename: str) -> str:
-    """The download name as shown to the person: control characters dropped, path separators
-    turned into '_' (a contract number like 12/2026 is common), at most 200 characters."""
-    if not isinstance(filename, str):
-        raise ValueError("A download file name must be a string.")
-    text = unicodedata.normalize("NFC", filename)
-    text = "".join("_" if ch in "/\\" else ch for ch in text if unicodedata.category(ch) not in ("Cc", "Cf"))
-    text = " ".join(text.split())
-    if not text.strip(". "):
-        raise ValueError("A download file name must not be empty.")
-    if len(text) > MAX_FILENAME_LENGTH:
-        raise ValueError(f"A download file name must be at most {MAX_FILENAME_LENGTH} characters.")
-    return text
-
-
-def content_disposition(filename: str) -> str:
-    """`attachment` with the name (RFC 6266): an ASCII `filename=` for old clients and, when the name
-    is not plain ASCII, `filename*=UTF-8''…` (RFC 5987) that every current browser prefers."""
-    name = clean_filename(filename)
-    fallback = _ascii_fallback(name)
-    header = f'attachment; filename="{fallback}"'
-    if fallback != name:
-        header += "; filename*=UTF-8''" + quote(name, safe=_ATTR_CHARS, encoding="utf-8")
-    return header
-
-
-def _ascii_fallback(name: str) -> str:
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii")
-    ascii_name = "".join("_" if ch in '"\\%' else ch for ch in ascii_name if 0x20 <= ord(ch) < 0x7f)
-    ascii_name = " ".join(ascii_name.split())
-    stem, dot, suffix = ascii_name.rpartition(".")
-    if not dot:
-        stem, suffix = ascii_name, ""
-    if not stem.strip(" ._-"):
-        stem = "download"
-    return f"{stem.strip()}{dot}{suffix}" if suffix else stem.strip()
-
-
 # --- the store -------------------------------------------------------------------------------
 
 def put(key: str, data: bytes, *, content_type: str, metadata: dict[str, str] | None = None,
-        overwrite: bool = False) -> StoredFile:
+        overwrite: bool = False, store: "S3Store | None" = None) -> StoredFile:
     """Store `data` under `key`. ValueError for a bad key, type, metadata or a file over MAX_BYTES;
-    FileAlreadyStored when the key is taken and overwrite is False; Upstream when the store fails."""
+    FileAlreadyStored when the key is taken and overwrite is False; Upstream when the store fails.
+    `store`: an explicit S3Store (the PDF function, which reads no settings); default: by settings."""
     check_key(key)
-    data = _check_data(data)
-    content_type = _check_content_type(content_type)
-    metadata = _check_metadata(metadata)
+    data = check_data(data)
+    content_type = check_content_type(content_type)
+    metadata = check_metadata(metadata)
     digest = hashlib.sha256(data).digest()
-    stored = _backend().put(key, data, content_type, metadata, digest, overwrite)
-    log.info("file stored", extra={"file_key": key, "size": stored.size, "backend": _backend_name()})
+    backend = store or _backend()
+    stored = backend.put(key, data, content_type, metadata, digest, overwrite)
+    log.info("file stored", extra={"file_key": key, "size": stored.size, "backend": backend.name})
     return stored
 
 
@@ -269,27 +170,31 @@ def read_download_token(token: str, max_age: int | None = None) -> tuple[str, st
         raise DownloadLinkInvalid() from None
 
 
-def _backend_name() -> str:
-    return "s3" if get_settings().FILES_BUCKET.strip() else "local"
+def _backend() -> "S3Store | _Local":
+    from chalicelib.core.settings import get_settings  # here: the PDF function must not load pydantic
 
-
-def _backend() -> "_S3 | _Local":
     settings = get_settings()
     bucket = settings.FILES_BUCKET.strip()
     if bucket:
-        return _S3(bucket)
+        return S3Store(bucket)
     if not settings.is_local:
         raise Upstream(f"FILES_BUCKET is not set: in the {settings.STAGE} stage files are kept in S3 "
                        "(the infra template sets it).")
     return _Local(Path(settings.FILES_DIR))
 
 
-class _S3:
-    def __init__(self, bucket: str):
-        from chalicelib.core import deps
+class S3Store:
+    """The S3 backend. `client`: a boto3 S3 client; default: core/deps' (which reads settings)."""
 
+    name = "s3"
+
+    def __init__(self, bucket: str, client=None):
+        if client is None:
+            from chalicelib.core import deps
+
+            client = deps.aws_client("s3")
         self.bucket = bucket
-        self.client = deps.aws_client("s3")
+        self.client = client
 
     def put(self, key, data, content_type, metadata, digest, overwrite) -> StoredFile:
         from botocore.exceptions import BotoCoreError, ClientError
@@ -380,6 +285,8 @@ def _upstream(doing: str, exc: Exception) -> Upstream:
 
 
 class _Local:
+    name = "local"
+
     def __init__(self, root: Path):
         self.root = root
 
@@ -437,6 +344,8 @@ class _Local:
         from chalicelib.core.signing import timed_serializer
 
         token = timed_serializer(DOWNLOAD_SALT).dumps({"k": key, "f": filename, "e": expires_seconds})
+        from chalicelib.core.settings import get_settings
+
         return f"{get_settings().PUBLIC_BASE_URL}/files/{token}"
 
 

@@ -73,6 +73,9 @@ class Settings(BaseModel):
     TELEGRAM_WEB_BASE_URL: str = "https://t.me"
     PUBLISH_CONCURRENCY: int = Field(default=8, ge=1, le=64)  # sends in flight in one publish-due run
     MISSED_AFTER_MINUTES: int = Field(default=120, ge=1, le=10080)  # later than this: missed, not sent
+    # Contract PDFs (issue 13): the Lambda function that renders them (deals/render_lambda.py) in AWS;
+    # empty: rendered in-process (local and tests). In AWS it must be set: WeasyPrint is not in the API.
+    RENDER_FUNCTION_NAME: str = Field(default="", pattern=r"^([A-Za-z0-9_:.\-]{1,170})?$")
 
     @field_validator("SLACK_API_BASE_URL")
     @classmethod

@@ -3,7 +3,7 @@
 `render_html(view)` fills the one template (autoescape on: a deal title like `<img src="file:///etc/passwd">`
 prints as those characters). `render_pdf(view)` lays that HTML out with WeasyPrint, which is imported
 inside the function only, so `import app` never loads it (nor Pango, nor fontTools); in AWS it runs in
-the PDF function with the WeasyPrint layer (infra/weasyprint-layer.md), locally in-process.
+the PDF function with the WeasyPrint layer (infra/weasyprint-layer/), locally in-process.
 
 Every resource WeasyPrint asks for goes through `StaticOnlyFetcher`, an allow-list: only our own font
 files, named `greenlight-static:fonts/<name>.ttf` in the template's @font-face rules and read from

@@ -55,6 +55,11 @@ def install_not_found_gateway() -> None:
 
     @functools.wraps(original)
     def handle_request(self, method, path, headers, body):
+        # A browser's download request carries no Accept header, and chalice refuses a binary answer
+        # without one (400). Only the local file store's links are served by the app (in AWS they are
+        # presigned S3 URLs), so those alone are answered as "anything is fine".
+        if path.startswith("/files/") and not any(name.lower() == "accept" for name in headers):
+            headers = {**headers, "accept": "*/*"}
         # The original turns the ValueError of "no route matches" into its 403. Matching the
         # route first is cheap and leaves every other path (auth, OPTIONS, errors) untouched.
         try:

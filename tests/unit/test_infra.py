@@ -30,7 +30,7 @@ RESOURCES: dict[str, Any] = TEMPLATE["Resources"]
 DEPLOYED_STAGES = ("dev", "prod")
 # Resources that the merged template gets from `chalice package`, not from infra/template.json: the
 # API function and gateway, and one function per scheduled job (approval-reminders -> ApprovalReminders).
-CHALICE_RESOURCES = {"APIHandler", "RestAPI"} | {
+CHALICE_RESOURCES = {"APIHandler", "RestAPI", "RenderContract"} | {
     "".join(part.title() for part in job.name.split("-")) for job in load_all().values()}
 ACCOUNT = "123456789012"
 REGION = "eu-central-1"
@@ -451,3 +451,87 @@ def test_policy_covers_the_files_bucket_and_log_groups_of_the_stack(stage):
     group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/{stack_name(stage)}-APIHandler-Ab12Cd34"
     assert allows(document, "logs:CreateLogGroup", group)
     assert allows(document, "logs:PutLogEvents", f"{group}:log-stream:2025/01/01/[$LATEST]abc")
+
+
+# ------------------------------------------------------------------ (d) the contract PDF function
+
+
+def render_config(stage: str) -> dict[str, Any]:
+    return CONFIG["stages"][stage]["lambda_functions"]["render_contract"]
+
+
+def render_policy(stage: str) -> dict[str, Any]:
+    return json.loads((ROOT / ".chalice" / render_config(stage)["iam_policy_file"]).read_text(encoding="utf-8"))
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_pdf_function_is_configured_for_weasyprint(stage):
+    """Its own memory, timeout, layer and font settings (infra/weasyprint-layer/README.md); the layer ARN
+    is the stage's to fill in (a placeholder with the all-zero account until the layer is published)."""
+    config = render_config(stage)
+    assert config["lambda_memory_size"] >= 1024 and config["lambda_timeout"] == 60
+    assert config["environment_variables"] == {"FONTCONFIG_PATH": "/opt/fonts", "XDG_CACHE_HOME": "/tmp"}
+    (layer,) = config["layers"]
+    assert re.fullmatch(r"arn:aws:lambda:[a-z0-9-]+:\d{12}:layer:[A-Za-z0-9_-]+:\d+", layer), layer
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_api_knows_the_pdf_functions_name(stage):
+    """The template names the function <stack>-render-contract and runs it on python3.12 (Amazon Linux
+    2023: the layer's Pango); the API finds it through RENDER_FUNCTION_NAME."""
+    overrides = RESOURCES["RenderContract"]["Properties"]
+    assert "Type" not in RESOURCES["RenderContract"] and overrides["Runtime"] == "python3.12"
+    name = sub(overrides["FunctionName"], stage)
+    assert settings_for(stage).RENDER_FUNCTION_NAME == name == f"greenlight-{stage}-render-contract"
+    assert sub(RESOURCES["RenderContractLogGroup"]["Properties"]["LogGroupName"], stage) == f"/aws/lambda/{name}"
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_api_may_invoke_the_pdf_function_and_nothing_else(stage):
+    document = policy(stage)
+    function = f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:greenlight-{stage}-render-contract"
+    assert allows(document, "lambda:InvokeFunction", function)
+    assert not allows(document, "lambda:InvokeFunction", function.replace("render-contract", "APIHandler-x"))
+    assert not allows(document, "lambda:UpdateFunctionCode", function)
+
+
+@pytest.mark.parametrize("stage", DEPLOYED_STAGES)
+def test_the_pdf_function_may_only_log_and_put_contract_files(stage):
+    document = render_policy(stage)
+    other = {"dev": "prod", "prod": "dev"}[stage]
+    bucket = sub(resource("AWS::S3::Bucket")["Properties"]["BucketName"], stage)
+    assert allows(document, "s3:PutObject", f"arn:aws:s3:::{bucket}/deals/d1/contract-v1-ab.pdf")
+    for action, arn in (("s3:GetObject", f"arn:aws:s3:::{bucket}/deals/d1/contract-v1-ab.pdf"),
+                        ("s3:DeleteObject", f"arn:aws:s3:::{bucket}/deals/d1/contract-v1-ab.pdf"),
+                        ("s3:PutObject", f"arn:aws:s3:::{bucket}/evidence/x.png"),
+                        ("dynamodb:GetItem", f"arn:aws:dynamodb:{REGION}:{ACCOUNT}:table/greenlight-{stage}-main"),
+                        ("ssm:GetParameter", f"arn:aws:ssm:{REGION}:{ACCOUNT}:parameter/greenlight/{stage}/signing-keys"),
+                        ("lambda:InvokeFunction", f"arn:aws:lambda:{REGION}:{ACCOUNT}:function:greenlight-{stage}-render-contract")):
+        assert not allows(document, action, arn), action
+    group = f"arn:aws:logs:{REGION}:{ACCOUNT}:log-group:/aws/lambda/greenlight-{stage}-render-contract"
+    assert allows(document, "logs:PutLogEvents", f"{group}:log-stream:2025/01/01/[$LATEST]abc")
+    for statement in document["Statement"]:
+        for arn in _as_list(statement["Resource"]):
+            assert f"greenlight-{stage}-" in arn and f"greenlight-{other}" not in arn, arn
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        line = line.split("#", 1)[0].strip()
+        if "==" in line:
+            name, version = line.split("==", 1)
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_the_layer_pins_what_the_tests_render_with():
+    """infra/weasyprint-layer/requirements.txt (what AWS runs) and requirements-dev.txt (what the tests
+    render with) agree; neither WeasyPrint nor num2words is in requirements.txt (the API's package)."""
+    layer = _pins(ROOT / "infra" / "weasyprint-layer" / "requirements.txt")
+    dev = _pins(ROOT / "requirements-dev.txt")
+    for name in ("weasyprint", "num2words"):
+        assert layer[name] == dev[name], name
+    assert not {"weasyprint", "num2words", "pypdf"} & set(_pins(ROOT / "requirements.txt"))
+    buildspec = (ROOT / "infra" / "weasyprint-layer" / "buildspec.yml").read_text(encoding="utf-8")
+    assert "infra/weasyprint-layer/build.sh" in buildspec and "python3.12" in buildspec

@@ -29,10 +29,20 @@ def _feature_of(module: str) -> str | None:
 
 
 def test_import_linter_contracts_are_kept(capsys, monkeypatch):
+    import logging
+
     from importlinter.cli import lint_imports
 
     monkeypatch.chdir(ROOT)
-    exit_code = lint_imports(config_filename=str(CONFIG), no_cache=True, no_logo=True)
+    # lint_imports configures logging with dictConfig, which disables every logger that exists already;
+    # later tests that read log records (caplog) would see none.
+    loggers = [logger for logger in logging.root.manager.loggerDict.values() if isinstance(logger, logging.Logger)]
+    disabled = {logger: logger.disabled for logger in loggers}
+    try:
+        exit_code = lint_imports(config_filename=str(CONFIG), no_cache=True, no_logo=True)
+    finally:
+        for logger, was in disabled.items():
+            logger.disabled = was
     report = capsys.readouterr().out
     assert exit_code == 0, report[-6000:]
     assert "3 kept, 0 broken" in report, report[-3000:]

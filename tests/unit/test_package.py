@@ -123,13 +123,32 @@ def test_functions_point_at_the_table_of_the_stack_and_use_the_policy_file(sam):
         "${AWS::StackName}", f"greenlight-{STAGE}"
     )
     policy = json.loads((ROOT / ".chalice" / f"policy-{STAGE}.json").read_text(encoding="utf-8"))
+    # The PDF function has a role of its own: its logs and s3:PutObject on deals/* (test_infra.py).
+    render_policy = json.loads((ROOT / ".chalice" / f"policy-render-{STAGE}.json").read_text(encoding="utf-8"))
     functions = {k: v for k, v in sam["Resources"].items() if v["Type"] == "AWS::Serverless::Function"}
-    assert "APIHandler" in functions
+    assert {"APIHandler", "RenderContract"} <= set(functions)
     for name, function in functions.items():
         variables = function["Properties"]["Environment"]["Variables"]
         assert variables["TABLE_PREFIX"] + "main" == table_name, name
         role = sam["Resources"][function["Properties"]["Role"]["Fn::GetAtt"][0]]
-        assert [p["PolicyDocument"] for p in role["Properties"]["Policies"]] == [policy], name
+        expected = render_policy if name == "RenderContract" else policy
+        assert [p["PolicyDocument"] for p in role["Properties"]["Policies"]] == [expected], name
+
+
+def test_the_pdf_function_runs_its_own_module_on_python_3_12_with_the_layer(sam, zip_names):
+    """Registered through a blueprint, its handler is the module itself (app.py, and with it pydantic's
+    python3.11 build, is never imported there); the merge template moves it to python3.12 (Amazon Linux
+    2023, whose Pango WeasyPrint needs); WeasyPrint and num2words come from the layer, not the zip."""
+    props = sam["Resources"]["RenderContract"]["Properties"]
+    config = json.loads((ROOT / ".chalice" / "config.json").read_text(encoding="utf-8"))
+    assert props["Handler"] == "chalicelib.deals.render_lambda.render_contract"
+    assert props["Runtime"] == "python3.12" and props["MemorySize"] >= 1024 and props["Timeout"] == 60
+    assert props["Layers"] == config["stages"][STAGE]["lambda_functions"]["render_contract"]["layers"]
+    assert props["Environment"]["Variables"]["FONTCONFIG_PATH"] == "/opt/fonts"
+    assert sam["Resources"]["APIHandler"]["Properties"]["Environment"]["Variables"]["RENDER_FUNCTION_NAME"] == \
+        f"greenlight-{STAGE}-render-contract"
+    assert "chalicelib/deals/render_lambda.py" in zip_names and "chalice/app.py" in zip_names
+    assert not [n for n in zip_names if n.split("/")[0] in ("weasyprint", "num2words", "pypdf", "fontTools")]
 
 
 def test_cfn_lint_passes(packaged):

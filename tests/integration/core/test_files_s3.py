@@ -10,7 +10,7 @@ import boto3
 import pytest
 from moto import mock_aws
 
-from chalicelib.core import deps, files
+from chalicelib.core import deps, file_names, files
 from chalicelib.core.settings import reset_settings
 
 BUCKET = "greenlight-test-files-123456789012"
@@ -151,7 +151,7 @@ def test_the_presigned_link_downloads_the_file_as_an_attachment(s3):
     assert answer.status_code == 200
     assert answer.content == PDF
     assert answer.headers["Content-Type"] == "application/pdf"
-    assert answer.headers["Content-Disposition"] == files.content_disposition("Договор.pdf")
+    assert answer.headers["Content-Disposition"] == file_names.content_disposition("Договор.pdf")
 
 
 def test_links_and_keys_are_checked_before_s3_is_asked(s3):
@@ -160,5 +160,5 @@ def test_links_and_keys_are_checked_before_s3_is_asked(s3):
     with pytest.raises(ValueError):
         files.download_url(KEY, filename="a.pdf", expires_seconds=3600)
     with pytest.raises(ValueError):
-        files.put(KEY, b"\0" * (files.MAX_BYTES + 1), content_type="application/pdf")
+        files.put(KEY, b"\0" * (file_names.MAX_BYTES + 1), content_type="application/pdf")
     assert "Contents" not in s3.list_objects_v2(Bucket=BUCKET)

@@ -11,7 +11,7 @@ from urllib.parse import unquote
 import pytest
 import time_machine
 
-from chalicelib.core import files
+from chalicelib.core import file_names, files
 from chalicelib.core.errors import Upstream
 from chalicelib.core.settings import get_settings, reset_settings
 
@@ -148,9 +148,9 @@ def test_good_keys_are_stored(store, key):
 
 
 def test_size_limit(store):
-    files.put("big/ok.bin", b"\0" * files.MAX_BYTES, content_type="application/octet-stream")
+    files.put("big/ok.bin", b"\0" * file_names.MAX_BYTES, content_type="application/octet-stream")
     with pytest.raises(ValueError, match="at most 10 MB"):
-        files.put("big/too.bin", b"\0" * (files.MAX_BYTES + 1), content_type="application/octet-stream")
+        files.put("big/too.bin", b"\0" * (file_names.MAX_BYTES + 1), content_type="application/octet-stream")
     assert not files.exists("big/too.bin")
 
 
@@ -253,16 +253,16 @@ def test_tokens_of_another_purpose_or_shape_are_refused(store):
 
 
 def test_content_disposition_names():
-    assert files.content_disposition("contract-v3.pdf") == 'attachment; filename="contract-v3.pdf"'
-    assert files.content_disposition("Договор.pdf") == (
+    assert file_names.content_disposition("contract-v3.pdf") == 'attachment; filename="contract-v3.pdf"'
+    assert file_names.content_disposition("Договор.pdf") == (
         "attachment; filename=\"download.pdf\"; "
         "filename*=UTF-8''%D0%94%D0%BE%D0%B3%D0%BE%D0%B2%D0%BE%D1%80.pdf")
-    header = files.content_disposition('Договор №12 "Кофе".pdf')
+    header = file_names.content_disposition('Договор №12 "Кофе".pdf')
     assert header.startswith('attachment; filename="No12 __.pdf"; filename*=UTF-8\'\'')
     assert unquote(header.split("''", 1)[1]) == 'Договор №12 "Кофе".pdf'
     assert header.isascii() and "\r" not in header and "\n" not in header
-    assert files.content_disposition("a\r\nSet-Cookie: x.pdf") == 'attachment; filename="aSet-Cookie: x.pdf"'
+    assert file_names.content_disposition("a\r\nSet-Cookie: x.pdf") == 'attachment; filename="aSet-Cookie: x.pdf"'
     with pytest.raises(ValueError):
-        files.content_disposition("  ")
+        file_names.content_disposition("  ")
     with pytest.raises(ValueError):
-        files.content_disposition("x" * 201)
+        file_names.content_disposition("x" * 201)
