@@ -69,21 +69,25 @@ def new_records(deal: DealItem, now: dt.datetime | None = None) -> list[PaymentR
     return out
 
 
+def moved_op(record: PaymentRecord, item: rules.PaymentItem, extra: dict | None = None) -> repo.Op | None:
+    """The update (on the record's version) for a record whose rule item changed, moving it to the list
+    of its new status, with `extra` fields in the same write (who approved, who paid); None if nothing
+    changed."""
+    values = record_values(item)
+    changes = {k: v for k, v in values.items() if (getattr(record, k) or None) != (v or None)}
+    if not changes and not extra:
+        return None
+    if "holds" in changes and not changes["holds"]:
+        changes["holds"] = []
+    changes.update(extra or {})
+    day = repo.payment_day(values["status"], values["due_on"], values["paid_on"], record.date)
+    changes.update(gsi1pk=repo.payments_pk(record.brand_id, values["status"]), gsi1sk=f"{day}#{record.id}")
+    return repo.update(record, changes)
+
+
 def moved_ops(records: list[PaymentRecord], moved: list[rules.PaymentItem]) -> list[repo.Op]:
-    """An update (on each record's version) for every record whose rule item changed, moving it to the
-    list of its new status."""
-    ops = []
-    for record, item in zip(records, moved):
-        values = record_values(item)
-        changes = {k: v for k, v in values.items() if (getattr(record, k) or None) != (v or None)}
-        if not changes:
-            continue
-        if "holds" in changes and not changes["holds"]:
-            changes["holds"] = []
-        day = repo.payment_day(values["status"], values["due_on"], values["paid_on"], record.date)
-        changes.update(gsi1pk=repo.payments_pk(record.brand_id, values["status"]), gsi1sk=f"{day}#{record.id}")
-        ops.append(repo.update(record, changes))
-    return ops
+    """moved_op for every record whose rule item changed."""
+    return [op for op in (moved_op(record, item) for record, item in zip(records, moved)) if op is not None]
 
 
 def fire_ops(records: list[PaymentRecord], trigger: str, on: dt.date) -> list[repo.Op]:
