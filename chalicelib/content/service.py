@@ -161,6 +161,8 @@ def _timing(brand, channels: list, wall: str | None, zone: str | None) -> tuple[
 
 def _plain_fields(data) -> dict:
     values = data.model_dump(mode="json", exclude_unset=True)
+    if values.get("media"):  # each item whole, with its defaults (an unset alt is "", never missing)
+        values["media"] = [m.model_dump(mode="json") for m in data.media]
     values.pop("version", None)
     values.pop("brand_id", None)
     return values
