@@ -20,9 +20,16 @@ from chalicelib.brands.channels import routes as channels_routes
 from chalicelib.brands.members import routes as members_routes
 from chalicelib.content import hooks as content_hooks
 from chalicelib.content import routes as content_routes
-from chalicelib.core.http import system
+from chalicelib.core.http import files_route, system
 from chalicelib.core.jobs import JOBS
 from chalicelib.core.logs import configure_logging
+from chalicelib.deals import contract_routes as deals_contract_routes
+from chalicelib.deals import draft_pages, payment_pages, payment_routes
+from chalicelib.deals import hooks as deals_hooks
+from chalicelib.deals import jobs as deals_jobs
+from chalicelib.deals import pages as deals_pages
+from chalicelib.deals import render_lambda as deals_render_lambda
+from chalicelib.deals import routes as deals_routes
 from chalicelib.identity import pages as identity_pages
 from chalicelib.influencers import jobs as influencers_jobs
 from chalicelib.influencers import pages as influencers_pages
@@ -44,6 +51,7 @@ configure_logging()
 
 BLUEPRINTS = (
     system.bp,                                      # core: /health, /openapi.json, /static/…
+    files_route.bp,                                 # core: /files/<token> (downloads from the local file store)
     identity_pages.bp,                              # identity: /sign-in, /auth/verify, /sign-out
     profile_routes.bp, profile_pages.bp,            # profile: /v1/me, /v1/tokens, /me
     brands_routes.bp, members_routes.bp, channels_routes.bp, brands_pages.bp,  # brands; /, /brands/…
@@ -54,18 +62,25 @@ BLUEPRINTS = (
     influencers_routes.bp,                          # influencers: /v1/…/influencers, /v1/accounts/…
     influencers_pages.bp,                           # influencers: /brands/…/influencers, /influencers/…, /accounts/…
     influencers_transfer_routes.bp,                 # influencers: CSV import/export, Telegram subscriber counts
+    deals_routes.bp, deals_contract_routes.bp,      # deals: /v1/…/deals, /v1/deals/…, /v1/deliverables/…, contracts
+    payment_routes.bp, payment_pages.bp,            # payments: /v1/…/payments(.csv), /v1/payments/…, /brands/…/payments
+    deals_pages.bp,                                 # deals: /brands/…/deals, /deals/…: list, forms, the deal's page
+    draft_pages.bp,                                 # deals: /v1/deliverables/…/draft-link, the blogger's /d/<token>
     slack_routes.bp,                                # approvals: /slack/interactions
     plan_routes.bp, plan_pages.bp, post_page.bp,    # plan: CSV, calendar feed, /calendar, /posts/…
     approval_link_pages.bp,                         # approvals: /a/<token>
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)
+app.register_blueprint(deals_render_lambda.bp)  # the contract PDF renderer: its own Lambda function (WeasyPrint layer)
+app.api.binary_types.extend(["application/pdf", "multipart/form-data"])
 
-# Every post change also writes approvals' follow-ups and publishing's targets, in its transaction.
-content_hooks.plug(approvals_hooks, publishing_hooks)
+# Every post change also writes approvals' follow-ups, publishing's targets and (for a blogger's draft) its
+# deliverable's status, in its transaction.
+content_hooks.plug(approvals_hooks, publishing_hooks, deals_hooks)
 
 SCHEDULED = (publishing_jobs.PUBLISH_DUE, approvals_jobs.APPROVAL_REMINDERS, notifications_jobs.DAILY_DIGEST,
-             influencers_jobs.INFLUENCER_VERDICTS)
+             influencers_jobs.INFLUENCER_VERDICTS, deals_jobs.DEAL_DEADLINES)
 if set(SCHEDULED) != set(JOBS.values()):
     raise RuntimeError("a feature registered a job that app.py does not schedule: add it to SCHEDULED")
 

@@ -26,7 +26,8 @@ def seed() -> dict:
     if created:
         brand = brand_repo.create(ACTOR, name="Demo Coffee Roasters", slug=DEMO_SLUG, timezone="Europe/Moscow",
                                   settings={"approve_without_chain": False, "authors_may_approve": False,
-                                            "default_language": "ru"})
+                                            "default_language": "ru", "advertiser_name": "ООО «Демо Кофе»",
+                                            "advertiser_inn": "7707083893"})
     people = {"admin": admin.email}
     for role in BRAND_ROLES:
         email = demo_email(role)
@@ -47,6 +48,7 @@ def seed() -> dict:
     _renamed_demo_references(brand)
     _seed_workflow(brand, people)
     _seed_influencers(brand, people)
+    _seed_deal(brand, people)
     webhook_post = _seed_publishing(brand, people)
     return {"brand_id": brand.id, "brand_slug": DEMO_SLUG, "created": created, "people": people,
             "webhook_post": webhook_post}
@@ -204,6 +206,43 @@ def _seed_influencers(brand, people: dict) -> None:
             grown = followers - days * followers // 300 + (followers // 10 if name == "Clara Latte" and days < 12 else 0)
             influencers.add_snapshot(manager, account.id, SnapshotIn(taken_on=today - timedelta(days=days),
                                                                      followers=grown))
+
+
+def _seed_deal(brand, people: dict) -> None:
+    """A draft deal with the Telegram blogger: one post in a month, a promo code, penalties and a
+    30/70 schedule — ready for its contract (the send gate asks for the channel's register number)."""
+    from datetime import timedelta
+
+    from chalicelib.core.clock import utcnow
+    from chalicelib.deals import deliverable_service, service
+    from chalicelib.deals.schemas import DealCreate, DealQuery, DeliverableCreate
+    from chalicelib.identity.principal import Principal
+    from chalicelib.influencers import repo as influencer_repo
+    from chalicelib.influencers import service as influencers
+    from chalicelib.influencers.schemas import InfluencerQuery
+
+    manager = Principal.from_user(user_repo.get_by_email(people["influencer_manager"]), via="cli")
+    if service.directory(manager, brand.id, DealQuery(limit=1)).items:
+        return
+    boris = next((i for i in influencers.directory(manager, brand.id, InfluencerQuery(limit=50)).items
+                  if i.display_name == "Boris Brews"), None)
+    if boris is None:
+        return
+    account = influencer_repo.accounts_of(boris)[0]
+    deal = service.create(manager, brand.id, DealCreate.model_validate({
+        "influencer_id": boris.id, "title": "Осенний запуск: эспрессо-бленд", "fee": {"amount": "45000.00",
+                                                                                   "currency": "RUB"},
+        "terms": {"publish_window_before_minutes": 30, "publish_window_after_minutes": 60, "min_live_hours": 72,
+                  "top_hours": 2, "promo_code": "BORIS10", "required_links": ["https://coffee.example.com/autumn"],
+                  "required_hashtags": ["#democoffee"], "forbidden_terms": ["Starbucks"],
+                  "penalties": {"late_pct_per_hour": "2", "late_cap_pct": "20", "missing_element_pct": "10",
+                                "early_deletion": "pro_rata", "no_show": "full"}},
+        "milestones": [{"label": "Аванс", "percent": "30", "trigger": "on_signing", "due_days": 3},
+                       {"label": "После проверки", "percent": "70", "trigger": "on_retention_passed",
+                        "due_days": 7}]}))
+    wall = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT12:00")
+    deliverable_service.create(manager, deal.id, DeliverableCreate(account_id=account.id, format="tg_post",
+                                                                   publish_at=wall, timezone="Europe/Moscow"))
 
 
 def _renamed_demo_references(brand) -> None:

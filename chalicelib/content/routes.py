@@ -40,7 +40,7 @@ def _if_match(headers) -> int | None:
     if not raw:
         return None
     raw = raw.removeprefix("W/").strip('"')
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
         raise BadRequest("If-Match must be the post's version number.")
     return int(raw)
 
@@ -124,7 +124,7 @@ def add_comment(call, post_id):
 @json_route(bp, "/v1/posts/{post_id}/versions/{number}", "GET", tag="posts", summary="One version of a post",
             response=VersionOut, errors=(401, 404))
 def get_version(call, post_id, number):
-    if not number.isdigit() or len(number) > 6:
+    if not (number.isascii() and number.isdigit()) or len(number) > 6:
         raise NotFound("No such version.")
     item = posts.version(call.principal, post_id, int(number))
     return VersionOut(version=int(item.version), content=plain(item.content), content_hash=item.content_hash,

@@ -74,13 +74,14 @@ class Money:
                             else amount)
         except InvalidOperation:
             raise MoneyError(f"{amount!r} is not an amount.") from None
-        if not value.is_finite():
-            raise MoneyError(f"{amount!r} is not an amount.")
+        if not value.is_finite() or (isinstance(amount, str) and "e" in amount.lower()):
+            raise MoneyError(f"{amount!r} is not an amount; write it with digits and a point, such as 1500.00.")
+        if value.adjusted() > 15:  # checked before scaling: "1e999999" must never reach int()
+            raise MoneyError("The amount is too large.")
         places = digits(code)
-        scaled = value.scaleb(places)
-        if scaled != scaled.to_integral_value():
+        if value.as_tuple().exponent < -places:  # "1.500" for roubles is a typo or 1,500 misread: refused
             raise MoneyError(f"{code} has {places} digits after the point at most.")
-        return cls(int(scaled), code)
+        return cls(int(value.scaleb(places)), code)
 
     @property
     def amount(self) -> Decimal:

@@ -174,6 +174,7 @@ class DealTaskItem(QueuedItem):
     deadline = UnicodeAttribute()
     state = UnicodeAttribute(default="pending")  # pending | done | dropped
     attempts = NumberAttribute(default=0)
+    sent = ListAttribute(of=UnicodeAttribute, default=list)  # who was told ("email:<user>", "slack:<user>")
     outcome = UnicodeAttribute(null=True)
     created_at = UnicodeAttribute()
     ttl = NumberAttribute(null=True)

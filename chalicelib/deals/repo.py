@@ -136,6 +136,11 @@ def _batch(model, key, ids: Iterable[str]) -> list:
     return [found[i] for i in ids if i in found]
 
 
+def deals_by_id(deal_ids: Iterable[str]) -> list[DealItem]:
+    """Deals by id (BatchGetItem, consistent), in the order asked, missing ones left out."""
+    return _batch(DealItem, deal_key, deal_ids)
+
+
 def deliverables_of(deal: DealItem) -> list[DeliverableItem]:
     """The deal's deliverables in the order they were added (BatchGetItem, consistent)."""
     return _batch(DeliverableItem, deliverable_key, deal.deliverable_ids or [])
@@ -274,7 +279,7 @@ def commit(actor: Actor, change: Change, ops: list[Op], conflict: str) -> None:
 
     try:
         transact(actor, change, build)
-    except WriteConflict as exc:
+    except WriteConflict:
         raise Conflict(conflict) from None
 
 

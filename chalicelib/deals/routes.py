@@ -32,7 +32,7 @@ def _if_match(headers) -> int | None:
     raw = (headers.get("if-match") or "").strip().removeprefix("W/").strip('"')
     if not raw:
         return None
-    if not raw.isdigit():
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
         raise BadRequest("If-Match must be the version number.")
     return int(raw)
 

@@ -9,7 +9,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Annotated, Any
 
-from pydantic import BeforeValidator, Field, StringConstraints, model_validator
+from pydantic import AfterValidator, BeforeValidator, Field, StringConstraints, model_validator
 
 from chalicelib.core.schemas import Id, Input, Output, PageQuery, TimeZoneName, refuse_nulls
 
@@ -17,6 +17,17 @@ from chalicelib.core.schemas import Id, Input, Output, PageQuery, TimeZoneName, 
 def _no_float(value: Any) -> Any:
     if isinstance(value, float):
         raise ValueError('give the number as a string, such as "33.34" (never a floating-point number)')
+    return value
+
+
+def _past_instant(value: str) -> str:
+    from chalicelib.core.clock import parse_utc, utcnow
+
+    when = parse_utc(value)
+    if when is None:
+        raise ValueError("not a real date and time")
+    if when > utcnow():
+        raise ValueError("a publication cannot be in the future")
     return value
 
 
@@ -28,6 +39,7 @@ Days = Annotated[int, Field(ge=0, le=10 * 365)]
 Phrase = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 WallTime = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}$")]
 Erid = Annotated[str, StringConstraints(min_length=4, max_length=64, pattern=r"^[A-Za-z0-9]+$")]
+Title = Annotated[str, StringConstraints(min_length=1, max_length=200, pattern=r"^[^\x00-\x1f\x7f]+$")]  # one line
 ContractNumber = Annotated[str, StringConstraints(min_length=1, max_length=40, pattern=r"^[\w\-/.№ ]+$")]
 WebUrl = Annotated[str, StringConstraints(max_length=2000, pattern=r"^https?://\S+$")]
 
@@ -189,7 +201,7 @@ class AdvertiserIn(Input):
 
 class DealCreate(Input):
     influencer_id: Id
-    title: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    title: Title
     campaign_id: Id | None = None
     contract_number: ContractNumber | None = Field(default=None, description="Default: the brand's next, "
                                                                              "e.g. GL-2026-0042")
@@ -217,7 +229,7 @@ class DealPatch(Input):
     signed, in progress or disputed. `version` (or If-Match) guards against overwriting someone's change."""
 
     version: int | None = Field(default=None, ge=1)
-    title: Annotated[str, StringConstraints(min_length=1, max_length=200)] | None = None
+    title: Title | None = None
     campaign_id: Id | None = None
     contract_number: ContractNumber | None = None
     advertiser: AdvertiserIn | None = None
@@ -330,7 +342,8 @@ class DeliverablePatch(Input):
     erid: Erid | None = None
     url: WebUrl | None = None
     status: DeliverableStatusName | None = Field(default=None, description="Move it (the rules say where to)")
-    published_at: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$")] | None = \
+    published_at: Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2})?Z$"),
+                            AfterValidator(_past_instant)] | None = \
         Field(default=None, description="UTC, when it went live (default: now, when the status becomes published)")
     notes: Annotated[str, StringConstraints(max_length=2000)] | None = None
 

@@ -17,25 +17,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from chalicelib.brands.service import brand_settings
 from chalicelib.brands.service import get as get_brand
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db.pages import Page
 from chalicelib.core.db.writes import Change
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import MoneyError
-from chalicelib.deals import payment_ops, repo, stored
+from chalicelib.deals import deal_inputs, payment_ops, repo, stored
+from chalicelib.deals.deal_inputs import problems as _problems
+from chalicelib.deals.deal_inputs import stored_value
 from chalicelib.deals.models import DealItem
 from chalicelib.deals.rules import deal_status, gates
 from chalicelib.deals.rules import deliverable_status as dstatus
 from chalicelib.deals.rules import payments as payment_rules
-from chalicelib.deals.rules import terms as terms_rules
-from chalicelib.deals.schemas import CONTRACT_FIELDS
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.rules import Permission
 from chalicelib.influencers import repo as influencer_repo
-from chalicelib.influencers.rules import legal
 
 SETTLED = frozenset({"fulfilled", "missed", "deleted_early", "cancelled", "nonconforming"})
 CLOSED_DEAL = "The deal changed at the same time; load it again."
@@ -56,10 +54,6 @@ def managed(principal: Principal, deal_id: str) -> DealItem:
     deal = get(principal, deal_id, consistent=True)
     principal.require(deal.brand_id, Permission.manage_deals, what="deal")
     return deal
-
-
-def _problems(found: list[tuple[str, str]], message: str | None = None) -> ValidationFailed:
-    return ValidationFailed(message or found[0][1], details=[{"field": f, "message": m} for f, m in found])
 
 
 def _refused(exc: Exception) -> Conflict:
@@ -101,113 +95,28 @@ def of_influencer(principal: Principal, influencer_id: str) -> list[DealItem]:
     return repo.influencer_deals(influencer_id)
 
 
-# --- the contract's fields ---------------------------------------------------------------------------
-
-def _advertiser(brand, given) -> dict:
-    if given is not None:
-        values = given.model_dump(exclude_none=True)
-    else:
-        settings = brand_settings(brand)
-        values = {"name": settings.get("advertiser_name") or brand.name, "inn": settings.get("advertiser_inn")}
-    inn = values.get("inn")
-    if inn:
-        problem = legal.check_inn(inn, "legal_entity" if len(inn) == 10 else "sole_proprietor")
-        if problem:
-            raise _problems([("advertiser.inn", problem)])
-    return {k: v for k, v in values.items() if v}
-
-
-def _money_fields(data, currency: str | None) -> dict:
-    """fee, product value and agency fee as stored (one currency for the deal)."""
-    out: dict = {}
-    fields = data.model_fields_set
-    fee = data.fee.money() if "fee" in fields and data.fee is not None else None
-    if fee is not None:
-        if fee.minor < 0:
-            raise _problems([("fee.amount", "The fee cannot be negative.")])
-        out.update(currency=fee.currency, fee_minor=fee.minor)
-        currency = fee.currency
-    if "product_value" in fields:
-        value = data.product_value.money() if data.product_value is not None else None
-        if value is not None and value.currency != currency:
-            raise _problems([("product_value.currency", f"The product value is in the deal's currency, {currency}.")])
-        if value is not None and value.minor < 0:
-            raise _problems([("product_value.amount", "The product value cannot be negative.")])
-        out["product_value_minor"] = value.minor if value is not None else None
-    if "agency_fee_pct" in fields:
-        out["agency_fee_pct"] = str(data.agency_fee_pct) if data.agency_fee_pct is not None else None
-    return out
-
-
-def _milestones(given) -> list[dict]:
-    if given is None:
-        return list(payment_ops.DEFAULT_SCHEDULE)
-    values = [{"label": m.label, "percent": str(m.percent), "trigger": m.trigger.value, "due_days": m.due_days,
-               "date": m.date.isoformat() if m.date else None} for m in given]
-    rules_view = [payment_rules.Milestone(label=m.label, percent=m.percent, trigger=m.trigger.value,
-                                          due_days=m.due_days, date=m.date) for m in given]
-    found = payment_rules.check_schedule(rules_view)
-    if found:
-        raise _problems(found)
-    return values
-
-
-def _terms(given) -> dict:
-    values = stored.terms_input(given)
-    found = terms_rules.problems(stored.terms_from_map(values))
-    if found:
-        raise _problems(found)
-    return values
-
-
-def _contract_number(brand, wanted: str | None, now: dt.datetime) -> str:
-    if wanted:
-        return wanted.strip()
-    prefix = brand_settings(brand).get("contract_prefix") or "GL"
-    return f"{prefix}-{now.year}-{repo.next_number(brand.id, now.year):04d}"
-
-
-def _check_owner(brand_id: str, owner_id: str | None) -> None:
-    from chalicelib.brands.members import repo as member_repo
-
-    if owner_id is None:
-        return
-    membership = member_repo.get(brand_id, owner_id)
-    if membership is None or not {"influencer_manager", "smm_manager"} & set(membership.roles or []):
-        raise _problems([("owner_id", "The owner must be an influencer or SMM manager of this brand.")])
-
-
-def _influencer(brand_id: str, influencer_id: str):
-    influencer = influencer_repo.get(influencer_id, consistent=True)
-    if influencer is None or influencer.brand_id != brand_id:
-        raise _problems([("influencer_id", "No such influencer in this brand's directory.")])
-    if influencer.status in ("blacklisted", "rejected"):
-        raise _problems([("influencer_id", f"The influencer is {influencer.status}: no deals with them.")])
-    return influencer
-
-
 # --- create and change -------------------------------------------------------------------------------
 
 def create(principal: Principal, brand_id: str, data) -> DealItem:
     principal.require(brand_id, Permission.manage_deals)
     brand = get_brand(principal, brand_id)
-    influencer = _influencer(brand_id, data.influencer_id)
+    influencer = deal_inputs.influencer(brand_id, data.influencer_id)
     owner_id = data.owner_id or principal.user_id
     if owner_id != principal.user_id:
-        _check_owner(brand_id, owner_id)
+        deal_inputs.check_owner(brand_id, owner_id)
     try:
-        money = _money_fields(data, None)
+        money = deal_inputs.money_fields(data, None)
     except MoneyError as exc:
         raise _problems([("fee", str(exc))]) from None
     now = utcnow()
     stamp = iso(now)
     deal_id = new_id()
-    number = _contract_number(brand, data.contract_number, now)
+    number = deal_inputs.contract_number(brand, data.contract_number, now)
     deal = DealItem(*repo.deal_key(deal_id), id=deal_id, brand_id=brand_id, influencer_id=influencer.id,
                     campaign_id=data.campaign_id, title=data.title, contract_number=number,
-                    advertiser=_advertiser(brand, data.advertiser), disclosure=data.disclosure.value,
-                    language=data.language.value, vat=data.vat.value, terms=_terms(data.terms),
-                    milestones=_milestones(data.milestones if "milestones" in data.model_fields_set else None),
+                    advertiser=deal_inputs.advertiser(brand, data.advertiser), disclosure=data.disclosure.value,
+                    language=data.language.value, vat=data.vat.value, terms=deal_inputs.terms(data.terms),
+                    milestones=deal_inputs.milestones(data.milestones if "milestones" in data.model_fields_set else None),
                     status="draft", amendment=0, owner_id=owner_id, notes=data.notes, deliverable_ids=[],
                     payment_ids=[], published_count=0, contracts=[], signed_copies=[], terms_changed_at=stamp,
                     created_at=stamp, updated_at=stamp, **money)
@@ -215,45 +124,21 @@ def create(principal: Principal, brand_id: str, data) -> DealItem:
         setattr(deal, key, value)
     audited = {"title": deal.title, "influencer_id": deal.influencer_id, "contract_number": number,
                "fee": stored.fee(deal).to_wire()}
-    repo.commit(principal.actor, Change(brand_id, "deal", deal_id, "create", after=audited, version=1),
-                [repo.put_new(deal), repo.take_number(brand_id, number, deal_id)], _number_taken(number))
+    _commit_numbered(principal, Change(brand_id, "deal", deal_id, "create", after=audited, version=1),
+                     [repo.put_new(deal), repo.take_number(brand_id, number, deal_id)], deal, number)
     return repo.get(deal_id, consistent=True)
 
 
-def _number_taken(number: str) -> str:
-    return f"Contract number {number} is already used by another deal of this brand; choose another."
-
-
-def _contract_changes(deal: DealItem, data, brand) -> dict:
-    fields = data.model_fields_set
-    out: dict = {}
-    if "title" in fields:
-        out["title"] = data.title
-    if "contract_number" in fields:
-        out["contract_number"] = data.contract_number.strip()
-    if "advertiser" in fields:
-        out["advertiser"] = _advertiser(brand, data.advertiser)
-    for name in ("disclosure", "language", "vat"):
-        if name in fields:
-            out[name] = getattr(data, name).value
+def _commit_numbered(principal: Principal, change: Change, ops: list, deal: DealItem, number: str | None) -> None:
+    """Commit; when it fails and the contract number wanted belongs to another deal, say so on the field."""
     try:
-        out.update(_money_fields(data, deal.currency))
-    except MoneyError as exc:
-        raise _problems([("fee", str(exc))]) from None
-    if "currency" in out and out["currency"] != deal.currency and deal.product_value_minor is not None \
-            and "product_value_minor" not in out:
-        raise _problems([("fee.currency", "Change the product value's currency with the fee's.")])
-    if "terms" in fields:
-        out["terms"] = _terms(data.terms)
-    if "milestones" in fields:
-        out["milestones"] = _milestones(data.milestones)
-    return {k: v for k, v in out.items() if stored_value(deal, k) != v}
-
-
-def stored_value(deal: DealItem, name: str):
-    from chalicelib.core.plain import plain
-
-    return plain(getattr(deal, name))
+        repo.commit(principal.actor, change, ops, CLOSED_DEAL)
+    except Conflict:
+        owner = repo.number_owner(deal.brand_id, number) if number else None
+        if owner is not None and owner != deal.id:
+            message = f"Contract number {number} is already used by another deal of this brand; choose another."
+            raise Conflict(message, details=[{"field": "contract_number", "message": message}]) from None
+        raise
 
 
 def update(principal: Principal, deal_id: str, data, if_match: int | None = None) -> DealItem:
@@ -263,14 +148,14 @@ def update(principal: Principal, deal_id: str, data, if_match: int | None = None
         raise Conflict("The deal changed since you loaded it; load it again.")
     brand = get_brand(principal, deal.brand_id)
     fields = data.model_fields_set
-    changes = _contract_changes(deal, data, brand)
+    changes = deal_inputs.contract_changes(deal, data, brand)
     free: dict = {}
     if "campaign_id" in fields:
         free["campaign_id"] = data.campaign_id
     if "notes" in fields:
         free["notes"] = data.notes
     if "owner_id" in fields and data.owner_id != deal.owner_id:
-        _check_owner(deal.brand_id, data.owner_id)
+        deal_inputs.check_owner(deal.brand_id, data.owner_id)
         free["owner_id"] = data.owner_id
     free = {k: v for k, v in free.items() if getattr(deal, k) != v}
     if not changes and not free:
@@ -282,10 +167,10 @@ def update(principal: Principal, deal_id: str, data, if_match: int | None = None
     audited_before = {k: stored_value(deal, k) for k in {**changes, **free} if k not in ("terms_changed_at",)}
     wanted = {**changes, **free}
     ops.insert(0, repo.update(deal, wanted))
-    repo.commit(principal.actor, Change(deal.brand_id, "deal", deal.id, "amend" if any(
-        e.startswith("amended") for e in events) else "update", audited_before,
-        {k: v for k, v in wanted.items() if k != "terms_changed_at"}, deal.version + 1), ops,
-        _number_taken(changes["contract_number"]) if "contract_number" in changes else CLOSED_DEAL)
+    action = "amend" if any(e.startswith("amended") for e in events) else "update"
+    _commit_numbered(principal, Change(deal.brand_id, "deal", deal.id, action, audited_before,
+                                       {k: v for k, v in wanted.items() if k != "terms_changed_at"},
+                                       deal.version + 1), ops, deal, changes.get("contract_number"))
     return repo.get(deal.id, consistent=True)
 
 
@@ -303,12 +188,18 @@ def contract_change(deal: DealItem, changes: dict) -> tuple[dict, list, tuple[st
     if outcome.state.status.value != deal.status:
         changes.update(status=outcome.state.status.value, amendment=outcome.state.amendment)
     money_moves = {"fee_minor", "currency", "milestones"} & set(changes)
+    if "currency" in changes and changes["currency"] != deal.currency and deal.payment_ids:
+        raise Conflict("The deal has payments in its currency: the currency cannot change now.")
+    records = repo.payments_of(deal) if deal.payment_ids and (money_moves or deal.status == "disputed") else []
+    if deal.status == "disputed" and changes.get("status") == "sent":  # the amendment settles the dispute
+        ops += payment_ops.release_ops(records, "dispute")
+        changes["status_reason"] = None
     if money_moves and deal.payment_ids:
-        records = repo.payments_of(deal)
         if payment_ops.any_fired(records):
             raise Conflict("Payments of this deal are already due or paid, so its fee and schedule are settled: "
                            "record a penalty or refund as an adjustment instead.")
-    if "contract_number" in changes:
+    if "contract_number" in changes and repo.number_key(deal.brand_id, changes["contract_number"]) != \
+            repo.number_key(deal.brand_id, deal.contract_number):  # a change of case keeps the same key
         ops += [repo.take_number(deal.brand_id, changes["contract_number"], deal.id),
                 repo.release_number(deal.brand_id, deal.contract_number, deal.id)]
     return changes, ops, outcome.events
@@ -331,14 +222,19 @@ def _check_send(deal: DealItem, deliverables) -> None:
     live = [d for d in deliverables if d.status != "cancelled"]
     if not live:
         raise _problems([("deliverables", "Add at least one deliverable before sending the deal.")])
+    _check_gates(deal, deliverables)
+    if contract_outdated(deal):
+        raise Conflict("Make the contract for the current terms first: the deal is sent with its contract.")
+
+
+def _check_gates(deal: DealItem, deliverables) -> None:
+    """Russian advertising law (ru deals): the advertiser's INN, no banned venue, register numbers."""
     if gates.applies(deal.disclosure) and not (stored_value(deal, "advertiser") or {}).get("inn"):
         raise _problems([("advertiser.inn", "A deal under Russian advertising law needs the advertiser's INN "
                                             "(the marking names the advertiser).")])
     found = gates.problems(deal.disclosure, _facts(deal, deliverables))
     if found:
         raise _problems(found)
-    if contract_outdated(deal):
-        raise Conflict("Make the contract for the current terms first: the deal is sent with its contract.")
 
 
 def _blogger_legal(deal: DealItem) -> dict:
@@ -407,17 +303,19 @@ def sign(principal: Principal, deal_id: str, *, signed_copy: dict | None = None,
 
 
 def _sign_ops(deal: DealItem, records, wanted: dict, now: dt.datetime, signed_copy: dict | None) -> list:
+    _check_gates(deal, repo.deliverables_of(deal))  # the terms may have changed since they were sent
     if contract_outdated(deal):
         raise Conflict("The contract is out of date: make it for the current terms before it is signed.")
     wanted["blogger_legal"] = _blogger_legal(deal)
     if signed_copy is not None:
         wanted["signed_copies"] = [*(stored_value(deal, "signed_copies") or []), signed_copy]
-    ops = payment_ops.cancel_ops(records, only_unfired=True)
     if payment_ops.any_fired(records):  # an amendment after money moved: the schedule stands as it is
-        return ops
+        return []
+    ops = payment_ops.cancel_ops(records, only_unfired=True)  # an amendment before any: planned anew
     fresh = payment_ops.new_records(deal, now)
     wanted["payment_ids"] = [*(deal.payment_ids or []), *(r.id for r in fresh)]
     fired = payment_rules.fire([payment_ops.as_rule(r) for r in fresh], "on_signing", now.date())
+    fired = payment_rules.fire(fired, "date", now.date())  # an on_date day already past is due at once
     for record, item in zip(fresh, fired):
         for key, value in payment_ops.record_values(item).items():
             setattr(record, key, value)

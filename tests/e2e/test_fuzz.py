@@ -36,6 +36,14 @@ from schemathesis.specs.openapi.checks import (
 import app as app_module  # noqa: F401 - registers every route, so the document is complete
 from chalicelib.core.http.openapi import document
 
+
+@schemathesis.serializer("application/pdf")
+def _pdf_body(ctx, value):
+    """Raw PDF bodies (the signed copy of a contract): schemathesis has no serializer of its own for the
+    type; what it generated goes on the wire as bytes (the route then judges it by its %PDF- header)."""
+    return value if isinstance(value, bytes) else str(value).encode("utf-8")
+
+
 MAX_EXAMPLES = int(os.environ.get("FUZZ_MAX_EXAMPLES", "25"))
 SEED = int(os.environ.get("FUZZ_SEED", "20240601"))
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_schema_conformance]
@@ -51,6 +59,7 @@ NO_SUCCESS = {
     # needs a public Telegram channel's page (tests/integration/influencers/test_csv_and_telegram.py)
     ("smm_manager", "POST /v1/accounts/{account_id}/telegram-fetch"),
     ("admin", "POST /v1/accounts/{account_id}/telegram-fetch"),
+    ("smm_manager", "POST /v1/payments/{payment_id}/pay"),  # finance pays (tests/integration/deals/test_payments_api.py)
 }
 
 
@@ -93,6 +102,8 @@ def _maybe_swap(values, pools: dict[str, str]) -> st.SearchStrategy:
 
 
 # Each target action needs a target in its own state (see _publication_targets).
+# Each payment action needs a payment in its own state (see _deals).
+PAYMENT_POOLS = {"pay": "approved_payment_id", "release": "held_payment_id"}
 TARGET_POOLS = {"retry": "failed_target_id", "resolve": "unconfirmed_target_id",
                 "mark-published": "manual_target_id"}
 
@@ -107,7 +118,10 @@ def flatmap_path_parameters(context, path_parameters):
         "chain_id": "victim_chain_id" if deleting else "chain_id",
         "influencer_id": "victim_influencer_id" if deleting else "influencer_id",
         "account_id": "victim_account_id" if deleting else "account_id",
+        "deal_id": "deal_id", "deliverable_id": "deliverable_id", "payment_id": "payment_id",
     }
+    if isinstance(path_parameters, dict) and "payment_id" in path_parameters:
+        pools["payment_id"] = PAYMENT_POOLS.get(path.rsplit("/", 1)[-1], "payment_id")
     if isinstance(path_parameters, dict) and "target_id" in path_parameters:  # only here: other draws unchanged
         pools["target_id"] = TARGET_POOLS.get(path.rsplit("/", 1)[-1], "target_id")
     swapped = _maybe_swap(path_parameters, pools)
@@ -183,12 +197,53 @@ def _influencer_body(path: str, body, n: int, status: str):
     return fixed
 
 
+def _deal_body(path: str, body, n: int):
+    """Deal bodies name what the schema cannot check: the deal's influencer and account, exact money, a
+    schedule adding up to 100, terms that agree with each other, a move the state allows."""
+    if not isinstance(body, dict):
+        return body
+    fixed = {k: v for k, v in body.items() if k not in ("version", "owner_id", "campaign_id", "contract_number",
+                                                        "advertiser", "terms", "milestones", "overrides", "to")}
+    if "influencer_id" in fixed and KNOWN.get("deal_influencer_id"):
+        fixed["influencer_id"] = KNOWN["deal_influencer_id"][0]
+    if "account_id" in fixed and KNOWN.get("deal_account_id"):
+        fixed["account_id"] = KNOWN["deal_account_id"][0]
+    for name in ("fee", "product_value"):
+        if isinstance(fixed.get(name), dict) or name == "fee" and path.endswith("/deals"):
+            fixed[name] = {"amount": f"{n % 100000}.00", "currency": "RUB"}
+    if "agency_fee_pct" in fixed and fixed["agency_fee_pct"] is not None:
+        fixed["agency_fee_pct"] = "10"
+    if "publish_at" in fixed:
+        fixed["publish_at"] = "2030-06-01T10:00"
+    if "timezone" in fixed:
+        fixed["timezone"] = "Europe/Moscow"
+    if path.endswith("/deliverables") and fixed.get("format") not in (None, "tg_post"):
+        fixed["format"] = "tg_post"
+    if "status" in fixed and path.startswith("/v1/deliverables/"):
+        fixed["status"] = "cancelled" if n % 2 else "missed"
+    if "erid" in fixed and fixed["erid"] is not None:
+        fixed["erid"] = f"Fz{n}"
+    if "url" in fixed and fixed["url"] is not None:
+        fixed["url"] = f"https://t.me/fuzz/{n}"
+    if path.endswith("/resolve"):
+        fixed["to"] = "in_progress"
+    if path.endswith("/pay"):
+        fixed.update(paid_on="2026-01-01", reference=f"PP-{n}")
+    if path.endswith("/release"):
+        fixed["hold"] = "manual"
+    if path.endswith("/adjustments"):
+        return {"rule": "manual", "amount": {"amount": f"-{n % 1000}.00", "currency": "RUB"}, "note": "fuzzing"}
+    return fixed
+
+
 def flatmap_body(context, body):
     """Valid-looking bodies often fail on what the schema does not say (a real time zone, the current
     version, "email or user_id", no per-brand admin); mostly repair that so success paths get fuzzed."""
     path = context.operation.path if context.operation is not None else ""
     if path.endswith("/content-plan"):
         return _mostly(body, st.builds(_plan_csv))
+    if path.endswith("/signed-copy") and isinstance(body, (bytes, str)):  # a scan is a PDF (checked by its header)
+        return _mostly(body, st.just(b"%PDF-1.4\n% signed while fuzzing\n%%EOF\n"))
     if path == "/v1/posts/{post_id}" and isinstance(body, dict):  # a plain edit of version 1 (each world is new)
         return st.one_of(st.just(body), st.just({"version": 1, "title": "Edited while fuzzing"}),
                          st.just({"version": 1, "body": "Edited body"}))
@@ -196,6 +251,8 @@ def flatmap_body(context, body):
         return _mostly(body, st.builds(_influencers_csv, st.integers(0, 10**9)))
     if path.endswith("/snapshots/import"):
         return _mostly(body, st.builds(_snapshots_csv, st.integers(1, 300)))
+    if isinstance(body, dict) and ("/deals" in path or path.startswith(("/v1/deliverables/", "/v1/payments/"))):
+        return _mostly(body, st.builds(lambda n: _deal_body(path, body, n), st.integers(0, 10**9)))
     if isinstance(body, dict) and ("/influencers" in path or path.startswith("/v1/accounts/")):
         return _mostly(body, st.builds(lambda n, status: _influencer_body(path, body, n, status),
                                        st.integers(0, 10**9), st.sampled_from(["blacklisted", "prospect", "vetting"])))
@@ -273,7 +330,7 @@ for _schema_ in (admin_schema, manager_schema):
         _schema_.hook(_hook)
 
 
-def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
+def _make_world(kind: str, live_server: str, make_user, test_name: str = "") -> dict[str, str]:
     """A fresh brand with channels and colleagues for every operation (DELETE cannot starve the next)."""
     from chalicelib.identity.credentials import create_token
     from tests.support.factories import ACTOR, make_brand
@@ -323,7 +380,10 @@ def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
                                            "avg_likes": 300}))
         assert r.status_code == 201, r.text
         accounts.append(r.json()["id"])
+    deals = _deals(live_server, brand, json_headers, make_user)
+    deals.update(_deal_in_state(live_server, json_headers, deals, test_name))
     KNOWN.clear()
+    KNOWN.update(**deals)
     KNOWN.update(brand_id=[brand.id], channel_id=channels[:2], victim_channel_id=channels[2:],
                  colleague_id=[c.id for c in colleagues], spare_token_id=[spare.id], post_id=posts,
                  chain_id=chains[:2], victim_chain_id=chains[2:], target_id=list(targets.values()),
@@ -332,6 +392,96 @@ def _make_world(kind: str, live_server: str, make_user) -> dict[str, str]:
                  **{f"{state}_target_id": [tid] for state, tid in targets.items()})
     CALLER[0] = kind
     return headers
+
+
+def _deals(live_server: str, brand, headers: dict, make_user) -> dict[str, list[str]]:
+    """A Telegram blogger with two deals: a draft with a deliverable, and a signed one with its
+    payments (the contract entry written directly: rendering a PDF per operation is not the point)."""
+    from tests.support.deals_api import fake_contract
+
+    def post(path, data=None):
+        r = requests.post(f"{live_server}{path}", timeout=30, headers=headers, data=json.dumps(data or {}))
+        assert r.status_code in (200, 201), r.text
+        return r.json()
+
+    brand_id = brand.id
+    influencer = post(f"/v1/brands/{brand_id}/influencers", {"display_name": "Deal blogger", "country": "RU"})
+    account = post(f"/v1/influencers/{influencer['id']}/accounts",
+                   {"platform": "telegram", "handle": f"@deal_{influencer['id'][-8:]}", "followers": 5000})
+    deals, deliverables = [], []
+    thirds = [{"label": f"Part {n}", "percent": p, "trigger": "on_signing"} for n, p in enumerate(("34", "33", "33"))]
+    for n in range(2):
+        deal = post(f"/v1/brands/{brand_id}/deals", {"influencer_id": influencer["id"], "title": f"Deal {n}",
+                                                      "fee": {"amount": "10000.00", "currency": "RUB"},
+                                                      "advertiser": {"name": "ООО Ромашка", "inn": "7707083893"},
+                                                      "milestones": thirds})
+        deliverables.append(post(f"/v1/deals/{deal['id']}/deliverables", {
+            "account_id": account["id"], "format": "tg_post", "publish_at": "2030-06-01T10:00"})["id"])
+        deals.append(deal["id"])
+    fake_contract(deals[1])
+    post(f"/v1/deals/{deals[1]}/send")
+    payments = post(f"/v1/deals/{deals[1]}/sign")["payment_ids"]
+    approver = make_user("smm_manager", brand=brand)  # someone else approves what the caller may pay
+    r = requests.post(f"{live_server}/v1/payments/{payments[1]}/approve", timeout=30, data="{}",
+                      headers={"Authorization": f"Bearer {approver.token}", "Content-Type": "application/json"})
+    assert r.status_code == 200, r.text
+    post(f"/v1/payments/{payments[2]}/hold", {"reason": "waiting for the invoice"})
+    return {"brand_id": brand_id, "deal_id": deals, "deliverable_id": deliverables, "payment_id": payments[:1],
+            "approved_payment_id": payments[1:2], "held_payment_id": payments[2:],
+            "deal_influencer_id": [influencer["id"]], "deal_account_id": [account["id"]]}
+
+
+# The deal actions need a deal in their own state; built only for the operation being fuzzed.
+DEAL_STATES = {"/send]": "draft", "/sign]": "sent", "/signed-copy]": "sent", "/draft-link]": "briefed",
+               "/contract.pdf]": "draft", "/dispute]": "in_progress", "/resolve]": "disputed",
+               "/complete]": "fulfilled", "/close]": "completed"}
+
+
+def _deal_in_state(live_server: str, headers: dict, deals: dict, test_name: str) -> dict[str, list[str]]:
+    from chalicelib.core import files
+    from tests.support.deals_api import fake_contract
+
+    state = next((s for end, s in DEAL_STATES.items() if test_name.endswith(end)), None)
+    if state is None:
+        return {}
+
+    def call(method, path, data=None):
+        r = requests.request(method, f"{live_server}{path}", timeout=30, headers=headers, data=json.dumps(data or {}))
+        assert r.status_code in (200, 201), r.text
+        return r.json()
+
+    terms = {"creative_approval": True} if state == "briefed" else {}
+    deal = call("POST", f"/v1/brands/{deals['brand_id']}/deals", {
+        "influencer_id": deals["deal_influencer_id"][0], "title": f"Deal {state}", "terms": terms,
+        "fee": {"amount": "10000.00", "currency": "RUB"}, "advertiser": {"name": "ООО Ромашка", "inn": "7707083893"}})
+    item = call("POST", f"/v1/deals/{deal['id']}/deliverables", {
+        "account_id": deals["deal_account_id"][0], "format": "tg_post", "publish_at": "2030-06-01T10:00"})
+    fake_contract(deal["id"])
+    if state == "draft":  # a contract with its file, so the PDF can be fetched
+        from chalicelib.deals import repo
+        from chalicelib.deals.models import DealItem
+
+        data = b"%PDF-1.4\n% fuzz\n"
+        found = repo.get(deal["id"], consistent=True)
+        entry = {**found.contracts[-1], "key": f"deals/{deal['id']}/fuzz.pdf", "size": len(data),
+                 "sha256": __import__("hashlib").sha256(data).hexdigest()}
+        files.put(entry["key"], data, content_type="application/pdf")
+        found.update(actions=[DealItem.contracts.set([entry])])
+        return {"deal_id": [deal["id"]]}
+    call("POST", f"/v1/deals/{deal['id']}/send")
+    if state in ("sent", "briefed"):
+        return {"deal_id": [deal["id"]], "deliverable_id": [item["id"]]}
+    signed = call("POST", f"/v1/deals/{deal['id']}/sign")
+    call("POST", f"/v1/deals/{deal['id']}/start")
+    if state == "disputed":
+        call("POST", f"/v1/deals/{deal['id']}/dispute", {"reason": "fuzzing"})
+    if state in ("fulfilled", "completed"):
+        for status in ("published", "fulfilled"):
+            call("PATCH", f"/v1/deliverables/{item['id']}", {"status": status})
+    if state == "completed":
+        call("POST", f"/v1/payments/{signed['payment_ids'][0]}/cancel")
+        call("POST", f"/v1/deals/{deal['id']}/complete")
+    return {"deal_id": [deal["id"]]}
 
 
 def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) -> dict[str, str]:
@@ -358,14 +508,14 @@ def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) ->
 
 
 @pytest.fixture
-def admin_world(live_server, make_user):
-    yield _make_world("admin", live_server, make_user)
+def admin_world(live_server, make_user, request):
+    yield _make_world("admin", live_server, make_user, request.node.name)
     KNOWN.clear()
 
 
 @pytest.fixture
-def manager_world(live_server, make_user):
-    yield _make_world("smm_manager", live_server, make_user)
+def manager_world(live_server, make_user, request):
+    yield _make_world("smm_manager", live_server, make_user, request.node.name)
     KNOWN.clear()
 
 

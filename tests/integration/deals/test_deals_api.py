@@ -266,3 +266,97 @@ def test_fee_money_is_never_a_float_on_the_wire(client, crew):
     deal = new_deal(client, crew, influencer["id"], fee={"amount": 99, "currency": "JPY"})
     assert deal["fee"] == {"amount": "99", "currency": "JPY", "text": deal["fee"]["text"]}
     assert isinstance(FEE["amount"], str)
+
+
+def test_a_taken_contract_number_names_the_field_and_a_change_of_case_is_no_conflict(client, crew):
+    influencer, _ = blogger(client, crew)
+    new_deal(client, crew, influencer["id"], contract_number="CN-7")
+    other = new_deal(client, crew, influencer["id"], contract_number="cn-8")
+    r = call(client, "patch", f"/v1/deals/{other['id']}", crew["influencer_manager"], {"contract_number": "cn-7"})
+    assert r.status_code == 409 and body(r)["error"]["details"][0]["field"] == "contract_number"
+    r = call(client, "patch", f"/v1/deals/{other['id']}", crew["influencer_manager"], {"contract_number": "CN-8"})
+    assert r.status_code == 200 and body(r)["contract_number"] == "CN-8"
+
+
+def test_signing_an_amendment_after_money_moved_keeps_every_payment(client, crew):
+    deal, *_ = signed_deal(client, crew, milestones=[
+        {"label": "Advance", "percent": "30", "trigger": "on_signing"},
+        {"label": "Rest", "percent": "70", "trigger": "on_publication_verified"}])
+    r = call(client, "patch", f"/v1/deals/{deal['id']}", crew["influencer_manager"], {"terms": {"promo_code": "NEW10"}})
+    assert r.status_code == 200 and body(r)["status"] == "sent"
+    fake_contract(deal["id"])
+    assert act(client, crew, deal["id"], "sign").status_code == 200
+    from chalicelib.deals import repo
+
+    records = repo.payments_of(repo.get(deal["id"], consistent=True))
+    assert [(r.label, r.status) for r in records] == [("Advance", "due"), ("Rest", "planned")]
+
+
+def test_an_amendment_before_money_moved_plans_the_new_schedule(client, crew):
+    deal, *_ = signed_deal(client, crew, milestones=[
+        {"label": "All", "percent": "100", "trigger": "on_publication_verified"}])
+    r = call(client, "patch", f"/v1/deals/{deal['id']}", crew["influencer_manager"],
+             {"fee": {"amount": "200000.00", "currency": "RUB"}})
+    assert r.status_code == 200
+    r = call(client, "patch", f"/v1/deals/{deal['id']}", crew["influencer_manager"],
+             {"fee": {"amount": "200000.00", "currency": "USD"}})
+    assert r.status_code == 409  # payments exist in roubles
+    fake_contract(deal["id"])
+    assert act(client, crew, deal["id"], "sign").status_code == 200
+    from chalicelib.deals import repo
+
+    records = repo.payments_of(repo.get(deal["id"], consistent=True))
+    assert [(r.amount_minor, r.status) for r in records] == [(15000000, "cancelled"), (20000000, "planned")]
+
+
+def test_amounts_with_exponents_or_too_many_decimals_are_422_not_500(client, crew):
+    influencer, _ = blogger(client, crew)
+    for amount in ("1e999999", "1e999997", "1.500", "12345678901234567.00"):
+        r = call(client, "post", f"/v1/brands/{crew['brand'].id}/deals", crew["influencer_manager"],
+                 deal_data(influencer["id"], fee={"amount": amount, "currency": "RUB"}))
+        assert r.status_code == 422, amount
+    r = call(client, "post", f"/v1/brands/{crew['brand'].id}/deals", crew["influencer_manager"],
+             deal_data(influencer["id"], title="Line one\r\nBcc: x@example.com"))
+    assert r.status_code == 422
+
+
+def test_an_impossible_or_future_publication_time_is_422(client, crew):
+    _deal, item, *_ = signed_deal(client, crew)
+    for when in ("2026-02-30T10:00Z", "2999-01-01T10:00Z"):
+        r = call(client, "patch", f"/v1/deliverables/{item['id']}", crew["influencer_manager"],
+                 {"status": "published", "published_at": when})
+        assert r.status_code == 422, when
+    r = call(client, "patch", f"/v1/deals/{item['deal_id']}", crew["influencer_manager"], {"title": "x"},
+             headers={"If-Match": "²"})
+    assert r.status_code == 400
+
+
+def test_a_sent_deal_switched_to_ru_meets_the_gates_at_signing(client, crew):
+    influencer, account = blogger(client, crew, followers=50_000)
+    deal = new_deal(client, crew, influencer["id"], disclosure="ftc")
+    new_deliverable(client, crew, deal["id"], account["id"])
+    fake_contract(deal["id"])
+    assert act(client, crew, deal["id"], "send").status_code == 200
+    call(client, "patch", f"/v1/deals/{deal['id']}", crew["influencer_manager"], {"disclosure": "ru"})
+    fake_contract(deal["id"])
+    r = act(client, crew, deal["id"], "sign")
+    assert r.status_code == 422 and "register" in body(r)["error"]["message"]
+
+
+def test_on_date_payments_fall_due_on_their_day_in_the_brands_zone(client, crew):
+    from chalicelib.core.clock import parse_utc
+    from chalicelib.deals import jobs as deal_jobs
+    from chalicelib.deals import repo
+
+    deal, *_ = signed_deal(client, crew, milestones=[
+        {"label": "Past", "percent": "40", "trigger": "on_date", "date": "2020-01-01"},
+        {"label": "Later", "percent": "60", "trigger": "on_date", "date": "2031-05-10", "due_days": 0}])
+
+    def statuses():
+        return {r.label: (r.status, r.due_on) for r in repo.payments_of(repo.get(deal["id"], consistent=True))}
+
+    assert statuses() == {"Past": ("due", "2020-01-01"), "Later": ("planned", None)}
+    deal_jobs.run(parse_utc("2031-05-09T20:59:00Z"))  # 23:59 in Moscow: not yet
+    assert statuses()["Later"] == ("planned", None)
+    deal_jobs.run(parse_utc("2031-05-09T21:01:00Z"))  # 00:01 on the 10th in Moscow
+    assert statuses()["Later"] == ("due", "2031-05-10")
