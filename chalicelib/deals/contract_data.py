@@ -90,11 +90,13 @@ def _text(value) -> str | None:
 
 
 def blogger_of(deal, influencer) -> BloggerLegal:
-    """The snapshot taken at signing, else the influencer's legal data now."""
-    legal = plain(deal.blogger_legal) or {}
-    if not legal and influencer is not None:
+    """The influencer's legal data now (a new version prints what is true today; the version's record keeps
+    it, and signing copies that record), else the snapshot of the last signature."""
+    legal = {}
+    if influencer is not None:
         legal = {"legal_type": influencer.legal_type, "legal_name": influencer.legal_name, "inn": influencer.inn,
                  "ogrn": influencer.ogrn, "display_name": influencer.display_name}
+    legal = legal or plain(deal.blogger_legal) or {}
     if not legal:
         raise ContractDataError("The blogger's legal data is missing: the influencer was removed from the directory "
                                 "and the deal has no snapshot of it.")

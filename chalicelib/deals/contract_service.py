@@ -17,6 +17,7 @@ transaction that moves the deal to `signed`.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import secrets
@@ -106,7 +107,8 @@ def make_contract(principal: Principal, deal_id: str) -> dict:
     rendered = render.store_contract(view, key, {"deal-id": deal.id, "contract-version": str(version)})
     now = iso(utcnow())
     entry = {"version": version, "amendment": int(deal.amendment or 0), "sha256": rendered.sha256,
-             "size": rendered.size, "key": key, "created_at": now, "created_by": principal.user_id}
+             "size": rendered.size, "key": key, "created_at": now, "created_by": principal.user_id,
+             "blogger_legal": {k: v for k, v in dataclasses.asdict(view.blogger).items() if v}}
     change = Change(deal.brand_id, "deal", deal.id, "contract", after={"version": version, "sha256": rendered.sha256},
                     version=deal.version + 1)
     try:

@@ -276,13 +276,20 @@ def run(now=None, *, time_budget_seconds: float = 600) -> dict:
             if time.monotonic() > stop_at:
                 summary["stopped_early"] = True
                 return summary
+            claimed = False
             try:
-                if not claim(task, now):
+                claimed = claim(task, now)
+                if not claimed:
                     summary["skipped"] += 1
                     continue
                 outcome = process(task, now)
-            except Exception:  # stays claimed; comes back when the lease ends
+            except Exception:  # stays claimed; comes back when the lease ends, MAX_ATTEMPTS times at most
                 logging.getLogger(__name__).exception("deal deadline task failed", extra={"task": task.sk})
                 outcome = "error"
+                if claimed and int(task.attempts or 0) >= MAX_ATTEMPTS:
+                    try:
+                        finish(task, "done", "gave up after repeated errors", now)
+                    except Exception:  # noqa: BLE001 - the lease ends and the next run tries again
+                        pass
             summary[outcome] = summary.get(outcome, 0) + 1
     return summary

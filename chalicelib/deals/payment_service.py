@@ -154,10 +154,11 @@ def recomputed(record: AdjustmentRecord) -> tuple[Money | None, str | None]:
 
 # --- moving a payment --------------------------------------------------------------------------------
 
-def deal_open(deal: DealItem) -> repo.Op:
+def deal_open(deal: DealItem, *, allow_cancelled: bool = False) -> repo.Op:
     """A condition check: the deal is not cancelled or closed (its version may move: adding a deliverable
     or a publication does not stop a payment)."""
-    return lambda tx: tx.condition_check(DealItem, deal.pk, deal.sk, condition=DealItem.status.is_in(*OPEN_DEAL))
+    statuses = (*OPEN_DEAL, "cancelled") if allow_cancelled else OPEN_DEAL
+    return lambda tx: tx.condition_check(DealItem, deal.pk, deal.sk, condition=DealItem.status.is_in(*statuses))
 
 
 def _hold_refusal(record: PaymentRecord, hold: str) -> str:
@@ -281,8 +282,11 @@ def add_adjustment(principal: Principal, deal_id: str, data) -> AdjustmentRecord
     """A signed line on the deal: a penalty worked out by its clause on the deliverable's share of the fee,
     or a manual refund or bonus. Only on a deal that was signed and is not cancelled or closed."""
     deal = service.managed(principal, deal_id)
-    if deal.status in SHUT or not deal.payment_ids:
-        raise Conflict("Adjustments are made on a signed deal that is not cancelled or closed.")
+    records = repo.payments_of(deal) if deal.payment_ids else []
+    refund_after_cancel = deal.status == "cancelled" and any(r.status == "paid" for r in records)
+    if (deal.status in SHUT and not refund_after_cancel) or not deal.payment_ids:
+        raise Conflict("Adjustments are made on a signed deal that is not closed (a cancelled one only to record "
+                       "money paid that comes back).")
     deliverable_id = None
     try:
         if data.rule.value == "manual":
@@ -292,7 +296,12 @@ def add_adjustment(principal: Principal, deal_id: str, data) -> AdjustmentRecord
     except (penalties.PenaltyRuleError, MoneyError) as exc:
         raise _bad("rule", str(exc)) from None
     adjustment_id = new_id()
-    record = AdjustmentRecord(repo.deal_key(deal.id)[0], repo.adjustment_sk(adjustment_id), id=adjustment_id,
+    # a penalty is charged once per deliverable and clause (its key says so: a double click cannot charge
+    # twice), and a deliverable's penalties together never take more than its share of the fee
+    sk = repo.adjustment_sk(adjustment_id if line.rule == "manual" else f"{deliverable_id}#{line.rule}")
+    if line.rule != "manual":
+        _check_cap(deal, deliverable_id, line)
+    record = AdjustmentRecord(repo.deal_key(deal.id)[0], sk, id=adjustment_id,
                               deal_id=deal.id, brand_id=deal.brand_id, deliverable_id=deliverable_id, rule=line.rule,
                               inputs=line.inputs, currency=line.amount.currency, amount_minor=line.amount.minor,
                               note=(data.note or "").strip() or None, created_by=principal.user_id,
@@ -300,8 +309,21 @@ def add_adjustment(principal: Principal, deal_id: str, data) -> AdjustmentRecord
     after = {"adjustment_id": adjustment_id, "rule": line.rule, "amount": line.amount.to_wire(),
              "deliverable_id": deliverable_id, "note": record.note}
     repo.commit(principal.actor, Change(deal.brand_id, "deal", deal.id, "adjust", None, after),
-                [repo.put_adjustment(record), deal_open(deal)], CHANGED)
+                [repo.put_adjustment(record), deal_open(deal, allow_cancelled=refund_after_cancel)],
+                CHANGED if line.rule == "manual" else "This penalty is recorded for this deliverable already.")
     return record
+
+
+def _check_cap(deal: DealItem, deliverable_id: str, line) -> None:
+    live = [d.id for d in repo.deliverables_of(deal) if d.status != "cancelled"]
+    share = payment_ops.deliverable_fee(deal, live, deliverable_id)
+    charged = [a for a in repo.adjustments_of(deal.id) if a.deliverable_id == deliverable_id and a.rule != "manual"]
+    if any(a.rule == line.rule for a in charged):
+        raise Conflict("This penalty is recorded for this deliverable already.")
+    taken = sum(-int(a.amount_minor) for a in charged)
+    if taken - line.amount.minor > share.minor:
+        raise _bad("rule", f"The penalties of this deliverable would take more than its share of the fee "
+                           f"({share.amount} {share.currency}).")
 
 
 # --- a brand's payments ------------------------------------------------------------------------------

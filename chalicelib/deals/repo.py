@@ -153,8 +153,9 @@ def payments_of(deal: DealItem) -> list[PaymentRecord]:
 
 def adjustments_of(deal_id: str) -> list[AdjustmentRecord]:
     db_connection.bind_models()
-    return list(AdjustmentRecord.query(deal_key(deal_id)[0], AdjustmentRecord.sk.startswith("ADJUSTMENT#"),
-                                       consistent_read=True))
+    found = AdjustmentRecord.query(deal_key(deal_id)[0], AdjustmentRecord.sk.startswith("ADJUSTMENT#"),
+                                   consistent_read=True)
+    return sorted(found, key=lambda a: (a.created_at, a.id))  # in the order they were recorded
 
 
 def deals_page(brand_id: str, condition, cursor: str | None, limit: int | None, *, scope: str = "") -> Page[DealItem]:

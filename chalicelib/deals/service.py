@@ -306,7 +306,8 @@ def _sign_ops(deal: DealItem, records, wanted: dict, now: dt.datetime, signed_co
     _check_gates(deal, repo.deliverables_of(deal))  # the terms may have changed since they were sent
     if contract_outdated(deal):
         raise Conflict("The contract is out of date: make it for the current terms before it is signed.")
-    wanted["blogger_legal"] = _blogger_legal(deal)
+    latest = (stored_value(deal, "contracts") or [{}])[-1]
+    wanted["blogger_legal"] = latest.get("blogger_legal") or _blogger_legal(deal)  # as the signed version prints it
     if signed_copy is not None:
         wanted["signed_copies"] = [*(stored_value(deal, "signed_copies") or []), signed_copy]
     if payment_ops.any_fired(records):  # an amendment after money moved: the schedule stands as it is

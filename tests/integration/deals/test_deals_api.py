@@ -360,3 +360,15 @@ def test_on_date_payments_fall_due_on_their_day_in_the_brands_zone(client, crew)
     assert statuses()["Later"] == ("planned", None)
     deal_jobs.run(parse_utc("2031-05-09T21:01:00Z"))  # 00:01 on the 10th in Moscow
     assert statuses()["Later"] == ("due", "2031-05-10")
+
+
+def test_amending_a_disputed_deal_settles_the_dispute_and_lifts_its_holds(client, crew):
+    deal, item, *_ = signed_deal(client, crew)
+    call(client, "patch", f"/v1/deliverables/{item['id']}", crew["influencer_manager"], {"status": "published"})
+    assert act(client, crew, deal["id"], "dispute", reason="Posted without the promo code").status_code == 200
+    r = call(client, "patch", f"/v1/deals/{deal['id']}", crew["influencer_manager"], {"terms": {"promo_code": "X1"}})
+    assert r.status_code == 200 and body(r)["status"] == "sent" and body(r)["status_reason"] is None
+    from chalicelib.deals import repo
+
+    assert [(r.status, list(r.holds or [])) for r in repo.payments_of(repo.get(deal["id"], consistent=True))] == [
+        ("due", [])]

@@ -230,3 +230,18 @@ def test_every_move_is_in_the_audit_trail(client, crew):
     assert [e.action for e in entries] == ["hold", "release", "approve", "pay"]
     assert entries[0].after["reason"] == "check the link" and entries[0].actor_id == crew["smm_manager"].id
     assert entries[3].after["reference"] == "ПП № 42" and entries[3].before["status"] == "approved"
+
+
+def test_a_penalty_is_charged_once_and_never_beyond_the_deliverables_share(client, crew):
+    from tests.support.deals_api import signed_deal
+
+    deal, item, *_ = signed_deal(client, crew, terms={"required_hashtags": ["#ad"], "penalties": {
+        "no_show": "full", "missing_element_pct": "60"}})
+    path = f"/v1/deals/{deal['id']}/adjustments"
+    who = crew["influencer_manager"]
+    first = call(client, "post", path, who, {"rule": "missing_elements", "deliverable_id": item["id"], "count": 1})
+    assert first.status_code == 201, first.body
+    again = call(client, "post", path, who, {"rule": "missing_elements", "deliverable_id": item["id"], "count": 1})
+    assert again.status_code == 409
+    beyond = call(client, "post", path, who, {"rule": "no_show", "deliverable_id": item["id"]})
+    assert beyond.status_code == 422 and "share" in body(beyond)["error"]["message"]

@@ -25,21 +25,21 @@ def adjust(client, crew, deal_id, who="influencer_manager", **data):
 
 def test_penalties_are_worked_out_by_the_contracts_clauses_on_the_placements_share(client, crew):
     deal, items, _ = signed(client, crew, deliverables=2, terms=TERMS)
-    first = items[0]["id"]
+    first, second = items[0]["id"], items[1]["id"]
     cases = [  # fee 150 000,00 over two placements: 75 000,00 each
-        ({"rule": "late", "minutes_late": 61}, "-750.00", {"hours_started": 2, "pct_applied": "1.0"}),
-        ({"rule": "missing_elements", "count": 2}, "-7500.00", {"count": 2, "pct_applied": "10"}),
-        ({"rule": "early_deletion", "live_hours": "18"}, "-18750.00", {"mode": "pro_rata", "hours_missing": "6"}),
-        ({"rule": "no_show"}, "-75000.00", {}),
+        ({"rule": "late", "minutes_late": 61}, "-750.00", {"hours_started": 2, "pct_applied": "1.0"}, first),
+        ({"rule": "missing_elements", "count": 2}, "-7500.00", {"count": 2, "pct_applied": "10"}, first),
+        ({"rule": "early_deletion", "live_hours": "18"}, "-18750.00", {"mode": "pro_rata", "hours_missing": "6"}, first),
+        ({"rule": "no_show"}, "-75000.00", {}, second),  # the first's share is partly taken: never beyond it
     ]
-    for data, amount, inputs in cases:
-        r = adjust(client, crew, deal["id"], deliverable_id=first, note="from the check", **data)
+    for data, amount, inputs, placement in cases:
+        r = adjust(client, crew, deal["id"], deliverable_id=placement, note="from the check", **data)
         assert r.status_code == 201, (data, r.body)
         line = body(r)
         assert line["amount"]["amount"] == amount and line["recomputed"] == line["amount"] and line["matches"]
         assert line["inputs"]["fee"] == {"amount": "75000.00", "currency": "RUB"}
         assert {k: line["inputs"][k] for k in inputs} == inputs
-        assert line["deliverable_id"] == first and line["created_by"] == crew["influencer_manager"].id
+        assert line["deliverable_id"] == placement and line["created_by"] == crew["influencer_manager"].id
     r = adjust(client, crew, deal["id"], rule="manual", amount={"amount": "-5000.00", "currency": "RUB"},
                note="returned the product")
     assert r.status_code == 201 and body(r)["amount"]["amount"] == "-5000.00" and body(r)["matches"]

@@ -56,9 +56,11 @@ def test_a_stored_deal_becomes_its_contract_view():
         "telegram", "@anna", dt.datetime(2026, 7, 10, 18, 0), "Europe/Moscow", "2VtzqxKf7Hb")
 
 
-def test_the_snapshot_at_signing_wins_over_the_directory():
+def test_a_new_version_prints_the_directory_now_and_the_snapshot_only_without_the_influencer():
     snapshot = {**LEGAL, "legal_name": "ИП Петрова", "inn": "500100732259"}
     view = contract_data.view_for(deal(blogger_legal=snapshot), [], influencer(), [], 1, TODAY)
+    assert view.blogger.legal_name == influencer().legal_name  # an amendment prints what is true today
+    view = contract_data.view_for(deal(blogger_legal=snapshot), [], None, [], 1, TODAY)
     assert (view.blogger.legal_name, view.blogger.inn) == ("ИП Петрова", "500100732259")
 
 
