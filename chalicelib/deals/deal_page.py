@@ -84,7 +84,8 @@ def payments_context(call: PageCall, deal_id: str) -> dict:
 
 
 def deal_page_view(call: PageCall, deal_id: str, *, status: int = 200, action_form: FormState | None = None,
-                   row_forms: dict | None = None, contract_form: FormState | None = None):
+                   row_forms: dict | None = None, contract_form: FormState | None = None,
+                   draft_links: dict | None = None):
     principal = call.principal
     deal, items = deliverables.of_deal(principal, deal_id)
     brand = brands.get(principal, deal.brand_id)
@@ -107,6 +108,8 @@ def deal_page_view(call: PageCall, deal_id: str, *, status: int = 200, action_fo
         outdated=deals.contract_outdated(deal), can_manage=can_manage, moves=moves, needs_reason=NEEDS_REASON,
         resolve_to=RESOLVE_TO, editable=can_manage and deal.status in EDITABLE, amends=deal.status in AMENDS,
         can_sign=can_manage and "sign" in moves and bool(contracts),
+        creative={i.id for i in items if deliverables.held_to(deal, i).get("creative_approval")} if can_manage
+        else set(), draft_links=draft_links or {},
         action_form=action_form or FormState(), contract_form=contract_form or FormState(),
         deal_url=deal_path(deal.id), list_url=list_path(brand.id),
         influencer_url=influencer_path(deal.influencer_id), **payments_context(call, deal.id), **context)

@@ -100,3 +100,21 @@ def change_deliverable(call: PageCall, deal_id, deliverable_id):
     elif patch is not None:
         return call.redirect(deal_path(deal.id), fragment=f"deliverable-{deliverable_id}")
     return deal_page_view(call, deal.id, status=status, row_forms={deliverable_id: FormState(values, errors)})
+
+
+@page(bp, "/deals/{deal_id}/deliverables/{deliverable_id}/draft-link", ("POST",), back="/deals/{deal_id}")
+def ask_for_draft(call: PageCall, deal_id, deliverable_id):
+    """Ask the blogger for the draft (creative approval): the deal page again, with the signed link to
+    pass on (and whether it was emailed), or the reason it cannot be asked for now."""
+    from chalicelib.deals import drafts
+
+    item, deal = deliverables.get(call.principal, deliverable_id, consistent=True)
+    if deal.id != deal_id:
+        raise NotFound("No such deliverable.")
+    posted(call, ())
+    try:
+        made = drafts.request_link(call.principal, deliverable_id)
+    except (ValidationFailed, Conflict) as exc:
+        shown = {"error": i18n.translate("deals.draft.refused", call.language, reason=str(exc))}
+        return deal_page_view(call, deal.id, status=409, draft_links={deliverable_id: shown})
+    return deal_page_view(call, deal.id, draft_links={deliverable_id: made})

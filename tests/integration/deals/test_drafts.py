@@ -241,3 +241,19 @@ def test_every_label_the_draft_pages_build_from_data_is_translated():
     needed |= {f"deal_drafts.email.{k}.subject" for k in ("request", "reminder", "approved", "changes")}
     for language in i18n.LANGUAGES:
         assert sorted(needed - set(i18n.catalog(language))) == []
+
+
+def test_the_manager_asks_for_the_draft_from_the_deal_page_and_gets_the_link(client, crew, outbox):
+    from tests.support.web import Browser, html
+
+    chain(client, crew)
+    deal, item, _influencer = creative_deal(client, crew)
+    manager = Browser(client, Authorization=f"Bearer {crew['influencer_manager'].token}")
+    page = f"/deals/{deal['id']}"
+    shown = manager.get(page)
+    assert "Ask the blogger for the draft" in html(shown)
+    asked = manager.submit(page, f"{page}/deliverables/{item['id']}/draft-link", {})
+    assert asked.status_code == 200 and f'id="draft-link-{item["id"]}"' in html(asked)
+    assert "/d/" in html(asked) and deliverable(item["id"]).status == "creative_requested"
+    copywriter = Browser(client, Authorization=f"Bearer {crew['copywriter'].token}")
+    assert copywriter.get(page).status_code in (403, 404)  # nor can they post its forms: no page, no CSRF token
