@@ -154,7 +154,7 @@ def _fix_query(path, query):
         return _mostly(query, st.just({}))
     if path == "/v1/tokens":
         return _maybe_swap(query, {"id": "spare_token_id"})
-    if path.endswith("/members"):
+    if path.endswith("/members") and isinstance(query, dict) and "user_id" in query:  # DELETE names a member
         return _maybe_swap(query, {"user_id": "colleague_id"})
     if path == "/v1/audit":
         return _maybe_swap(query, {"brand_id": "brand_id", "id": "channel_id"})
