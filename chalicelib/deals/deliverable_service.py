@@ -26,8 +26,7 @@ from chalicelib.identity.principal import Principal
 from chalicelib.identity.rules import Permission
 from chalicelib.influencers import repo as influencer_repo
 
-CONTRACTUAL = ("account_id", "format", "publish_at", "timezone", "overrides")
-FREE = ("erid", "url", "notes")
+FREE = ("erid", "url", "notes")  # the rest (account, format, time, overrides) are terms of the contract
 PLATFORM_FORMATS = {"tg_post": {"telegram"}}  # formats that exist on some platforms only
 SETTLED_FOR_MONEY = frozenset({"cancelled", "missed"})  # not counted when asking "is every one live?"
 
@@ -63,10 +62,9 @@ def _account(deal: DealItem, account_id: str):
     account = influencer_repo.get_account(account_id, consistent=True)
     if account is None or not account.gsi1pk or account.influencer_id != deal.influencer_id:
         raise _problem("account_id", "Choose one of the deal's influencer's accounts.")
-    if gates.venue_problems(deal.disclosure, [gates.DeliverableFacts(account.platform, None, None, 0)]):
-        raise _problem("account_id", gates.venue_problems(
-            deal.disclosure, [gates.DeliverableFacts(account.platform, None, None, 0)])[0][1].replace(
-            "Deliverable 1", "This deliverable"))
+    banned = gates.venue_problems(deal.disclosure, [gates.DeliverableFacts(account.platform, None, None, 0)])
+    if banned:
+        raise _problem("account_id", banned[0][1].replace("Deliverable 1", "This deliverable"))
     return account
 
 

@@ -16,7 +16,7 @@ Keys (core/db/schema.py):
   deal by id                                   GetItem
   a brand's deals, newest first                Query gsi1 BRAND#<b>#DEALS (backwards); status and campaign
                                                narrow it with a filter on that Query
-  an influencer's deals, newest first          Query gsi2 INFLUENCER#<i>#DEALS (backwards)
+  an influencer's deals, newest first         Query gsi2 INFLUENCER#<i>#DEALS (backwards; the list filtered by influencer)
   a deal's deliverables                        BatchGetItem of the deal's `deliverable_ids` (consistent)
   deliverable by id                            GetItem
   a brand's placements by publish time         Query gsi1 BRAND#<b>#DELIVERABLES (a time range)

@@ -158,16 +158,18 @@ def adjustments_of(deal_id: str) -> list[AdjustmentRecord]:
     return sorted(found, key=lambda a: (a.created_at, a.id))  # in the order they were recorded
 
 
-def deals_page(brand_id: str, condition, cursor: str | None, limit: int | None, *, scope: str = "") -> Page[DealItem]:
-    """One page of a brand's deals, newest first (a filter may leave it short; the cursor goes on)."""
+def deals_page(brand_id: str, condition, cursor: str | None, limit: int | None, *, scope: str = "",
+               influencer_id: str | None = None) -> Page[DealItem]:
+    """One page of a brand's deals, newest first (a filter may leave it short; the cursor goes on); one
+    influencer's deals from that influencer's own list (gsi2), still only the brand's."""
     db_connection.bind_models()
+    if influencer_id:
+        brand_only = DealItem.brand_id == brand_id
+        return query_one_page(DealItem, DealItem.gsi2.query, f"deals:{brand_id}:{scope}", cursor, limit,
+                              hash_key=influencer_deals_pk(influencer_id), scan_index_forward=False,
+                              filter_condition=brand_only if condition is None else brand_only & condition)
     return query_one_page(DealItem, DealItem.gsi1.query, f"deals:{brand_id}:{scope}", cursor, limit,
                           hash_key=deals_pk(brand_id), filter_condition=condition, scan_index_forward=False)
-
-
-def influencer_deals(influencer_id: str, limit: int = 100) -> list[DealItem]:
-    db_connection.bind_models()
-    return list(DealItem.gsi2.query(influencer_deals_pk(influencer_id), scan_index_forward=False, limit=limit))
 
 
 def deliverable_for_post(post_id: str) -> DeliverableItem | None:
@@ -247,29 +249,11 @@ def append_deliverable(deal: DealItem, deliverable_id: str, *, terms_changed_at:
     return op
 
 
-def count_published(deal: DealItem, delta: int) -> Op:
-    """A deliverable went live (or a mistaken publication was taken back): the deal's count, without its
-    version, so a cancel that read 0 fails its condition."""
-    def op(tx):
-        tx.update(deal, [DealItem.published_count.add(delta), DealItem.updated_at.set(iso(utcnow()))],
-                  condition=DealItem.status.is_in("signed", "in_progress", "completed", "disputed", "sent", "draft"),
-                  add_version_condition=False)
-    return op
-
-
 def deal_still(deal: DealItem, condition=None) -> Op:
     """A condition check: the deal is still the version read."""
     cond = DealItem.version == deal.version
     return lambda tx: tx.condition_check(DealItem, deal.pk, deal.sk,
                                          condition=cond if condition is None else cond & condition)
-
-
-def add_payments(deal: DealItem, payment_ids: list[str]) -> list:
-    return [DealItem.payment_ids.set(DealItem.payment_ids.append(payment_ids))]
-
-
-def put_task(task: DealTaskItem) -> Op:
-    return lambda tx: tx.save(task)
 
 
 def commit(actor: Actor, change: Change, ops: list[Op], conflict: str) -> None:

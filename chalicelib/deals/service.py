@@ -79,20 +79,14 @@ def contract_outdated(deal: DealItem) -> bool:
 def directory(principal: Principal, brand_id: str, query) -> Page[DealItem]:
     principal.require(brand_id, Permission.view_deals)
     condition = None
-    for name in ("status", "influencer_id", "campaign_id"):
+    for name in ("status", "campaign_id"):
         value = getattr(query, name, None)
         if value is not None:
             part = getattr(DealItem, name) == (value.value if hasattr(value, "value") else value)
             condition = part if condition is None else condition & part
     scope = ":".join(str(getattr(query, n, None) or "") for n in ("status", "influencer_id", "campaign_id"))
-    return repo.deals_page(brand_id, condition, query.cursor, query.limit, scope=scope)
-
-
-def of_influencer(principal: Principal, influencer_id: str) -> list[DealItem]:
-    influencer = influencer_repo.get(influencer_id)
-    if influencer is None or not principal.can(influencer.brand_id, Permission.view_deals):
-        return []
-    return repo.influencer_deals(influencer_id)
+    return repo.deals_page(brand_id, condition, query.cursor, query.limit, scope=scope,
+                           influencer_id=query.influencer_id)
 
 
 # --- create and change -------------------------------------------------------------------------------

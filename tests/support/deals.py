@@ -113,18 +113,3 @@ def add_deliverable(deal: DealItem, account: AccountItem | None = None, *, wall:
 
 def reload(deal: DealItem) -> DealItem:
     return repo.get(deal.id, consistent=True)
-
-
-def crew_of(make_user) -> dict:
-    """A brand (Europe/Moscow) with one person per role that matters to deals, a Russian-speaking manager,
-    and another brand with its own manager (`outsider`)."""
-    from tests.support.factories import make_brand
-
-    brand = make_brand(timezone="Europe/Moscow")
-    people = {role: make_user(role, brand=brand) for role in
-              ("influencer_manager", "smm_manager", "copywriter", "client_approver", "content_manager", "finance")}
-    people["russian_manager"] = make_user("influencer_manager", brand=brand, language="ru")
-    other = make_brand()
-    people["outsider"] = make_user("influencer_manager", brand=other)
-    people["admin"] = make_user(admin=True)
-    return {"brand": brand, "other": other, **people}

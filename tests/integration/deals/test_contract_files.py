@@ -17,7 +17,7 @@ from chalicelib.deals import contract_data, contract_service, render
 from chalicelib.deals import contract_view as cv
 from chalicelib.deals import repo as deal_repo
 from chalicelib.influencers import repo as influencer_repo
-from tests.support.deals import add_deal, add_deliverable, crew_of, reload
+from tests.support.deals import add_deal, add_deliverable, reload
 from tests.support.factories import ACTOR
 from tests.support.posts import body, call
 
@@ -25,9 +25,6 @@ HOSTILE = '<img src="file:///etc/passwd">'
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
-@pytest.fixture
-def crew(dynamodb, make_user):
-    return crew_of(make_user)
 
 
 def make(client, crew, deal, who="influencer_manager"):

@@ -372,3 +372,16 @@ def test_amending_a_disputed_deal_settles_the_dispute_and_lifts_its_holds(client
 
     assert [(r.status, list(r.holds or [])) for r in repo.payments_of(repo.get(deal["id"], consistent=True))] == [
         ("due", [])]
+
+
+def test_one_influencers_deals_come_from_their_own_list(client, crew):
+    anna, _ = blogger(client, crew)
+    boris, _ = blogger(client, crew, handle="@boris_tg")
+    mine = [new_deal(client, crew, anna["id"])["id"] for _ in range(2)]
+    new_deal(client, crew, boris["id"])
+    listed = body(call(client, "get", f"/v1/brands/{crew['brand'].id}/deals?influencer_id={anna['id']}",
+                       crew["influencer_manager"]))
+    assert [d["id"] for d in listed["items"]] == list(reversed(mine))
+    other = body(call(client, "get", f"/v1/brands/{crew['other'].id}/deals?influencer_id={anna['id']}",
+                      crew["outsider"]))
+    assert other["items"] == []

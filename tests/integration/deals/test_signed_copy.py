@@ -14,16 +14,13 @@ from chalicelib.core.errors import Conflict
 from chalicelib.core.file_names import MAX_BYTES
 from chalicelib.core.plain import plain
 from chalicelib.core.settings import get_settings
-from tests.support.deals import add_deal, add_deliverable, crew_of, reload
+from tests.support.deals import add_deal, add_deliverable, reload
 from tests.support.posts import body, call
 
 SIGNED = b"%PDF-1.7\n" + b"signed by both parties\n" * 200 + b"%%EOF\n"
 BOUNDARY = "----greenlightTestBoundary0123"
 
 
-@pytest.fixture
-def crew(dynamodb, make_user):
-    return crew_of(make_user)
 
 
 @pytest.fixture
