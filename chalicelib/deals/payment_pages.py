@@ -299,11 +299,12 @@ def _adjustment_data(form: dict, currency: str, language: str) -> tuple[Adjustme
     if rule != "manual":
         data["deliverable_id"] = values["deliverable_id"]
     needed = RULE_FIELDS.get(rule)
+    from chalicelib.deals.page_forms import amount_text  # the deal form's reading of "1 500,00" / "1,500.00"
+
     if needed == "amount":
-        data["amount"] = {"amount": values["amount"].replace(" ", "").replace("\u00a0", "").replace(",", "."),
-                          "currency": currency}
+        data["amount"] = {"amount": amount_text(values["amount"], language), "currency": currency}
     elif needed:
-        data[needed] = values[needed].replace(",", ".") if needed == "live_hours" else values[needed]
+        data[needed] = amount_text(values[needed], language) if needed == "live_hours" else values[needed]
     from pydantic import ValidationError
 
     try:

@@ -251,15 +251,15 @@ def act(principal: Principal, deal_id: str, action: str, *, reason: str | None =
         outcome = deal_status.move(state_of(deal), action, any_published=published, to=to)
     except deal_status.DealRuleError as exc:
         raise _refused(exc) from None
-    deliverables = repo.deliverables_of(deal)
-    records = repo.payments_of(deal)
+    deliverables = repo.deliverables_of(deal) if action in ("send", "sign", "complete", "cancel") else []
+    records = repo.payments_of(deal) if action in ("sign", "close", "cancel", "dispute", "resolve") else []
     now = utcnow()
     wanted: dict = {"status": outcome.state.status.value}
     ops: list = []
     if action == "send":
         _check_send(deal, deliverables)
     elif action == "sign":
-        ops += _sign_ops(deal, records, wanted, now, signed_copy)
+        ops += _sign_ops(deal, deliverables, records, wanted, now, signed_copy)
     elif action == "complete":
         open_ones = [d for d in deliverables if d.status not in SETTLED]
         if open_ones:
@@ -296,8 +296,9 @@ def sign(principal: Principal, deal_id: str, *, signed_copy: dict | None = None,
     return act(principal, deal_id, "sign", version=version, signed_copy=signed_copy)
 
 
-def _sign_ops(deal: DealItem, records, wanted: dict, now: dt.datetime, signed_copy: dict | None) -> list:
-    _check_gates(deal, repo.deliverables_of(deal))  # the terms may have changed since they were sent
+def _sign_ops(deal: DealItem, deliverables, records, wanted: dict, now: dt.datetime,
+              signed_copy: dict | None) -> list:
+    _check_gates(deal, deliverables)  # the terms may have changed since they were sent
     if contract_outdated(deal):
         raise Conflict("The contract is out of date: make it for the current terms before it is signed.")
     latest = (stored_value(deal, "contracts") or [{}])[-1]
