@@ -133,6 +133,9 @@ pdf-libs:
 # ---------------------------------------------------------------- everyday targets
 setup: venv ddb-jar java-check pdf-libs
 
+# The outbound guard refuses loopback in every stage; its allow-list lets the demo receivers through under
+# `make run` only (a value set in the shell wins). Tests set their own (tests/support/env.py).
+run: export OUTBOUND_ALLOW_PRIVATE ?= 127.0.0.1:$(WEBHOOK_PORT)
 run: setup
 	$(VENV_PY) -m chalicelib.local.run
 

@@ -24,9 +24,10 @@ from chalicelib.core.http import files_route, system
 from chalicelib.core.jobs import JOBS
 from chalicelib.core.logs import configure_logging
 from chalicelib.deals import contract_routes as deals_contract_routes
-from chalicelib.deals import draft_pages, payment_pages, payment_routes
+from chalicelib.deals import draft_pages, payment_pages, payment_routes, placement_hooks
 from chalicelib.deals import hooks as deals_hooks
 from chalicelib.deals import jobs as deals_jobs
+from chalicelib.deals import page_hooks as deal_page_hooks
 from chalicelib.deals import pages as deals_pages
 from chalicelib.deals import render_lambda as deals_render_lambda
 from chalicelib.deals import routes as deals_routes
@@ -36,6 +37,11 @@ from chalicelib.influencers import pages as influencers_pages
 from chalicelib.influencers import routes as influencers_routes
 from chalicelib.influencers import transfer_routes as influencers_transfer_routes
 from chalicelib.notifications import jobs as notifications_jobs
+from chalicelib.placements import hooks as placements_hooks
+from chalicelib.placements import jobs as placements_jobs
+from chalicelib.placements import pages as placements_pages
+from chalicelib.placements import routes as placements_routes
+from chalicelib.placements import timeline as placements_timeline
 from chalicelib.plan import pages as plan_pages
 from chalicelib.plan import post_page
 from chalicelib.plan import routes as plan_routes
@@ -66,6 +72,8 @@ BLUEPRINTS = (
     payment_routes.bp, payment_pages.bp,            # payments: /v1/…/payments(.csv), /v1/payments/…, /brands/…/payments
     deals_pages.bp,                                 # deals: /brands/…/deals, /deals/…: list, forms, the deal's page
     draft_pages.bp,                                 # deals: /v1/deliverables/…/draft-link, the blogger's /d/<token>
+    placements_pages.bp,                            # placements: the deal page's forms, /deals/…/deliverables/…/…
+    placements_routes.bp,                           # placements: /v1/deliverables/…/placement|checks|evidence, /v1/checks/…
     slack_routes.bp,                                # approvals: /slack/interactions
     plan_routes.bp, plan_pages.bp, post_page.bp,    # plan: CSV, calendar feed, /calendar, /posts/…
     approval_link_pages.bp,                         # approvals: /a/<token>
@@ -78,9 +86,13 @@ app.api.binary_types.extend(["application/pdf", "multipart/form-data"])
 # Every post change also writes approvals' follow-ups, publishing's targets and (for a blogger's draft) its
 # deliverable's status, in its transaction.
 content_hooks.plug(approvals_hooks, publishing_hooks, deals_hooks)
+# Setting a deliverable's live URL plans its placement checks; the deal's page shows each deliverable's checks.
+placement_hooks.plug(placements_hooks)
+deal_page_hooks.plug(placements_timeline)
 
 SCHEDULED = (publishing_jobs.PUBLISH_DUE, approvals_jobs.APPROVAL_REMINDERS, notifications_jobs.DAILY_DIGEST,
-             influencers_jobs.INFLUENCER_VERDICTS, deals_jobs.DEAL_DEADLINES)
+             influencers_jobs.INFLUENCER_VERDICTS, deals_jobs.DEAL_DEADLINES,
+             placements_jobs.PLACEMENT_CHECKS)
 if set(SCHEDULED) != set(JOBS.values()):
     raise RuntimeError("a feature registered a job that app.py does not schedule: add it to SCHEDULED")
 

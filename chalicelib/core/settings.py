@@ -6,14 +6,16 @@ them locally. Secret settings hold either a literal (local/dev only) or a refere
 """
 from __future__ import annotations
 
+import ipaddress
 import os
+import re
 from functools import lru_cache
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 Stage = Literal["local", "dev", "prod", "test"]
-SECRET_SETTINGS = ("SMTP_PASSWORD", "SIGNING_KEYS", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET")
+SECRET_SETTINGS = ("SMTP_PASSWORD", "SIGNING_KEYS", "SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET", "VK_SERVICE_TOKEN")
 REFERENCE_PREFIXES = ("env:", "ssm:", "secretsmanager:")
 MIN_SIGNING_KEY_LENGTH = 32
 
@@ -29,6 +31,59 @@ def signing_key_problem(raw: str) -> str | None:
     return (f"SIGNING_KEYS: {which} shorter than {MIN_SIGNING_KEY_LENGTH} characters (of {len(keys)}, "
             f"counted newest first); every key must be random and at least {MIN_SIGNING_KEY_LENGTH} "
             "characters long (openssl rand -hex 32)")
+
+
+ALLOW_LIST_EXAMPLE = "127.0.0.1:8002,[::1]:8002,receiver.internal:443"
+_LABEL = r"[a-z0-9_](?:[a-z0-9_-]{0,61}[a-z0-9_])?"
+_HOST_NAME = re.compile(rf"(?=.{{1,253}}$){_LABEL}(?:\.{_LABEL})*")  # a name or a dotted IPv4 address
+
+
+def outbound_host(host: str) -> str:
+    """A host as OUTBOUND_ALLOW_PRIVATE compares it: case-folded, an IPv6 address without brackets, an IP
+    address in its standard form (so [0:0::1] is [::1]). Names are compared as written, never resolved."""
+    host = host.strip().lower()
+    if host.startswith("[") and host.endswith("]"):
+        host = host[1:-1]
+    try:
+        return str(ipaddress.ip_address(host))
+    except ValueError:
+        return host
+
+
+def allow_list_entries(raw: str) -> tuple[tuple[str, int], ...]:
+    """OUTBOUND_ALLOW_PRIVATE read: ((host, port), …), hosts as `outbound_host` gives them. Raises
+    ValueError naming the first entry that is not an exact host:port."""
+    entries: list[tuple[str, int]] = []
+    for number, entry in enumerate((part.strip() for part in raw.split(",")), start=1):
+        if not entry:
+            continue
+        problem, host, port = None, "", ""
+        if "/" in entry or "@" in entry:
+            problem = "is not host:port (no scheme, path, network or user)"
+        elif entry.startswith("["):
+            address, closed, rest = entry[1:].partition("]")
+            host, port = address, rest[1:] if rest.startswith(":") else ""
+            try:
+                ipaddress.IPv6Address(address)
+            except ValueError:
+                problem = "has no IPv6 address in its brackets"
+            if not closed or not rest.startswith(":"):
+                problem = problem or "has no :port after its IPv6 address"
+        else:
+            host, colon, port = entry.rpartition(":")
+            if not colon:
+                problem = "has no port"
+            elif ":" in host:
+                problem = "is an IPv6 address without brackets (write [::1]:8002)"
+            elif not _HOST_NAME.fullmatch(host.lower()):
+                problem = "has no valid host name or IP address (no wildcards)"
+        if problem is None and not (port.isascii() and port.isdigit() and 1 <= int(port) <= 65535):
+            problem = "has no port between 1 and 65535"
+        if problem:
+            raise ValueError(f"OUTBOUND_ALLOW_PRIVATE: entry {number} ({entry!r}) {problem}; give exact host:port "
+                             f"pairs separated by commas, IPv6 in brackets, like {ALLOW_LIST_EXAMPLE}")
+        entries.append((outbound_host(host), int(port)))
+    return tuple(entries)
 
 
 class Settings(BaseModel):
@@ -69,6 +124,7 @@ class Settings(BaseModel):
     TELEGRAM_API_BASE_URL: str = "https://api.telegram.org"
     VK_API_BASE_URL: str = "https://api.vk.com/method"
     VK_API_VERSION: str = "5.199"
+    VK_SERVICE_TOKEN: str = ""  # placement checks: VK app service token for wall.getById (a secret reference)
     # Influencers: public Telegram channel pages (t.me/<name>) read for subscriber counts
     TELEGRAM_WEB_BASE_URL: str = "https://t.me"
     PUBLISH_CONCURRENCY: int = Field(default=8, ge=1, le=64)  # sends in flight in one publish-due run
@@ -76,6 +132,10 @@ class Settings(BaseModel):
     # Contract PDFs (issue 13): the Lambda function that renders them (deals/render_lambda.py) in AWS;
     # empty: rendered in-process (local and tests). In AWS it must be set: WeasyPrint is not in the API.
     RENDER_FUNCTION_NAME: str = Field(default="", pattern=r"^([A-Za-z0-9_:.\-]{1,170})?$")
+    # The outbound guard (core/net/guard.py) refuses private, loopback and metadata addresses and ports other
+    # than 80/443/8443 in every stage; the only way past it: these exact host:port pairs (make run: the demo
+    # webhook receiver). Comma-separated, hosts case-insensitive, IPv6 in brackets: 127.0.0.1:8002,[::1]:8002
+    OUTBOUND_ALLOW_PRIVATE: str = ""
 
     @field_validator("SLACK_API_BASE_URL")
     @classmethod
@@ -90,6 +150,17 @@ class Settings(BaseModel):
         if not value.startswith(("http://", "https://")):
             raise ValueError("channel API base URLs must start with http:// or https://")
         return value.rstrip("/")
+
+    @field_validator("OUTBOUND_ALLOW_PRIVATE")
+    @classmethod
+    def _outbound_allow_list(cls, value: str) -> str:
+        return ",".join(f"[{host}]:{port}" if ":" in host else f"{host}:{port}"
+                        for host, port in dict.fromkeys(allow_list_entries(value)))
+
+    @property
+    def outbound_allow_private(self) -> frozenset[tuple[str, int]]:
+        """The (host, port) pairs the outbound guard lets through (hosts as `outbound_host` gives them)."""
+        return frozenset(allow_list_entries(self.OUTBOUND_ALLOW_PRIVATE))
 
     @field_validator("REMINDER_OFFSETS_HOURS")
     @classmethod

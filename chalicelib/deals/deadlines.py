@@ -9,7 +9,13 @@ done by the `deal-deadlines` job (jobs.py).
                                   deliverable not live yet                       publish_at; at publish_at + the
                                                                                  publish window after (merged
                                                                                  terms, default 60 min) → `late`,
-                                                                                 and the owner is told
+                                                                                 and the owner is told;
+                                                                                 with no live URL by that
+                                                                                 + MISSED_GRACE (24 h) →
+                                                                                 `missed`, the no-show clause
+                                                                                 charged, the owner told (with
+                                                                                 a URL the placement checks'
+                                                                                 window_end check decides)
   payment_date      payment       planned, on_date, its day has come             make it due (rules/payments.fire "date")
   payment_due       payment       due / approved with a due day                  remind who approves and pays
                                                                                  (approve_payments, pay_payments)
@@ -42,6 +48,7 @@ from chalicelib.deals.rules import terms as terms_rules
 log = logging.getLogger(__name__)
 DRAFT_REMIND = timedelta(hours=24)
 PUBLICATION_REMIND = timedelta(hours=24)
+MISSED_GRACE = timedelta(hours=24)  # after the window's end: nothing by then is a no-show (missed)
 DEFAULT_WINDOW_AFTER_MINUTES = 60
 PAYMENT_REMIND_DAYS = 2
 PAYMENT_HOUR = "10:00"  # local, brand's zone
@@ -84,11 +91,17 @@ def _draft_steps(item) -> list[Step]:
 
 def _publication_steps(deal: DealItem, item) -> list[Step]:
     publish = parse_utc(item.publish_at)
-    if deal.status not in PUBLICATION_DEALS or item.status not in NOT_LIVE or publish is None:
+    if deal.status not in PUBLICATION_DEALS or item.status not in (*NOT_LIVE, "late") or publish is None:
         return []
     late = publish + timedelta(minutes=window_after(deal, item))
-    return [Step("publication_due", item.id, iso(publish), "remind", publish - PUBLICATION_REMIND, NOT_LIVE),
-            Step("publication_due", item.id, iso(late), "escalate", late, NOT_LIVE)]
+    steps = []
+    if item.status in NOT_LIVE:
+        steps = [Step("publication_due", item.id, iso(publish), "remind", publish - PUBLICATION_REMIND, NOT_LIVE),
+                 Step("publication_due", item.id, iso(late), "escalate", late, NOT_LIVE)]
+    if not item.url:  # with a URL, the placement checks decide (their window_end check)
+        missed = late + MISSED_GRACE
+        steps.append(Step("publication_due", item.id, iso(missed), "miss", missed, (*NOT_LIVE, "late")))
+    return steps
 
 
 def _at(day: date, zone: str) -> datetime:

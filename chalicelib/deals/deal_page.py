@@ -1,8 +1,9 @@
 """A deal's page: the header (title, contract number, status, the influencer, fee, advertiser), the
 buttons of the moves the deal allows now and the person may make (send, sign, start, complete, close,
 cancel and dispute with a reason, resolve to in progress or completed), the terms in plain words, the
-payment schedule, the deliverables with a small form each, the contract's versions and signed copies,
-and the payments block (templates/deals/payments_table.html, the payments pages' own).
+payment schedule, the deliverables with a small form each (and, inside each, what a feature above deals
+adds through page_hooks.py: the placement checks' timeline and forms), the contract's versions and signed
+copies, and the payments block (templates/deals/payments_table.html, the payments pages' own).
 
 A refused move comes back as this page with a translated sentence by the buttons (409/422)."""
 from __future__ import annotations
@@ -13,6 +14,7 @@ from chalicelib.core.http.forms import FormState
 from chalicelib.core.http.pages import PageCall
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.plain import plain
+from chalicelib.deals import page_hooks
 from chalicelib.deals.page_display import (
     ACTIONS,
     DEAL_BADGES,
@@ -85,11 +87,15 @@ def payments_context(call: PageCall, deal_id: str) -> dict:
 
 def deal_page_view(call: PageCall, deal_id: str, *, status: int = 200, action_form: FormState | None = None,
                    row_forms: dict | None = None, contract_form: FormState | None = None,
-                   draft_links: dict | None = None):
+                   draft_links: dict | None = None, placement_forms: dict | None = None):
+    """The deal's page; `placement_forms` are the form states of a placement form answered with this page
+    (page_hooks: the provider's own, by deliverable)."""
     principal = call.principal
     deal, items = deliverables.of_deal(principal, deal_id)
     brand = brands.get(principal, deal.brand_id)
     context = common(call)
+    if context["notice"] is None and call.request.method == "GET":
+        context["notice"] = page_hooks.notice(call.query.get("done"), call.language)
     shown = context["shown"]
     can_manage = principal.can(brand.id, Permission.manage_deals)
     moves = [a for a in deals.actions(deal) if a in ACTIONS] if can_manage else []
@@ -110,6 +116,8 @@ def deal_page_view(call: PageCall, deal_id: str, *, status: int = 200, action_fo
         can_sign=can_manage and "sign" in moves and bool(contracts),
         creative={i.id for i in items if deliverables.held_to(deal, i).get("creative_approval")} if can_manage
         else set(), draft_links=draft_links or {},
+        timelines=page_hooks.timelines(principal, deal, items, call.language, brand.timezone,
+                                       forms=placement_forms),
         action_form=action_form or FormState(), contract_form=contract_form or FormState(),
         deal_url=deal_path(deal.id), list_url=list_path(brand.id),
         influencer_url=influencer_path(deal.influencer_id), **payments_context(call, deal.id), **context)

@@ -15,7 +15,7 @@ from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.core.db.writes import Actor, Change
 from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id
-from chalicelib.deals import payment_ops, repo, service, stored
+from chalicelib.deals import payment_ops, placement_hooks, repo, service, stored
 from chalicelib.deals.models import DealItem, DeliverableItem
 from chalicelib.deals.rules import deliverable_status as dstatus
 from chalicelib.deals.rules import gates
@@ -146,6 +146,8 @@ def update(principal: Principal, deliverable_id: str, data, if_match: int | None
         if values != service.stored_value(item, "overrides"):
             contractual["overrides"] = values
     free = {name: getattr(data, name) for name in FREE if name in fields and getattr(data, name) != getattr(item, name)}
+    if "url" in free:
+        free.update(url_changes(item, free["url"], "manager"))
     status = data.status.value if "status" in fields and data.status is not None else None
     if status == item.status:
         status = None
@@ -153,18 +155,39 @@ def update(principal: Principal, deliverable_id: str, data, if_match: int | None
         return item
     if contractual and item.status not in service.NOT_LIVE:
         raise Conflict("The deliverable is live: its account, format, time and terms are what was published.")
-    return _write(principal.actor, deal, item, contractual, free, status,
-                  published_at=data.published_at if "published_at" in fields else None)
+    written = _write(principal.actor, deal, item, contractual, free, status,
+                     published_at=data.published_at if "published_at" in fields else None)
+    if "url" in free and free["url"]:
+        placement_hooks.url_set(principal.actor, item.id)
+    return written
 
 
-def move(actor: Actor, deliverable_id: str, status: str, *, changes: dict | None = None) -> DeliverableItem:
+def url_changes(item: DeliverableItem, url: str | None, source: str) -> dict:
+    """What setting the live URL changes: the URL, who gave it, and a new round of placement checks (the
+    checks of the old URL are dropped when they come due). A URL the outbound guard refuses is a 422."""
+    url = (url or "").strip() or None
+    if url:
+        refused = placement_hooks.url_problem(url)
+        if refused:
+            raise _problem("url", refused)
+    return {"url": url, "url_source": source if url else None,
+            "placement_round": int(item.placement_round or 0) + 1}
+
+
+def move(actor: Actor, deliverable_id: str, status: str | None, *, changes: dict | None = None,
+         published_at: str | None = None, expect_version: int | None = None) -> DeliverableItem:
     """Move a deliverable for a process that is not a person at the API (the blogger's draft link, the
-    creative approval, the placement checks): the same rules and writes, `actor` names who."""
+    creative approval, the placement checks): the same rules and writes, `actor` names who. `status`
+    None (or the current one) changes only `changes`; `expect_version` makes it a 409 when the
+    deliverable changed since the caller read it."""
     item = repo.get_deliverable(deliverable_id, consistent=True)
     if item is None:
         raise NotFound("No such deliverable.")
+    if expect_version is not None and int(item.version) != int(expect_version):
+        raise Conflict("The deliverable changed at the same time; load it again.")
     deal = repo.get(item.deal_id, consistent=True)
-    return _write(actor, deal, item, {}, dict(changes or {}), status if status != item.status else None)
+    return _write(actor, deal, item, {}, dict(changes or {}), status if status != item.status else None,
+                  published_at=published_at)
 
 
 def _write(actor: Actor, deal: DealItem, item: DeliverableItem, contractual: dict, free: dict, status: str | None,

@@ -11,6 +11,11 @@
                                           a page with its status: received 200 · already received 200 ·
                                           not waiting 409 · changed meanwhile 409 · drafts unavailable
                                           409 · expired 410 · tampered 400 · invalid form 422.
+  POST /d/<token>/published               "I published it: URL" once the draft is approved (approved,
+                                          scheduled or late, under a signed deal; drafts.report_url):
+                                          published 200 · the same URL again 200 · not now 409 · changed
+                                          meanwhile 409 · a URL that cannot be checked: the page again
+                                          with the sentence, 422.
 
 No sign-in and no cookie: the signed token is the credential. The form guard is the approval links'
 (approvals/links/pages.py): a POST must carry `confirm`, a value signed (salt "deal-draft-form") over
@@ -47,7 +52,8 @@ PATH = "/d/{token}"
 FORM_SALT = "deal-draft-form"
 CONFIRM_FIELD = "confirm"
 OUTCOMES = ("received", "already", "not_waiting", "changed", "unavailable", "expired", "tampered", "gone",
-            "cross_site")
+            "cross_site", "published", "published_already", "not_publishable")
+PUBLISHED_PATH = PATH + "/published"
 TITLES = {kind: f"deal_drafts.outcome.{kind}.title" for kind in OUTCOMES}
 MESSAGES = {kind: f"deal_drafts.outcome.{kind}.message" for kind in OUTCOMES}
 
@@ -141,7 +147,8 @@ def _context(view, language: str) -> dict:
         draft_media=view.media if view.submitted else [], draft_version=int(view.post.version) if view.post else 0,
         decision=decision, comments=[{"who": c.author_label, "text": c.text, "at": _local(c.at, zone)}
                                      for c in view.comments],
-        drafts_sent=int(item.drafts or 0))
+        drafts_sent=int(item.drafts or 0), publishable=view.publishable,
+        published_url=item.url if item.url and item.url.startswith(("https://", "http://")) else None)
 
 
 # --- one request --------------------------------------------------------------------------------------
@@ -175,9 +182,12 @@ def _outcome(call: PageCall, status: int, kind: str, view=None, token: str = "",
                        token_path=PATH.format(token=quote(token, safe="")) if token else "", **{**context, **extra})
 
 
-def _form(call: PageCall, view, token: str, status: int = 200, error: str = "", values=None) -> Response:
+def _form(call: PageCall, view, token: str, status: int = 200, error: str = "", values=None,
+          published_error: str = "") -> Response:
     version = int(view.post.version) if view.post is not None else 1
+    chosen = call.query.get("lang")
     return call.render("deals/draft.html", status=status, error=error, values=values or {},
+                       published_error=published_error, asked_lang=chosen if chosen in i18n.LANGUAGES else None,
                        token_path=PATH.format(token=quote(token, safe="")), confirm_field=CONFIRM_FIELD,
                        confirm=confirm_value(token, version), max_text=drafts.MAX_TEXT, max_links=drafts.MAX_LINKS,
                        **_context(view, call.language))
@@ -248,6 +258,55 @@ def _send(call: PageCall, token: str) -> Response:
     return _outcome(call, 200, kind, drafts.inspect(view.claims), token)
 
 
+def _url_refused(call: PageCall, url: str, problem: dict) -> str:
+    """A translated sentence for a live URL the placement checks refuse."""
+    from urllib.parse import urlsplit
+
+    if problem.get("message") in ("required", "too_long"):
+        return i18n.translate(f"deal_drafts.published.{problem['message']}", call.language, max=drafts.MAX_LINK)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError on a bad port
+    except ValueError:
+        parts = None
+    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname \
+            or any(ch.isspace() for ch in url):
+        return i18n.translate("deal_drafts.published.invalid", call.language)
+    return i18n.translate("deal_drafts.published.refused", call.language)
+
+
+def _published(call: PageCall, token: str) -> Response:
+    """The blogger's "I published it: URL" (drafts.report_url)."""
+    from chalicelib.core.errors import Conflict, ValidationFailed
+    from chalicelib.core.http.forms import parse_body
+
+    view, refusal = _open(call, token)
+    if refusal is not None:
+        return refusal
+    try:
+        form = parse_body(call.request)
+    except DomainError:
+        form = {}
+    if not same_site(call.request):
+        return _outcome(call, 403, "cross_site", view, token)
+    url = form.get("url", "").strip()
+    values = {"url": url}
+    if confirmed_version(token, form.get(CONFIRM_FIELD)) is None:
+        return _form(call, view, token, 400, values=values,
+                     published_error=i18n.translate("deal_drafts.page.confirm_again", call.language))
+    try:
+        kind = drafts.report_url(view.claims, url, request_id=call.request_id)
+    except drafts.NotPublishable:
+        return _outcome(call, 409, "not_publishable", drafts.inspect(view.claims), token)
+    except ValidationFailed as exc:
+        problem = (exc.details or [{}])[0]
+        return _form(call, view, token, 422, values=values, published_error=_url_refused(call, url, problem))
+    except Conflict:
+        return _outcome(call, 409, "changed", drafts.inspect(view.claims), token)
+    return _outcome(call, 200, "published" if kind == "published" else "published_already",
+                    drafts.inspect(view.claims), token)
+
+
 # --- routes ---------------------------------------------------------------------------------------------
 
 @bp.route(PATH, methods=["GET", "HEAD"], content_types=["*/*"])
@@ -260,3 +319,9 @@ def show(token):
 def send(token):
     call = _call(token)
     return _answer(call, lambda: _send(call, token))
+
+
+@bp.route(PUBLISHED_PATH, methods=["POST"], content_types=["*/*"])
+def published(token):
+    call = _call(token)
+    return _answer(call, lambda: _published(call, token))

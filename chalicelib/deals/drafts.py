@@ -15,6 +15,10 @@ their credential.
                  submitted into the brand's chain. The deliverable follows the post in the post
                  change's own transaction (hooks.py): draft_submitted and drafts + 1 when it enters
                  review, approved / changes_requested on the team's decision.
+  report_url     the blogger's "I published it: URL" once the draft is approved (approved, scheduled or
+                 late, under a signed deal): the deliverable's live URL with source "blogger" — the same
+                 write as the manager's (deliverable_service.url_changes + move, guarded by the version the
+                 page read) — then the placement checks plan its round (placement_hooks.url_set).
 
 The draft post: the brand's, content type `advertising`, tag `deal-draft`, no channels and no publish
 time — so the publisher never has anything to send (targets exist only for channels of a scheduled
@@ -46,6 +50,8 @@ APPROVAL_LEAD = timedelta(hours=24)  # the post's internal due date: the approva
 DEAL_OPEN = ("sent", "signed", "in_progress")
 WAITING = ("creative_requested", "changes_requested", "draft_submitted", "late")  # a draft may come
 REQUESTABLE = ("planned", *WAITING)
+PUBLISHABLE = ("approved", "scheduled", "late")  # the blogger may say "I published it: URL"
+URL_DEALS = ("signed", "in_progress", "disputed", "completed")  # placements are checked under a signed deal
 DRAFT_TAG = "deal-draft"
 MAX_TEXT = 5000
 MAX_LINKS = 10
@@ -65,6 +71,14 @@ class DraftChanged(Conflict):
 
     def __init__(self):
         super().__init__("The draft changed since this page was opened; look at it and send yours again.")
+
+
+class NotPublishable(Conflict):
+    code = "not_publishable"
+
+    def __init__(self, status: str):
+        super().__init__(f"This placement does not take a published link now (it is {status}).", status=status)
+        self.status = status
 
 
 class DraftsUnavailable(Conflict):
@@ -222,6 +236,11 @@ class DraftView:
             and self.post.status != "archived"
 
     @property
+    def publishable(self) -> bool:
+        """May the blogger report the live URL ("I published it")?"""
+        return self.item.status in PUBLISHABLE and self.deal.status in URL_DEALS
+
+    @property
     def submitted(self) -> bool:
         return self.post is not None and int(self.post.version) > 1
 
@@ -328,3 +347,30 @@ def submit(claims: DraftClaims, text: str, links: list[str], seen_version: int, 
             return "already"  # the other click submitted it
         raise DraftsUnavailable(exc.message) from None
     return "received"
+
+
+# --- the blogger says "I published it" ------------------------------------------------------------------
+
+def report_url(claims: DraftClaims, url: str, *, request_id: str | None = None) -> str:
+    """Set the live URL the blogger gives: "published", or "already" when it is the URL set already (a double
+    click). NotPublishable when the placement does not take one now; ValidationFailed (field "url") for a URL
+    that cannot be checked; Conflict when the deliverable changed since it was read."""
+    from chalicelib.deals import deliverable_service, placement_hooks
+
+    view = inspect(claims)
+    url = (url or "").strip()
+    if view.item.url and url == view.item.url:
+        return "already"
+    if not view.publishable:
+        raise NotPublishable(view.item.status)
+    if not url:
+        raise ValidationFailed("Give the address of the published post.", details=[{"field": "url",
+                                                                                     "message": "required"}])
+    if len(url) > MAX_LINK:
+        raise ValidationFailed(f"The address is at most {MAX_LINK} characters.",
+                               details=[{"field": "url", "message": "too_long"}])
+    actor = blogger(view.deal, view.influencer, request_id=request_id).actor
+    changes = deliverable_service.url_changes(view.item, url, "blogger")
+    deliverable_service.move(actor, view.item.id, None, changes=changes, expect_version=view.item.version)
+    placement_hooks.url_set(actor, view.item.id)
+    return "published"

@@ -190,6 +190,8 @@ def _deliverable_task(task, deal, item, brand, now) -> tuple[list[str], str]:
         return errors, "sent"
     from chalicelib.deals import deliverable_service
 
+    if task.step == "miss":
+        return _missed(task, deal, item, brand, facts, post)
     deliverable_service.move(_actor(), item.id, "late")
     errors = _tell(task, _owner(deal), brand, "deal_deadlines.late.subject",
                    lambda u: [("deal_deadlines.late.line", {**facts, "time": _local(item.publish_at, u, brand),
@@ -197,6 +199,32 @@ def _deliverable_task(task, deal, item, brand, now) -> tuple[list[str], str]:
     if errors:  # the move is made: a retry would find it late and drop the task, so this is the one try
         return [], f"moved to late; notice failed: {'; '.join(errors)}"
     return [], "moved to late"
+
+
+def _missed(task, deal, item, brand, facts: dict, post) -> tuple[list[str], str]:
+    """Nothing published by the window's end and its grace: missed, and the no-show clause charged once."""
+    from chalicelib.core.db.writes import Change
+    from chalicelib.deals import deliverable_service, penalty_ops
+    from chalicelib.deals.rules import penalties
+
+    item = deliverable_service.move(_actor(), item.id, "missed")
+    terms = penalty_ops.terms_of(deal, item)
+    outcome = "moved to missed"
+    if terms.penalties.no_show == "full":
+        fresh = deal_repo.get(deal.id, consistent=True)
+        charges = penalty_ops.charge_ops(fresh, item, [penalties.no_show(penalty_ops.fee_share(fresh, item))],
+                                         note="no publication by the end of the window and its grace", created_by=None)
+        if charges.ops:
+            deal_repo.commit(_actor(), Change(deal.brand_id, "deal", deal.id, "no_show", None,
+                                              {"deliverable": item.id, "penalties": list(charges.charged)}),
+                             charges.ops, "The deal changed at the same time.")
+            outcome += "; no_show charged"
+    errors = _tell(task, _owner(deal), brand, "deal_deadlines.missed.subject",
+                   lambda u: [("deal_deadlines.missed.line", {**facts, "time": _local(item.publish_at, u, brand)})],
+                   post)
+    if errors:
+        return [], f"{outcome}; notice failed: {'; '.join(errors)}"
+    return [], outcome
 
 
 def _payment_task(task, deal, record, brand) -> tuple[list[str], str]:
@@ -258,6 +286,8 @@ def process(task, now) -> str:
     if errors:
         return _retry_later(task, now, "; ".join(errors))
     finish(task, "done", outcome, now)
+    if outcome.startswith("moved to missed"):
+        return "missed"
     return "late" if outcome.startswith("moved to late") else "sent"
 
 
@@ -269,7 +299,7 @@ def run(now=None, *, time_budget_seconds: float = 600) -> dict:
     from chalicelib.core.clock import utcnow
 
     now = now or utcnow()
-    summary: dict = {"sent": 0, "late": 0, "dropped": 0, "retry": 0, "skipped": 0}
+    summary: dict = {"sent": 0, "late": 0, "missed": 0, "dropped": 0, "retry": 0, "skipped": 0}
     stop_at = time.monotonic() + time_budget_seconds
     for page in deal_repo.TASKS.due(now, page_size=BATCH):
         for task in page:

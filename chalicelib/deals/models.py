@@ -101,6 +101,14 @@ class DeliverableItem(TwiceListedItem):
     erid = UnicodeAttribute(null=True)  # case-sensitive
     url = UnicodeAttribute(null=True)  # the live placement
     published_at = UnicodeAttribute(null=True)
+    # the placement checks (chalicelib/placements): which URL round the checks belong to, who gave the URL,
+    # when the post was first and last seen, its text's hash at the first sighting, the latest result
+    placement_round = NumberAttribute(default=0)
+    url_source = UnicodeAttribute(null=True)  # blogger | manager | publication
+    found_at = UnicodeAttribute(null=True)
+    last_seen_at = UnicodeAttribute(null=True)
+    text_hash = UnicodeAttribute(null=True)
+    check_result = UnicodeAttribute(null=True)  # pass | warn | fail | inconclusive (the latest that decided)
     status = UnicodeAttribute(default="planned")
     post_id = UnicodeAttribute(null=True)  # the creative-approval post of the blogger's drafts
     draft_due_at = UnicodeAttribute(null=True)  # UTC instant: when the blogger's draft is due

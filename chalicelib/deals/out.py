@@ -38,7 +38,8 @@ def deliverable_out(item, deal) -> DeliverableOut:
         account_id=item.account_id, platform=item.platform, handle=item.handle, format=item.format,
         publish_at=item.wall, timezone=item.timezone, publish_at_utc=item.publish_at,
         overrides=plain(item.overrides) or {}, terms=held_to(deal, item), erid=item.erid, url=item.url,
-        published_at=item.published_at, status=item.status,
+        published_at=item.published_at, status=item.status, url_source=item.url_source, found_at=item.found_at,
+        last_seen_at=item.last_seen_at, check_result=item.check_result,
         next_statuses=sorted(dstatus.NEXT.get(item.status, ())), post_id=item.post_id, draft_due_at=item.draft_due_at,
         drafts=int(item.drafts or 0), notes=item.notes, created_at=item.created_at, updated_at=item.updated_at,
         version=item.version)

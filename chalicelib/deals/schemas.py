@@ -368,7 +368,12 @@ class DeliverableOut(Output):
     terms: dict = Field(description="The deal's terms with this deliverable's overrides: what it is held to")
     erid: str | None = None
     url: str | None = None
+    url_source: str | None = Field(default=None, description="Who gave the URL: blogger, manager or publication")
     published_at: str | None = None
+    found_at: str | None = Field(default=None, description="When a placement check first saw the post")
+    last_seen_at: str | None = Field(default=None, description="The last check that saw the post")
+    check_result: str | None = Field(default=None, description="The latest check's result: pass, warn, fail, "
+                                                                 "inconclusive")
     status: str
     next_statuses: list[str]
     post_id: str | None = None

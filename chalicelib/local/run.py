@@ -94,6 +94,8 @@ def main() -> int:
     apply_stage_environment("local")
     os.environ["PYTHONUNBUFFERED"] = "1"  # children's output shows up as it happens
     webhook_port = int(os.environ.setdefault("WEBHOOK_PORT", "8002"))
+    # the outbound guard reaches no private address but those listed: here, the demo webhook receiver
+    os.environ.setdefault("OUTBOUND_ALLOW_PRIVATE", f"127.0.0.1:{webhook_port}")
     # The demo webhook channel signs with this (its credentials_ref is env:GL_BRAND_DEMO_WEBHOOK_SECRET); the
     # local receiver checks the signature with the same value. Local only, like the signing key.
     os.environ.setdefault("GL_BRAND_DEMO_WEBHOOK_SECRET", "local-demo-webhook-secret")

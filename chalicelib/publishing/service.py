@@ -18,7 +18,6 @@ from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
 from chalicelib.core.errors import Conflict, InvalidTransition, NotFound
 from chalicelib.core.plain import plain
-from chalicelib.core.settings import get_settings
 from chalicelib.identity.rules import Permission
 from chalicelib.publishing import repo, rules
 from chalicelib.publishing.models import TargetItem
@@ -104,8 +103,7 @@ def outgoing_for(target: TargetItem, channel=None):
         channel_name=channel.name if channel else "", external_id=channel.external_id if channel else None,
         handle=channel.handle if channel else None, credentials_ref=channel.credentials_ref if channel else None,
         title=content.get("title") or "", text=text or "", media=tuple(content.get("media") or ()),
-        links=tuple(content.get("links") or ()), publish_at=target.publish_at, brand_id=target.brand_id,
-        allow_private_targets=get_settings().is_local)
+        links=tuple(content.get("links") or ()), publish_at=target.publish_at, brand_id=target.brand_id)
 
 
 # --- the post follows its targets -----------------------------------------------------------------

@@ -60,6 +60,9 @@ NO_SUCCESS = {
     ("smm_manager", "POST /v1/accounts/{account_id}/telegram-fetch"),
     ("admin", "POST /v1/accounts/{account_id}/telegram-fetch"),
     ("smm_manager", "POST /v1/payments/{payment_id}/pay"),  # finance pays (tests/integration/deals/test_payments_api.py)
+    # a real PNG/JPEG/PDF in a multipart form (tests/integration/placements/test_placement_api.py)
+    ("smm_manager", "POST /v1/deliverables/{deliverable_id}/evidence"),
+    ("admin", "POST /v1/deliverables/{deliverable_id}/evidence"),
 }
 
 
@@ -120,6 +123,10 @@ def flatmap_path_parameters(context, path_parameters):
         "account_id": "victim_account_id" if deleting else "account_id",
         "deal_id": "deal_id", "deliverable_id": "deliverable_id", "payment_id": "payment_id",
     }
+    if isinstance(path_parameters, dict) and "deliverable_id" in path_parameters and \
+            path.endswith(("/checks", "/placement")):  # a deliverable of a signed deal (with a live URL)
+        pools["deliverable_id"] = "placed_deliverable_id"
+    pools["check_id"] = "check_id"
     if isinstance(path_parameters, dict) and "payment_id" in path_parameters:
         pools["payment_id"] = PAYMENT_POOLS.get(path.rsplit("/", 1)[-1], "payment_id")
     if isinstance(path_parameters, dict) and "target_id" in path_parameters:  # only here: other draws unchanged
@@ -426,9 +433,14 @@ def _deals(live_server: str, brand, headers: dict, make_user) -> dict[str, list[
                       headers={"Authorization": f"Bearer {approver.token}", "Content-Type": "application/json"})
     assert r.status_code == 200, r.text
     post(f"/v1/payments/{payments[2]}/hold", {"reason": "waiting for the invoice"})
+    # the signed deal's deliverable has a live URL and one check done (run now: the preview is not reachable
+    # from here, so its result is `error`, which a manager may override)
+    post(f"/v1/deliverables/{deliverables[1]}/placement", {"url": f"https://t.me/fuzz_{influencer['id'][-6:]}/7"})
+    check = post(f"/v1/deliverables/{deliverables[1]}/checks")
     return {"brand_id": brand_id, "deal_id": deals, "deliverable_id": deliverables, "payment_id": payments[:1],
             "approved_payment_id": payments[1:2], "held_payment_id": payments[2:],
-            "deal_influencer_id": [influencer["id"]], "deal_account_id": [account["id"]]}
+            "deal_influencer_id": [influencer["id"]], "deal_account_id": [account["id"]],
+            "placed_deliverable_id": deliverables[1:2], "check_id": [check["id"]]}
 
 
 # The deal actions need a deal in their own state; built only for the operation being fuzzed.

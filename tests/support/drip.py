@@ -9,13 +9,16 @@ guard's deadline). Raw sockets, so that it can misbehave where http.server canno
     DripServer("big", size=1 << 20)        # a fast answer, `size` bytes of JSON-ish body
 
 A connection drips until the client goes away, the server stops, or `lifetime` seconds pass (so a
-guard that does not give up fails its test instead of hanging the run).
+guard that does not give up fails its test instead of hanging the run). While it runs its address is on
+the outbound guard's allow-list (tests/support/fake_api.allow_outbound), as the fakes' are.
 """
 from __future__ import annotations
 
 import socket
 import threading
 import time
+
+from tests.support.fake_api import allow_outbound, forbid_outbound
 
 MODES = ("body", "headers", "silent", "big")
 
@@ -26,6 +29,7 @@ class DripServer:
             raise ValueError(f"mode must be one of {MODES}")
         self.mode, self.interval, self.lifetime, self.size = mode, interval, lifetime, size
         self.requests = 0
+        self._allowed = False
         self._lock = threading.Lock()
         self._stop = threading.Event()
         self._listener = socket.create_server(("127.0.0.1", 0))
@@ -38,9 +42,14 @@ class DripServer:
 
     def start(self) -> DripServer:
         self._thread.start()
+        allow_outbound(self.url)
+        self._allowed = True
         return self
 
     def stop(self) -> None:
+        if self._allowed:
+            self._allowed = False
+            forbid_outbound(self.url)
         self._stop.set()
         self._thread.join(5)
         self._listener.close()

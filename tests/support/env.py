@@ -26,6 +26,9 @@ TEST_ENV = {
     "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9",
     "VK_API_BASE_URL": "http://127.0.0.1:9/method",
     "TELEGRAM_WEB_BASE_URL": "http://127.0.0.1:9",
+    # The outbound guard lets nothing private through but this allow-list: empty here, whatever the shell
+    # says; each fake on loopback puts its own 127.0.0.1:<port> on it while it runs (tests/support/fake_api).
+    "OUTBOUND_ALLOW_PRIVATE": "",
 }
 
 

@@ -9,6 +9,12 @@
     fake.sends_by_target()       -> {target id (X-Greenlight-Target header, else the text): count}
     fake.stop()
 
+Reaching them: the outbound guard refuses loopback in every stage; the only way past it is the allow-list
+OUTBOUND_ALLOW_PRIVATE. `start()` puts the fake's own 127.0.0.1:<port> on it (os.environ, settings
+reset) and `stop()` takes it off again, so webhooks and page fetches reach a running fake and nothing
+else on loopback. `allow_outbound` / `forbid_outbound` (or `outbound_allowed(...)`, a context manager)
+do the same for any other local server a test points the guard at.
+
 Faults (consumed in order, one per request; the request is ALWAYS recorded first, as a real server
 would have received it):
     Fault.status(code, body=dict|bytes, headers={})   answer this instead
@@ -17,7 +23,9 @@ would have received it):
 """
 from __future__ import annotations
 
+import contextlib
 import json
+import os
 import socket
 import struct
 import threading
@@ -26,6 +34,50 @@ from collections import Counter
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
+
+from chalicelib.core.settings import reset_settings
+
+ALLOW_LIST = "OUTBOUND_ALLOW_PRIVATE"
+_allow_lock = threading.Lock()
+
+
+def _address(where: str) -> str:
+    """host:port of a URL ("http://127.0.0.1:5000/x") or of a host:port itself."""
+    if "://" in where:
+        parts = urlsplit(where)
+        host = f"[{parts.hostname}]" if ":" in (parts.hostname or "") else parts.hostname
+        return f"{host}:{parts.port or (443 if parts.scheme == 'https' else 80)}"
+    return where
+
+
+def allow_outbound(where: str) -> None:
+    """Put a local server (its URL or host:port) on the outbound guard's allow-list."""
+    with _allow_lock:
+        entries = [e for e in os.environ.get(ALLOW_LIST, "").split(",") if e.strip()]
+        os.environ[ALLOW_LIST] = ",".join([*entries, _address(where)])
+        reset_settings()
+
+
+def forbid_outbound(where: str) -> None:
+    """Take it off again (one entry: a server put on twice stays on once)."""
+    with _allow_lock:
+        entries = [e for e in os.environ.get(ALLOW_LIST, "").split(",") if e.strip()]
+        address = _address(where)
+        if address in entries:
+            entries.remove(address)
+        os.environ[ALLOW_LIST] = ",".join(entries)
+        reset_settings()
+
+
+@contextlib.contextmanager
+def outbound_allowed(*where: str):
+    for one in where:
+        allow_outbound(one)
+    try:
+        yield
+    finally:
+        for one in where:
+            forbid_outbound(one)
 
 
 @dataclass
@@ -103,9 +155,14 @@ class FakeAPI:
     # --- lifecycle -----------------------------------------------------------------------------
     def start(self):
         self.thread.start()
+        allow_outbound(self.address)
+        self._allowed = True
         return self
 
     def stop(self) -> None:
+        if getattr(self, "_allowed", False):
+            self._allowed = False
+            forbid_outbound(self.address)
         self.server.shutdown()
         self.server.server_close()
 
@@ -118,6 +175,11 @@ class FakeAPI:
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server.server_address[1]}"
+
+    @property
+    def address(self) -> str:
+        """127.0.0.1:<port>, as the outbound guard's allow-list names it."""
+        return f"127.0.0.1:{self.server.server_address[1]}"
 
     # --- knobs and records --------------------------------------------------------------------
     @property

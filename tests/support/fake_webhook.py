@@ -12,7 +12,7 @@ from __future__ import annotations
 import itertools
 
 from chalicelib.publishing.channels.webhook import verify_signature
-from tests.support.fake_api import Call, FakeAPI, Fault
+from tests.support.fake_api import Call, FakeAPI, Fault, allow_outbound, forbid_outbound
 
 __all__ = ["FakeWebhook", "Fault", "Call"]
 
@@ -57,7 +57,8 @@ def _serve_in_child(conn, latency: float, secret: str | None) -> None:
 
 class FakeWebhookProcess:
     """A FakeWebhook in its own process (benchmarks): the receiver does not share the publisher's
-    interpreter (its GIL, its CPU accounting), as a real receiver would not.
+    interpreter (its GIL, its CPU accounting), as a real receiver would not. Its address goes on the
+    outbound guard's allow-list in THIS process (the sender's) while it runs.
 
         with FakeWebhookProcess(latency=0.05) as hook:
             hook.url + "/hook"
@@ -78,6 +79,7 @@ class FakeWebhookProcess:
             self._process.kill()
             raise RuntimeError("the fake webhook process did not start")
         self.url = self._conn.recv()
+        allow_outbound(self.url)
         return self
 
     def sends_by_target(self) -> dict:
@@ -85,6 +87,9 @@ class FakeWebhookProcess:
         return self._conn.recv()
 
     def stop(self) -> None:
+        if self.url:
+            forbid_outbound(self.url)
+            self.url = ""
         self._process.join(timeout=5)
         if self._process.is_alive():
             self._process.kill()

@@ -30,9 +30,13 @@ def _store(brand_id: str, channel_id: str, data) -> dict:
 
 
 def _check_webhook_url(platform, handle: str | None) -> None:
-    """A webhook channel's handle is the URL deliveries are POSTed to: it must be http(s) with a host.
-    (Whether the host is public is checked at send time, when it is resolved: see core/net/guard.py.)"""
+    """A webhook channel's handle is the URL deliveries are POSTed to: it must be http(s) with a host, and
+    pass the outbound guard's rules as they stand now (core/net/guard.url_problem: port, a private or
+    reserved address, unless on OUTBOUND_ALLOW_PRIVATE). A name that does not resolve yet is accepted;
+    every send checks it again, when it is resolved for the send."""
     from urllib.parse import urlsplit
+
+    from chalicelib.core.net.guard import url_problem
 
     if getattr(platform, "value", platform) != "webhook":
         return
@@ -45,6 +49,10 @@ def _check_webhook_url(platform, handle: str | None) -> None:
     if parts is None or parts.scheme not in ("http", "https") or not parts.hostname or any(
             ch.isspace() for ch in (handle or "").strip()):
         raise ValidationFailed(message, details=[{"field": "handle", "message": "must be an http(s) URL"}])
+    problem = url_problem(handle.strip())
+    if problem:
+        raise ValidationFailed(f"This webhook URL cannot be used: {problem}",
+                               details=[{"field": "handle", "message": problem}])
 
 
 def list_channels(principal: Principal, brand_id: str, cursor: str | None, limit: int | None):

@@ -122,3 +122,31 @@ def parse(body: bytes, content_type: str) -> list[Part]:
 def file_field(parts: list[Part], name: str) -> Part | None:
     """The first part called `name` (None when there is none)."""
     return next((p for p in parts if p.name == name), None)
+
+
+FORM_OVERHEAD = 64 * 1024  # boundaries, part headers and the small fields on top of a file
+
+
+def read_form(request, *, limit: int, too_large) -> tuple[dict[str, list[str]], dict[str, Part]]:
+    """(text fields, each with every value sent in order; file parts by name) of a request's
+    multipart/form-data body. UnsupportedMediaType for another type, `too_large(size)` (an exception to
+    raise) for a body over `limit` + FORM_OVERHEAD bytes, BadRequest for a body that is not a form."""
+    from chalicelib.core.errors import BadRequest, UnsupportedMediaType
+
+    header = request.headers.get("content-type") or ""
+    if media_type(header) != MULTIPART:
+        raise UnsupportedMediaType("Send the form as multipart/form-data.")
+    raw = request.raw_body or b""
+    if isinstance(raw, str):
+        raw = raw.encode("utf-8")
+    if len(raw) > limit + FORM_OVERHEAD:
+        raise too_large(len(raw))
+    try:
+        parts = parse(raw, header)
+    except FormError as exc:
+        raise BadRequest(f"The form could not be read: {exc}.") from None
+    fields: dict[str, list[str]] = {}
+    for part in parts:
+        if part.filename is None:
+            fields.setdefault(part.name, []).append(part.data.decode("utf-8", "replace"))
+    return fields, {p.name: p for p in parts if p.filename is not None}

@@ -81,6 +81,13 @@ class Deadline:
             except OSError:
                 pass
 
+    def next_hop(self) -> None:
+        """A new request of the same chain (a redirect followed) begins under this deadline: what the
+        previous one attached and sent no longer says anything about this one."""
+        with self._lock:
+            self._conn, self._sock = None, None
+            self.attached = self.sent = False
+
     def finish(self) -> bool:
         """Stop the timer; True if the time ran out first."""
         with self._lock:
@@ -187,9 +194,11 @@ class Adapter(HTTPAdapter):
 
 
 def exchange(session: requests.Session, url: str, *, deadline: Deadline, what: str, limit: int,
-             method: str = "POST", **kwargs) -> requests.Response:
+             method: str = "POST", finish: bool = True, **kwargs) -> requests.Response:
     """Send (POST, or GET) within `deadline`, read at most `limit` bytes of the answer; the response comes
-    back with its body read (`.content`) and its connection released. Raises Refused or Ambiguous."""
+    back with its body read (`.content`) and its connection released. Raises Refused or Ambiguous.
+    `finish=False`: more requests follow under the same deadline (a chain of redirects); the caller
+    finishes it."""
     outer, _local.deadline = running(), deadline
     try:
         try:
@@ -200,7 +209,7 @@ def exchange(session: requests.Session, url: str, *, deadline: Deadline, what: s
                 raise deadline.outcome(exc, what) from None
             raise
         content, ended = read_body(response, deadline, limit)
-        expired = deadline.finish()
+        expired = deadline.finish() if finish else deadline.expired
         if ended == "time" or (expired and ended != "cap"):
             response.close()
             raise Ambiguous(f"{what}: no complete answer within {deadline.seconds:g} s after the request was sent")
@@ -211,7 +220,8 @@ def exchange(session: requests.Session, url: str, *, deadline: Deadline, what: s
         return response
     finally:
         _local.deadline = outer
-        deadline.finish()
+        if finish:
+            deadline.finish()
 
 
 def read_body(response: requests.Response, deadline: Deadline, limit: int) -> tuple[bytes, str]:

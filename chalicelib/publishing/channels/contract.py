@@ -43,7 +43,6 @@ class Outgoing:
     links: tuple[str, ...]
     publish_at: str           # UTC ISO
     brand_id: str
-    allow_private_targets: bool  # True only when the stage is local/test (webhooks to 127.0.0.1 allowed)
 
 
 @dataclass(frozen=True)

@@ -12,8 +12,9 @@ The secret is the channel's credentials_ref (resolved). No credentials_ref → t
 unsigned (no signature header); a reference that cannot be read → Refused (never sent unsigned by
 accident). Receivers verify with `verify_signature` (constant-time, timestamp within 5 minutes).
 
-The URL goes through safe_http's SSRF guard (core/net/guard.py): http/https only; public addresses
-and ports 80, 443, 8443 only unless allow_private_targets; pinned to the checked IP; no redirects. One
+The URL goes through the outbound guard (core/net/guard.py), the same rules in every stage: http/https
+only; public addresses and ports 80, 443, 8443 only, unless its host:port is on the OUTBOUND_ALLOW_PRIVATE
+allow-list (`make run`: the demo receiver); pinned to the checked IP; no redirects, no cookies, no proxy. One
 deadline (12 s) covers the lookup, connect, send and the whole answer, of which at most 16 KiB is read
 (over that, the status stands and the body is cut: a reply `id`/`url` is then not kept). A receiver
 that answers too slowly — a byte at a time — is given up at the deadline: Ambiguous, as the delivery
@@ -105,8 +106,7 @@ def send(outgoing: Outgoing) -> Sent:
                TIMESTAMP_HEADER: timestamp}
     if secret:
         headers[SIGNATURE_HEADER] = sign(secret, timestamp, body)
-    response = safe_http.guarded_post(url, body=body, headers=headers,
-                                      allow_private=outgoing.allow_private_targets)
+    response = safe_http.guarded_post(url, body=body, headers=headers)
     status = response.status_code
     if 200 <= status < 300:
         reply = safe_http.read_json(response)

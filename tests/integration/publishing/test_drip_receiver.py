@@ -4,8 +4,8 @@ up at the deadline as Ambiguous — the request went out — so the sweep leaves
 `unconfirmed`, sends it once, and returns on time.
 
 The deadline is shortened to 1 s here (monkeypatch, as the other tests shorten timeouts); the drip
-servers run on loopback, which stage local allows (allow_private_targets lifts the address and port
-rules). The margins are generous: a guard that does not give up would take the drip's whole
+servers run on loopback, which the guard lets through only because each puts its host:port on the
+OUTBOUND_ALLOW_PRIVATE allow-list while it runs (tests/support/drip.py). The margins are generous: a guard that does not give up would take the drip's whole
 lifetime (60 s).
 """
 from __future__ import annotations
@@ -48,7 +48,7 @@ def test_a_webhook_send_to_a_drip_receiver_returns_within_its_deadline(mode, sho
         outgoing = Outgoing(target_id="tgt-drip", post_id="post-1", version=1, platform="webhook",
                             channel_name="Drip", external_id=None, handle=drip.url + "/hook", credentials_ref=None,
                             title="T", text="Hello", media=(), links=(), publish_at="2026-12-01T09:00:00Z",
-                            brand_id="brand-1", allow_private_targets=True)
+                            brand_id="brand-1")
         started = time.monotonic()
         with pytest.raises(Ambiguous) as info:
             webhook.send(outgoing)

@@ -2,9 +2,12 @@
 
 The SSRF corpus: every way we know to spell a private, loopback or metadata address (decimal, octal,
 hex, short forms, IPv4-mapped, NAT64, 6to4, Teredo), userinfo and parser tricks, DNS rebinding,
-redirects, other schemes and ports. Today the guard refuses all of them and dials nothing; this file
-keeps it so. Name lookups go to a fake resolver (names under .test), connections to a recorder, so
-nothing here leaves the machine.
+redirects, other schemes and ports. The guard refuses all of them in every stage and dials nothing;
+this file keeps it so. Name lookups go to a fake resolver (names under .test), connections to a recorder,
+so nothing here leaves the machine. The fakes on loopback are reached because each puts its own
+127.0.0.1:<port> on the allow-list OUTBOUND_ALLOW_PRIVATE while it runs (tests/support/fake_api.py); the
+allow-list itself, guarded_get (redirects, the page cap, the chain's deadline, cookies, proxies) and
+url_problem are in test_outbound_guard.py.
 
 The deadline: a receiver that drips its answer (tests/support/drip.py) is given up at the deadline
 (Ambiguous: the request went out); time running out before anything was written is Refused; the
@@ -22,6 +25,7 @@ import urllib3.util.connection
 
 from chalicelib.core.net import guard
 from chalicelib.core.net.outcomes import Ambiguous, Refused
+from chalicelib.core.settings import reset_settings
 from tests.support.drip import DripServer
 from tests.support.fake_webhook import FakeWebhook, Fault
 
@@ -105,9 +109,13 @@ def short_deadline(monkeypatch):
     monkeypatch.setattr(guard, "DEADLINE", DEADLINE)
 
 
-def send(url: str, *, allow_private: bool = False):
-    return guard.guarded_post(url, body=b'{"event":"post.publish"}', headers={"Content-Type": "application/json"},
-                              allow_private=allow_private)
+def send(url: str):
+    return guard.guarded_post(url, body=b'{"event":"post.publish"}', headers={"Content-Type": "application/json"})
+
+
+def allow(monkeypatch, entries: str) -> None:
+    monkeypatch.setenv("OUTBOUND_ALLOW_PRIVATE", entries)
+    reset_settings()
 
 
 def teredo(server: str, client: str) -> str:
@@ -197,7 +205,7 @@ def test_ipv4_is_preferred_and_ipv6_public_hosts_pass(dns, dialed):
 def test_redirects_are_answers_not_hops(status):
     with FakeWebhook() as receiver:
         receiver.fail_next(Fault.of_status(status, b"", {"Location": "http://169.254.169.254/latest/meta-data/"}))
-        response = send(receiver.url + "/hook", allow_private=True)
+        response = send(receiver.url + "/hook")
         receiver.fail_next(Fault.of_status(status, b"", {"Location": receiver.url + "/elsewhere"}))
         api_response = guard.post(receiver.url + "/api", what="API", json={})
         paths = [call.path for call in receiver.calls]
@@ -211,12 +219,15 @@ def test_redirects_are_answers_not_hops(status):
     "example.org/hook", "//public.test/hook", "http:///hook", "http://public.test:99999/", "http://public.test:0/",
     "http://[::1/", "http://public.test:80:80/",
 ])
-@pytest.mark.parametrize("allow_private", [False, True])
-def test_other_schemes_and_broken_urls_are_refused_even_locally(url, allow_private, dns, dialed):
+@pytest.mark.parametrize("allowed", ["", "localhost:80,127.0.0.1:70,127.0.0.1:11211,127.0.0.1:80,[::1]:80,"
+                                     "example.org:21,example.org:80,public.test:80"])
+def test_other_schemes_and_broken_urls_are_refused_even_when_allowed(url, allowed, dns, dialed, monkeypatch):
+    allow(monkeypatch, allowed)
     with pytest.raises(Refused) as info:
-        send(url, allow_private=allow_private)
+        send(url)
     assert info.value.permanent
     assert dns.lookups == [] and dialed.addresses == []
+    reset_settings()
 
 
 @pytest.mark.parametrize("url", [
@@ -235,14 +246,35 @@ def test_public_hosts_only_on_80_443_and_8443(url, dns, dialed):
     "https://public.test:8443/", "http://public.test:8443/", "http://public.test:443/",
 ])
 def test_the_three_ports_explicit_or_implied_pass(url):
-    assert guard.check_url(url, allow_private=False)[1] == PUBLIC
+    assert guard.check_url(url)[1] == PUBLIC
 
 
-def test_local_and_test_stages_lift_the_address_and_port_rules_but_not_the_scheme():
-    assert guard.check_url("http://127.0.0.1:5555/hook", allow_private=True)[1] == "127.0.0.1"
-    assert guard.check_url("http://public.test:22/", allow_private=True)[1] == PUBLIC
-    with pytest.raises(Refused):
-        guard.check_url("gopher://127.0.0.1:5555/", allow_private=True)
+@pytest.mark.parametrize("stage", ["local", "test", "dev", "prod"])
+def test_no_stage_lifts_the_rules(stage, monkeypatch, dialed):
+    monkeypatch.setenv("STAGE", stage)
+    monkeypatch.setenv("PUBLIC_BASE_URL", "https://greenlight.example.com")
+    monkeypatch.setenv("SIGNING_KEYS", "ssm:/greenlight/test/signing-keys")  # what prod insists on
+    reset_settings()
+    for url in ("http://127.0.0.1:5555/hook", "http://public.test:22/", "http://localhost/hook"):
+        with pytest.raises(Refused) as info:
+            guard.check_url(url)
+        assert info.value.permanent
+    assert dialed.addresses == []
+    monkeypatch.undo()
+    reset_settings()
+
+
+def test_the_allow_list_lifts_the_address_and_port_rules_for_its_exact_pairs_but_not_the_scheme(monkeypatch):
+    allow(monkeypatch, "127.0.0.1:5555,Public.Test:22")
+    assert guard.check_url("http://127.0.0.1:5555/hook")[1] == "127.0.0.1"
+    assert guard.check_url("http://public.test:22/")[1] == PUBLIC
+    for url in ("gopher://127.0.0.1:5555/", "http://127.0.0.1:5556/hook", "http://localhost:5555/hook",
+                "http://127.0.0.1/hook", "http://public.test:23/"):
+        with pytest.raises(Refused) as info:
+            guard.check_url(url)
+        assert info.value.permanent
+    monkeypatch.undo()
+    reset_settings()
 
 
 @pytest.mark.parametrize("address", [
@@ -273,7 +305,7 @@ def test_a_dripping_webhook_is_given_up_at_the_deadline_as_ambiguous(mode, short
     with DripServer(mode) as drip:
         started = time.monotonic()
         with pytest.raises(Ambiguous) as info:
-            send(drip.url + "/hook", allow_private=True)
+            send(drip.url + "/hook")
         elapsed = time.monotonic() - started
         assert drip.requests == 1  # it went out: a person must look
     assert elapsed < DEADLINE + MARGIN
@@ -295,7 +327,7 @@ def test_time_running_out_before_anything_is_sent_is_refused(short_deadline):
     with DripServer("silent") as drip:
         started = time.monotonic()
         with pytest.raises(Refused) as info:
-            send(drip.url.replace("http://", "https://") + "/hook", allow_private=True)
+            send(drip.url.replace("http://", "https://") + "/hook")
         elapsed = time.monotonic() - started
         assert drip.requests == 0
     assert not info.value.permanent and "nothing sent" in info.value.reason
@@ -314,7 +346,7 @@ def test_a_slow_name_lookup_counts_against_the_deadline(short_deadline, dns, dia
 
 def test_a_reply_over_the_cap_is_cut_and_the_status_stands():
     with DripServer("big", size=1 << 20) as big:
-        response = send(big.url + "/hook", allow_private=True)
+        response = send(big.url + "/hook")
         api_response = guard.post(big.url + "/api", what="API", json={})
     assert response.status_code == 200 and len(response.content) == guard.MAX_WEBHOOK_REPLY_BYTES
     assert api_response.status_code == 200 and len(api_response.content) == guard.MAX_REPLY_BYTES
@@ -339,6 +371,6 @@ def test_nothing_is_left_running_after_a_request(short_deadline):
     before = {t for t in threading.enumerate() if t.name == "guard-deadline"}
     with FakeWebhook() as receiver:
         for _ in range(5):
-            assert send(receiver.url + "/hook", allow_private=True).status_code == 200
+            assert send(receiver.url + "/hook").status_code == 200
     time.sleep(0.1)
     assert {t for t in threading.enumerate() if t.name == "guard-deadline" and t.is_alive()} <= before

@@ -16,7 +16,7 @@ from chalicelib.core.settings import reset_settings
 from chalicelib.publishing.channels import dispatch as publishing
 from chalicelib.publishing.channels import webhook
 from chalicelib.publishing.channels.contract import Outgoing, Sent
-from tests.support.fake_api import Fault
+from tests.support.fake_api import Fault, allow_outbound, forbid_outbound, outbound_allowed
 from tests.support.fake_telegram import FakeTelegram
 from tests.support.fake_vk import FakeVK
 from tests.support.fake_webhook import FakeWebhook
@@ -29,7 +29,7 @@ def outgoing(**overrides) -> Outgoing:
     values = dict(target_id="tgt-1", post_id="post-1", version=3, platform="telegram", channel_name="Acme",
                   external_id="@acme_news", handle=None, credentials_ref="env:GL_BRAND_TEST_TG_TOKEN",
                   title="Launch", text="Hello <b>world</b> & friends", media=(), links=(),
-                  publish_at="2026-03-29T00:30:00Z", brand_id="brand-1", allow_private_targets=True)
+                  publish_at="2026-03-29T00:30:00Z", brand_id="brand-1")
     values.update(overrides)
     return Outgoing(**values)
 
@@ -393,8 +393,9 @@ def test_webhook_failures(hook, short_timeouts):
 
 
 def test_webhook_connection_refused_and_dns_failure():
-    out = outgoing(platform="webhook", handle=f"http://127.0.0.1:{closed_port()}/hook", credentials_ref=None)
-    with pytest.raises(Refused) as info:
+    port = closed_port()
+    out = outgoing(platform="webhook", handle=f"http://127.0.0.1:{port}/hook", credentials_ref=None)
+    with outbound_allowed(f"127.0.0.1:{port}"), pytest.raises(Refused) as info:
         publishing.send(out)
     assert not info.value.permanent
     with pytest.raises(Refused) as info:
@@ -407,26 +408,33 @@ def test_webhook_connection_refused_and_dns_failure():
 def test_the_webhook_adapter_sends_through_the_ssrf_guard(url):
     """The corpus itself is in tests/unit/core/test_guard.py; here: the adapter uses the guard."""
     with pytest.raises(Refused) as info:
-        publishing.send(outgoing(platform="webhook", handle=url, credentials_ref=None, allow_private_targets=False))
+        publishing.send(outgoing(platform="webhook", handle=url, credentials_ref=None))
     assert info.value.permanent and "private or reserved" in info.value.reason
 
 
-def test_the_webhook_adapter_refuses_other_schemes_and_ports_outside_local():
-    for url, allow_private in (("file:///etc/passwd", True), ("gopher://127.0.0.1/", True),
-                               ("https://example.org:6379/hook", False)):
-        with pytest.raises(Refused) as info:
-            publishing.send(outgoing(platform="webhook", handle=url, credentials_ref=None,
-                                     allow_private_targets=allow_private))
-        assert info.value.permanent
+def test_the_webhook_adapter_refuses_other_schemes_and_ports_in_every_stage():
+    """The allow-list lifts the address and port rules for its exact host:port, never the scheme rule."""
+    with outbound_allowed("127.0.0.1:70", "127.0.0.1:80"):
+        for url in ("file:///etc/passwd", "gopher://127.0.0.1:70/", "ftp://127.0.0.1:80/",
+                    "https://example.org:6379/hook"):
+            with pytest.raises(Refused) as info:
+                publishing.send(outgoing(platform="webhook", handle=url, credentials_ref=None))
+            assert info.value.permanent
 
 
-def test_ssrf_guard_allows_loopback_in_local_stage_by_name_too(hook):
+def test_the_allow_list_names_hosts_as_written(hook):
+    """A fake is on the allow-list as 127.0.0.1:<port>; `localhost:<port>` is another entry."""
     url = hook.url.replace("127.0.0.1", "localhost") + "/hook"
-    publishing.send(hook_out(hook, handle=url))
+    with pytest.raises(Refused) as info:
+        publishing.send(hook_out(hook, handle=url))
+    assert info.value.permanent and "is not allowed" in info.value.reason and hook.deliveries() == []
+    port = url.split(":")[2].split("/")[0]
+    with outbound_allowed(f"LocalHost:{port}"):  # hosts are case-insensitive
+        publishing.send(hook_out(hook, handle=url))
     [call] = hook.deliveries()
-    assert call.header("Host") == "localhost:" + url.split(":")[2].split("/")[0]
-    with pytest.raises(Refused):
-        publishing.send(hook_out(hook, handle=url, allow_private_targets=False))
+    assert call.header("Host") == "localhost:" + port
+    with pytest.raises(Refused):  # off the list again
+        publishing.send(hook_out(hook, handle=url))
     assert len(hook.deliveries()) == 1
 
 
@@ -440,6 +448,7 @@ def test_local_receiver_verifies_stores_and_shows_escaped(tmp_path):
     server = webhook_receiver.serve("127.0.0.1", 0, log, "hook-secret")
     threading.Thread(target=server.serve_forever, daemon=True).start()
     base = f"http://127.0.0.1:{server.server_address[1]}"
+    allow_outbound(base)  # a local server the guard may reach, as `make run` allows the demo receiver
     try:
         out = outgoing(platform="webhook", handle=base + "/hook", credentials_ref="env:GL_BRAND_TEST_HOOK_SECRET",
                        title="<script>x</script>")
@@ -457,5 +466,6 @@ def test_local_receiver_verifies_stores_and_shows_escaped(tmp_path):
         assert len(items) == 1 and items[0]["signature_verified"] is True and items[0]["idempotency_key"] == "tgt-1"
         assert json.loads(log.read_text().splitlines()[0])["payload"]["target_id"] == "tgt-1"
     finally:
+        forbid_outbound(base)
         server.shutdown()
         server.server_close()
