@@ -147,7 +147,7 @@ def update(principal: Principal, deliverable_id: str, data, if_match: int | None
             contractual["overrides"] = values
     free = {name: getattr(data, name) for name in FREE if name in fields and getattr(data, name) != getattr(item, name)}
     if "url" in free:
-        free.update(url_changes(item, free["url"], "manager"))
+        free.update(url_changes(deal, item, free["url"], "manager"))
     status = data.status.value if "status" in fields and data.status is not None else None
     if status == item.status:
         status = None
@@ -162,16 +162,26 @@ def update(principal: Principal, deliverable_id: str, data, if_match: int | None
     return written
 
 
-def url_changes(item: DeliverableItem, url: str | None, source: str) -> dict:
+URL_DEALS = ("signed", "in_progress", "disputed", "completed")  # a live URL is checked under these
+URL_SETTLED = ("fulfilled", "missed", "deleted_early", "cancelled")  # a settled placement is no longer checked
+
+
+def url_changes(deal: DealItem, item: DeliverableItem, url: str | None, source: str) -> dict:
     """What setting the live URL changes: the URL, who gave it, and a new round of placement checks (the
-    checks of the old URL are dropped when they come due). A URL the outbound guard refuses is a 422."""
+    checks of the old URL are dropped when they come due; what they saw — the sighting, its text, the rules
+    a manager waived — belongs to the old post and starts again). Only under a signed deal, on a placement
+    not settled (409); a URL the outbound guard refuses is a 422."""
     url = (url or "").strip() or None
     if url:
+        if deal.status not in URL_DEALS:
+            raise Conflict("Placements are checked under a signed deal: sign the deal first.")
+        if item.status in URL_SETTLED:
+            raise Conflict(f"The deliverable is {item.status}: its placement is settled and no longer checked.")
         refused = placement_hooks.url_problem(url)
         if refused:
             raise _problem("url", refused)
-    return {"url": url, "url_source": source if url else None,
-            "placement_round": int(item.placement_round or 0) + 1}
+    return {"url": url, "url_source": source if url else None, "placement_round": int(item.placement_round or 0) + 1,
+            "found_at": None, "last_seen_at": None, "text_hash": None, "waived": None}
 
 
 def move(actor: Actor, deliverable_id: str, status: str | None, *, changes: dict | None = None,

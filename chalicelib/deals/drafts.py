@@ -370,7 +370,7 @@ def report_url(claims: DraftClaims, url: str, *, request_id: str | None = None) 
         raise ValidationFailed(f"The address is at most {MAX_LINK} characters.",
                                details=[{"field": "url", "message": "too_long"}])
     actor = blogger(view.deal, view.influencer, request_id=request_id).actor
-    changes = deliverable_service.url_changes(view.item, url, "blogger")
+    changes = deliverable_service.url_changes(view.deal, view.item, url, "blogger")
     deliverable_service.move(actor, view.item.id, None, changes=changes, expect_version=view.item.version)
     placement_hooks.url_set(actor, view.item.id)
     return "published"

@@ -207,7 +207,8 @@ def _missed(task, deal, item, brand, facts: dict, post) -> tuple[list[str], str]
     from chalicelib.deals import deliverable_service, penalty_ops
     from chalicelib.deals.rules import penalties
 
-    item = deliverable_service.move(_actor(), item.id, "missed")
+    # the charge first, then the move: a retry after a failure between them finds the clause charged
+    # already and makes the move (the other way round, a retry would find the subject moved on and drop it)
     terms = penalty_ops.terms_of(deal, item)
     outcome = "moved to missed"
     if terms.penalties.no_show == "full":
@@ -217,8 +218,9 @@ def _missed(task, deal, item, brand, facts: dict, post) -> tuple[list[str], str]
         if charges.ops:
             deal_repo.commit(_actor(), Change(deal.brand_id, "deal", deal.id, "no_show", None,
                                               {"deliverable": item.id, "penalties": list(charges.charged)}),
-                             charges.ops, "The deal changed at the same time.")
+                             charges.ops + [deal_repo.deliverable_still(item)], "The deal changed at the same time.")
             outcome += "; no_show charged"
+    item = deliverable_service.move(_actor(), item.id, "missed", expect_version=item.version)
     errors = _tell(task, _owner(deal), brand, "deal_deadlines.missed.subject",
                    lambda u: [("deal_deadlines.missed.line", {**facts, "time": _local(item.publish_at, u, brand)})],
                    post)

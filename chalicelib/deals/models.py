@@ -109,6 +109,7 @@ class DeliverableItem(TwiceListedItem):
     last_seen_at = UnicodeAttribute(null=True)
     text_hash = UnicodeAttribute(null=True)
     check_result = UnicodeAttribute(null=True)  # pass | warn | fail | inconclusive (the latest that decided)
+    waived = ListAttribute(of=UnicodeAttribute, default=list)  # check rules a manager's override accepted
     status = UnicodeAttribute(default="planned")
     post_id = UnicodeAttribute(null=True)  # the creative-approval post of the blogger's drafts
     draft_due_at = UnicodeAttribute(null=True)  # UTC instant: when the blogger's draft is due

@@ -256,6 +256,12 @@ def deal_still(deal: DealItem, condition=None) -> Op:
                                          condition=cond if condition is None else cond & condition)
 
 
+def deliverable_still(item: DeliverableItem) -> Op:
+    """A condition check: the deliverable is still the version read."""
+    return lambda tx: tx.condition_check(DeliverableItem, item.pk, item.sk,
+                                         condition=DeliverableItem.version == item.version)
+
+
 def commit(actor: Actor, change: Change, ops: list[Op], conflict: str) -> None:
     """The operations and the audit entry, all or nothing; a failed condition is a 409 with `conflict`."""
     def build(tx):

@@ -39,14 +39,15 @@ def _rules_text(findings: list[dict], language: str) -> str:
     return ", ".join(names) or "—"
 
 
-def send(kind: str, deal, item, check, *, reason: str | None = None) -> int:
-    """Alert `kind` (KINDS) about `check` of the deliverable `item`; how many people were told."""
+def send(kind: str, deal, item, check, *, reason: str | None = None, findings: list[dict] | None = None) -> int:
+    """Alert `kind` (KINDS) about `check` of the deliverable `item` (its `findings` as maps, when the check
+    is not written yet); how many people were told."""
     from chalicelib.brands import repo as brand_repo
     from chalicelib.notifications import notices
 
     brand = brand_repo.get(deal.brand_id)
     link = f"{get_settings().PUBLIC_BASE_URL}/deals/{deal.id}#deliverable-{item.id}"
-    findings = list(check.findings or [])
+    findings = list(findings if findings is not None else (check.findings or []))
     told = 0
 
     def lines(user) -> list[tuple[str, dict]]:

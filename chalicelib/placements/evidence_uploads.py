@@ -56,6 +56,11 @@ def upload(principal: Principal, deliverable_id: str, given: Upload) -> CheckIte
             raise problem("published_at", "Give the time as 2026-12-01T09:00Z.")
         if published > utcnow():
             raise problem("published_at", "The placement cannot have gone live in the future.")
+    if "found" in given.rules:  # what confirming it would move, checked before anything is stored
+        if deal.status not in deliverable_service.URL_DEALS:
+            raise Conflict("A placement goes live only under a signed deal: sign the deal first.")
+        if item.status in dstatus.BEFORE_PUBLICATION and dstatus.problem(item.status, "published"):
+            raise Conflict(dstatus.problem(item.status, "published"))
     now = utcnow()
     check = repo.new_check(check_id=new_id(), item=item, deal_id=deal.id, round_=int(item.placement_round or 0),
                            kind="manual", due=now, url=item.url, created_by=principal.user_id, queued=False)

@@ -14,7 +14,7 @@ from chalicelib.core.jobs import Job, register
 
 LAMBDA_BUDGET_SECONDS = 600  # the schedule Lambda gets 15 minutes; stop claiming well before
 BATCH = 100
-LEASE_MINUTES = 5
+LEASE_MINUTES = 15  # longer than one check can take (two 12 s fetches), and than a run's budget
 CHECK_CONCURRENCY = 16
 KEEP_DONE_DAYS = 400  # evidence of a placement is kept beyond a year of reports
 
@@ -31,10 +31,12 @@ PLACEMENT_CHECKS = register(Job("placement-checks", 5,
 def claim(check, now) -> bool:
     from datetime import timedelta
 
+    from chalicelib.core.clock import utcnow
     from chalicelib.placements import repo
     from chalicelib.placements.models import CheckItem
 
-    return repo.CHECKS.claim(check, now + timedelta(minutes=LEASE_MINUTES), check.id,
+    # the lease runs from the claim, not from the run's start: a run claims for up to its whole budget
+    return repo.CHECKS.claim(check, max(now, utcnow()) + timedelta(minutes=LEASE_MINUTES), check.id,
                              actions=[CheckItem.attempts.add(1)],
                              condition=CheckItem.state == "planned") is not None
 

@@ -4,8 +4,11 @@ The override is audited with the result it replaced, and the money follows: to p
 penalties that check charged are taken off and a nonconforming deliverable goes back to monitoring (the
 deal's check_failed hold released when nothing else of the deal is failing); to fail, the deliverable
 becomes nonconforming, the deal's open payments are held, and the penalties the check had worked out
-(`penalty_lines`) are charged again. A check that settled its deliverable (deleted_early, missed,
-fulfilled are final) cannot be overridden: that is settled by a dispute on the deal.
+(`penalty_lines`) are charged again. The rules the overridden check failed are kept on the deliverable as
+`waived` (for this URL): later checks count them as information, so they neither charge nor hold again
+for what the manager accepted; an override to fail takes them back. A check that settled its deliverable
+(deleted_early, missed, fulfilled are final) or read an earlier URL cannot be overridden: that is settled
+by a dispute on the deal.
 """
 from __future__ import annotations
 
@@ -50,6 +53,8 @@ def override(principal: Principal, check_id: str, result: str, reason: str) -> C
     if item.status in dstatus.FINAL:
         raise Conflict(f"The deliverable is {item.status}, which is final; a wrong check of it is settled by a "
                        "dispute on the deal.")
+    if int(check.round or 0) != int(item.placement_round or 0):
+        raise Conflict("This check read an earlier URL of the placement; override a check of the current one.")
     _override_money_and_status(principal, check, deal, item, result, reason)
     return repo.get(check.id, consistent=True)
 
@@ -87,12 +92,17 @@ def _override_money_and_status(principal: Principal, check: CheckItem, deal: Dea
                      "penalties_charged": list(recharged)})
     deal_repo.commit(principal.actor, change, ops, "The check or the deal's payments changed at the same time; "
                                                    "load it again.")
+    # what the manager accepted stays accepted: later checks of this URL treat those rules as waived
+    failed = {f["rule"] for f in plain(check.findings) or [] if f.get("severity") == "fail"}
     for _ in range(3):  # the override stands; the deliverable follows it (read again if it moved meanwhile)
         fresh = deal_repo.get_deliverable(item.id, consistent=True)
         if wanted is not None and dstatus.problem(fresh.status, wanted):
             wanted = None
+        waived = set(fresh.waived or [])
+        waived = waived | failed if result != "fail" else waived - failed
         try:
-            deliverable_service.move(principal.actor, item.id, wanted, changes={"check_result": result},
+            deliverable_service.move(principal.actor, item.id, wanted,
+                                     changes={"check_result": result, "waived": sorted(waived) or None},
                                      expect_version=fresh.version)
             return
         except Conflict:

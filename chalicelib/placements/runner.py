@@ -10,12 +10,14 @@ the deliverable and the money. Used by the job (a claimed queue row) and by "run
   3. Evidence: the raw answer in the artifact store, its sha256 on the check.
   4. Judge (rules/evaluate.py) against what the deliverable is held to (expected.py), the text's hash at
      the first sighting as the baseline for `edited`.
-  5. Move the deliverable (rules/outcome.after_check): found before publication → published (its time as
-     the page shows it) and the sighting's checks planned (planner.py); then monitoring, nonconforming,
-     fulfilled, deleted_early or missed. Each move is deliverable_service.move: the deliverable's version
-     guards it and the deal's payments that fall due with it move in the same transaction.
-  6. Money (settle.py): penalties worked out by the deal's clauses, a hold for a failed check, its
-     release when the deal has nothing failing any more.
+  5. Money first (settle.py), with the status the check leads to: penalties worked out by the deal's
+     clauses, a hold for a breach, its release when the deal has nothing failing any more — on the
+     condition that the deliverable is still in the check's round.
+  6. Move the deliverable (rules/outcome.after_check): found before publication → published (its time as
+     the page shows it); then monitoring, nonconforming, fulfilled, deleted_early or missed. Each move is
+     deliverable_service.move: the deliverable's version guards it and the deal's payments that fall due
+     with it move in the same transaction. The round's first sighting plans its retention, final, top and
+     metrics checks (planner.py).
   7. Alerts to the owner on fail, inconclusive, deletion and a missed placement.
   8. The check is finished with its result, findings, evidence and what it moved.
 
@@ -112,50 +114,57 @@ def top_until(deal, item: DeliverableItem, published_at: datetime | None) -> dat
         else None
 
 
-def next_status(check: CheckItem, deal, item: DeliverableItem, evaluation: Evaluation, now: datetime) -> str | None:
-    published_at = parse_utc(item.published_at)
-    return outcome.after_check(item.status, check.kind, evaluation, fetched=True, now=now, published_at=published_at,
-                               live_until=live_until(deal, item, published_at),
-                               top_until=top_until(deal, item, published_at))
-
-
 def _move(actor: Actor, item: DeliverableItem, status: str | None, changes: dict, *,
           published_at: str | None = None) -> DeliverableItem:
     return deliverable_service.move(actor, item.id, status, changes=changes, published_at=published_at,
                                     expect_version=item.version)
 
 
+def _published_at(item: DeliverableItem, observed, now: datetime) -> datetime:
+    """When the post went live: the deliverable's time once it counts as published in this round, else
+    what the page shows (else now)."""
+    if item.found_at and item.published_at:
+        return parse_utc(item.published_at)
+    return observed.published_at or parse_utc(item.published_at) or now
+
+
+def moves_for(check: CheckItem, deal, item: DeliverableItem, observed, evaluation: Evaluation,
+              now: datetime) -> list[str]:
+    """The statuses this check moves the deliverable through, in order (often one; planned → published →
+    monitoring is two), by rules/outcome.after_check."""
+    published_at = _published_at(item, observed, now) if observed.found else parse_utc(item.published_at)
+    return outcome.moves_after_check(item.status, check.kind, evaluation, fetched=True, now=now,
+                                     published_at=published_at,
+                                     live_until=live_until(deal, item, published_at),
+                                     top_until=top_until(deal, item, published_at))
+
+
 def apply(actor: Actor, check: CheckItem, deal, item: DeliverableItem, observed, evaluation: Evaluation,
-          now: datetime, done: Done) -> DeliverableItem:
-    """Move the deliverable as the result says (step 5); `done.moved` records it."""
+          moves: list[str], now: datetime, done: Done) -> DeliverableItem:
+    """Move the deliverable through `moves` and note what the check saw (step 5); `done.moved` records it.
+    The round's first sighting plans its retention, final, top and metrics checks."""
     start = item.status
-    changes: dict = {"check_result": evaluation.result}
+    changes: dict = {"check_result": evaluation.result} if observed.found or item.found_at else {}
+    first_sighting = observed.found and not item.found_at
     if observed.found:
         changes["last_seen_at"] = iso(now)
-        if not item.found_at:
+        if first_sighting:
             changes.update(found_at=iso(now), text_hash=evaluation.text_hash)
-    if observed.found and item.status in dstatus.BEFORE_PUBLICATION:
-        published = observed.published_at or now
+            if dstatus.counts_as_published(item.status):  # a new URL of a live deliverable: the new post's time
+                changes["published_at"] = iso(_published_at(item, observed, now))
+    for wanted in moves:
+        published = iso(_published_at(item, observed, now)) if wanted == "published" else None
         try:
-            item = _move(actor, item, "published", changes, published_at=iso(published))
-        except Conflict as exc:  # the deal is not signed, or the status may not go live from here
+            item = _move(actor, item, wanted, changes, published_at=published)
+        except Conflict as exc:  # changed meanwhile (the URL, a person): the next check sees and moves it
             done.error = str(exc)
-            return item
+            changes = {}
+            break
         changes = {}
-        planner.plan_sighting(deal, item, parse_utc(item.published_at), now)
-    wanted = next_status(check, deal, item, evaluation, now)
-    if wanted == item.status:
-        wanted = None
-    if wanted is not None and dstatus.problem(item.status, wanted):
-        log.info("placement check: move refused", extra={"check": check.id, "from": item.status, "to": wanted})
-        wanted = None
-    if wanted is not None:
-        try:
-            item = _move(actor, item, wanted, changes)
-        except Conflict as exc:
-            done.error = str(exc)
-    elif changes:
+    if changes:
         item = _note(item, changes)
+    if first_sighting and item.found_at:
+        planner.plan_sighting(deal, item, parse_utc(item.published_at) or now, now)
     if item.status != start:
         done.moved = {"from": start, "to": item.status}
     return item
@@ -169,8 +178,8 @@ def judge(actor: Actor, check: CheckItem, deal, item: DeliverableItem, fetched, 
                                    fetched_at=fetched.fetched_at)
     observed = fetched.observed
     expected = expected_for(deal, item)
-    last_seen = parse_utc(item.last_seen_at)
     evaluation = evaluate(expected, observed, baseline_hash=item.text_hash, first_seen=not item.found_at)
+    evaluation = outcome.waive(evaluation, item.waived or ())
     done.result, done.findings = evaluation.result, [f.to_map() for f in evaluation.findings]
     done.observed = _observed_map(observed, evaluation)
     before = item.status
@@ -180,20 +189,21 @@ def judge(actor: Actor, check: CheckItem, deal, item: DeliverableItem, fetched, 
         if observed.found:
             _note(item, {"last_seen_at": iso(now)})
         return done
-    if not observed.found:
-        item = _not_found(actor, check, deal, item, evaluation, now, done)
-    else:
-        item = apply(actor, check, deal, item, observed, evaluation, now, done)
+    moves = moves_for(check, deal, item, observed, evaluation, now)
+    status_after = moves[-1] if moves else before
     published_at = parse_utc(item.published_at)
+    last_seen = parse_utc(item.last_seen_at)
     hours_live = hours_between(published_at, last_seen) if published_at and last_seen else Decimal(0)
-    settle.settle(actor, check, deal, item, expected, evaluation, done, hours_live=hours_live,
-                  was_failing=was_failing)
+    if not settle.settle(actor, check, deal, item, expected, evaluation, done, status_after=status_after,
+                         seen=observed.found or bool(item.found_at), hours_live=hours_live, was_failing=was_failing):
+        return Done(state="dropped", error="the placement URL changed", outcome="dropped")
+    item = apply(actor, check, deal, item, observed, evaluation, moves, now, done)
     if item.status == "deleted_early" and before != "deleted_early":
-        alerts.send("deleted", deal, item, check)
+        alerts.send("deleted", deal, item, check, findings=done.findings)
     elif item.status == "missed" and before != "missed":
-        alerts.send("missed", deal, item, check)
+        alerts.send("missed", deal, item, check, findings=done.findings)
     elif evaluation.result == "fail" and (observed.found or item.found_at):
-        alerts.send("fail", deal, item, check)
+        alerts.send("fail", deal, item, check, findings=done.findings)
     done.outcome = evaluation.result
     return done
 
@@ -211,24 +221,6 @@ def _note(item: DeliverableItem, changes: dict) -> DeliverableItem:
     except UpdateError as exc:
         if exc.cause_response_code != "ConditionalCheckFailedException":
             raise
-    return item
-
-
-def _not_found(actor: Actor, check: CheckItem, deal, item: DeliverableItem, evaluation: Evaluation,
-               now: datetime, done: Done) -> DeliverableItem:
-    """Not there: deleted early (after a sighting, within the agreed time), missed (never seen by the window's
-    end and grace), or nothing yet."""
-    start = item.status
-    wanted = next_status(check, deal, item, evaluation, now)
-    if wanted is not None and wanted != item.status and not dstatus.problem(item.status, wanted):
-        try:
-            item = _move(actor, item, wanted, {"check_result": evaluation.result})
-        except Conflict as exc:
-            done.error = str(exc)
-    elif item.found_at:  # gone after it was seen (after the agreed time: no move, but the page shows it)
-        item = _note(item, {"check_result": evaluation.result})
-    if item.status != start:
-        done.moved = {"from": start, "to": item.status}
     return item
 
 
@@ -263,7 +255,7 @@ def perform(check: CheckItem, now: datetime, *, actor: Actor | None = None, sche
     deal = deal_repo.get(item.deal_id, consistent=True)
     if deal is None:
         return Done(state="dropped", error="the deal is gone", outcome="dropped")
-    top = bool(penalty_ops.terms_of(deal, item).top_hours) and check.kind in ("top", "initial", "now")
+    top = bool(penalty_ops.terms_of(deal, item).top_hours) and check.kind in ("top", "final", "initial", "now")
     try:
         fetched = sources.fetch(item.url, platform=item.platform, next_post=top)
     except sources.NotSupported as exc:

@@ -16,7 +16,7 @@ from chalicelib.identity.rules import Permission
 from chalicelib.placements import planner, repo, runner
 from chalicelib.placements.models import CheckItem
 
-URL_DEALS = ("signed", "in_progress", "disputed", "completed")
+URL_DEALS = deliverable_service.URL_DEALS
 
 
 def problem(field: str, message: str) -> ValidationFailed:
@@ -39,10 +39,29 @@ def url_set(actor: Actor, deliverable_id: str) -> None:
     try:
         item = deal_repo.get_deliverable(deliverable_id, consistent=True)
         deal = deal_repo.get(item.deal_id, consistent=True) if item is not None else None
+        if item is not None and deal is not None:
+            _undo_earlier_rounds(actor, deal, item)
         if item is not None and deal is not None and item.url:
             planner.plan_round(deal, item, utcnow())
     except Exception:  # noqa: BLE001
         logging.getLogger(__name__).exception("planning placement checks failed", extra={"deliverable": deliverable_id})
+
+
+def _undo_earlier_rounds(actor: Actor, deal: DealItem, item: DeliverableItem) -> None:
+    """A new URL: the penalties the checks of an earlier URL charged by themselves were worked out from
+    another post (a wrong link, a re-post) and are taken off (audited); the new post's checks charge what
+    it calls for. A person's own lines and an override's stay."""
+    from chalicelib.core.db.writes import Change
+    from chalicelib.deals.models import AdjustmentRecord
+
+    automatic = [a for a in deal_repo.adjustments_of(deal.id) if a.deliverable_id == item.id and a.created_by is None
+                 and (a.note or "").startswith("placement check ")]
+    if not automatic:
+        return
+    ops = [lambda tx, a=a: tx.delete(AdjustmentRecord(a.pk, a.sk)) for a in automatic]
+    deal_repo.commit(actor, Change(deal.brand_id, "deal", deal.id, "placement_url_changed", None,
+                                   {"deliverable": item.id, "penalties_removed": [a.rule for a in automatic]}),
+                     ops, "The deal changed at the same time.")
 
 
 # --- people ------------------------------------------------------------------------------------------------
@@ -64,14 +83,10 @@ def set_url_of(actor: Actor, deal: DealItem, item: DeliverableItem, url: str, *,
     url = (url or "").strip()
     if not url:
         raise problem("url", "Give the placement's address, such as https://t.me/channel/123.")
-    if deal.status not in URL_DEALS:
-        raise Conflict("Placements are checked under a signed deal: sign the deal first.")
-    if item.status in runner.SETTLED:
-        raise Conflict(f"The deliverable is {item.status}: its placement is settled and no longer checked.")
-    if url == item.url:
+    if url == item.url and deal.status in URL_DEALS and item.status not in deliverable_service.URL_SETTLED:
         planner.plan_round(deal, item, utcnow())  # the same URL again: plan what is missing, nothing more
         return item
-    changes = deliverable_service.url_changes(item, url, source)
+    changes = deliverable_service.url_changes(deal, item, url, source)
     written = deliverable_service.move(actor, item.id, None, changes=changes, expect_version=item.version)
     url_set(actor, item.id)
     return written

@@ -204,8 +204,9 @@ def is_forbidden_address(address: str) -> bool:
         # private is refused here; the block is not global either, so the check below refuses the rest
         if ip.teredo is not None and any(is_forbidden_address(str(a)) for a in ip.teredo):
             return True
+    site_local = isinstance(ip, ipaddress.IPv6Address) and ip.is_site_local  # fec0::/10, deprecated but routable
     return (not ip.is_global or ip.is_private or ip.is_loopback or ip.is_link_local or ip.is_multicast
-            or ip.is_reserved or ip.is_unspecified)
+            or ip.is_reserved or ip.is_unspecified or site_local)
 
 
 def _is_address(host: str) -> bool:

@@ -13,8 +13,9 @@ such in a row are the caller's "inconclusive", never a deletion. Otherwise, by t
   decides; we cannot tell when it went).
 - found with a breach — a fail of a presence, content or marking rule (BREACH_RULES; lateness and
   pushed_down are settled in money, not status) — published/monitoring → `nonconforming`.
-- found without a breach, and watching is over → `fulfilled`. Watching is over on the `final` check, or
-  when live_until is None or passed and top_until (the end of top_hours, if any) is None or passed.
+- found without a breach, and watching is over → `fulfilled`. Watching is over on the `final` check (unless
+  top_until, the end of top_hours, is still ahead: the `top` check ends it then), or when live_until and
+  top_until are each None or passed.
 - found without a breach, watching not over: published/nonconforming → `monitoring`.
 - final statuses (fulfilled, missed, deleted_early, cancelled) never move.
 
@@ -30,6 +31,7 @@ them up across checks.
 """
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import datetime, timedelta
 from decimal import ROUND_DOWN, Decimal
 
@@ -38,7 +40,13 @@ from chalicelib.deals.rules import penalties as clauses
 from chalicelib.deals.rules.deliverable_status import BEFORE_PUBLICATION, FINAL, problem
 from chalicelib.deals.rules.penalties import Adjustment
 from chalicelib.placements.rules.evaluate import Evaluation, Expected
-from chalicelib.placements.rules.findings import CONTENT_RULES, MARKING_RULES, PRESENCE_RULES
+from chalicelib.placements.rules.findings import (
+    CONTENT_RULES,
+    MARKING_RULES,
+    PRESENCE_RULES,
+    missing_elements,
+    result_of,
+)
 
 BREACH_RULES = frozenset(PRESENCE_RULES + CONTENT_RULES + MARKING_RULES) - {"not_found"}
 WATCHED = ("published", "monitoring", "nonconforming")
@@ -53,6 +61,10 @@ def breaches(evaluation: Evaluation) -> bool:
 
 
 def _over(kind: str, now: datetime, live_until: datetime | None, top_until: datetime | None) -> bool:
+    """Is the watching over? At the final check (just before live_until) — unless the time on top goes on
+    beyond it: then the `top` check ends it — or once every agreed time has passed."""
+    if top_until is not None and now < top_until:
+        return False
     return kind == "final" or all(until is None or now >= until for until in (live_until, top_until))
 
 
@@ -97,6 +109,20 @@ def hours_of(span: timedelta) -> Decimal:
     """A timedelta as Decimal hours rounded DOWN to 6 places (never negative)."""
     micro = max(span // timedelta(microseconds=1), 0)
     return Decimal(micro * 10**6 // _MICROSECONDS_PER_HOUR).scaleb(-6)
+
+
+def waive(evaluation: Evaluation, rules) -> Evaluation:
+    """The evaluation with the rules a manager accepted (an override to pass or warn) turned into `info`:
+    they no longer fail, count as missing elements or make the post late, so a later check does not
+    charge or hold again for what was accepted."""
+    waived = set(rules or ())
+    if not waived or not any(f.rule in waived and f.severity != "info" for f in evaluation.findings):
+        return evaluation
+    findings = tuple(replace(f, severity="info") if f.rule in waived else f for f in evaluation.findings)
+    kept = [f for f in findings if f.severity != "info"]
+    return replace(evaluation, findings=findings, result=result_of(kept),
+                   missing_elements=missing_elements(kept),
+                   minutes_late=0 if "too_late" in waived else evaluation.minutes_late)
 
 
 def may_charge(evaluation: Evaluation, status_after: str | None) -> bool:

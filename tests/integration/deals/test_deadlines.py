@@ -115,3 +115,19 @@ def test_a_payment_reminder_goes_out_once_and_the_owner_hears_on_the_due_day(cli
     assert mails_to(outbox, crew["copywriter"].email) == []
     deal_jobs.run(remind_at + timedelta(days=2, minutes=1))
     assert len(mails_to(outbox, crew["influencer_manager"].email, "due today and unpaid")) == 1
+
+
+def test_a_placement_with_no_url_a_day_after_its_window_is_missed_and_the_no_show_charged(client, crew, outbox):
+    deal, item, _ = creative_deal(client, crew, terms={"publish_window_after_minutes": 90,
+                                                        "penalties": {"no_show": "full"}})
+    deal_jobs.run(at("2030-03-02T10:31:00"))
+    assert deliverable(item["id"]).status == "late"
+    deal_jobs.run(at("2030-03-03T10:29:00"))
+    assert deliverable(item["id"]).status == "late"
+    summary = deal_jobs.run(at("2030-03-03T10:31:00"))
+    assert summary["missed"] == 1 and deliverable(item["id"]).status == "missed"
+    lines = {a.rule: a for a in deal_repo.adjustments_of(deal["id"])}
+    assert int(lines["no_show"].amount_minor) == -int(deal_repo.get(deal["id"]).fee_minor)
+    assert len(mails_to(outbox, crew["influencer_manager"].email, "never appeared")) == 1
+    deal_jobs.run(at("2030-03-03T11:31:00"))
+    assert len(deal_repo.adjustments_of(deal["id"])) == 1

@@ -242,3 +242,69 @@ def test_ftc_disclosure_only_at_the_end_of_a_long_text_fails(client, crew, previ
                         advertiser={"name": "Acme LLC", "inn": VALID_INN_COMPANY})
     run_job(DUE + timedelta(minutes=6))
     assert "disclosure_missing" in _rules(_done(client, crew, item["id"])[0])
+
+
+def test_a_corrected_url_takes_off_what_the_wrong_one_charged_and_watches_the_new_post(client, crew, preview):
+    wrong = GOOD_TEXT.replace("Промокод ANNA10 даёт скидку 10 %.", "")
+    deal, item = _setup(client, crew, preview, at=DUE + timedelta(minutes=60 + 87), text=wrong)
+    run_job(DUE + 3 * HOUR)
+    assert {"late", "missing_elements"} <= set(adjustments(deal["id"]))
+    preview.post(CHANNEL, 77, GOOD_TEXT, at=DUE + timedelta(minutes=20))
+    with time_machine.travel(DUE + 3 * HOUR + timedelta(minutes=1), tick=False):
+        assert set_placement(client, crew, item["id"], f"https://t.me/{CHANNEL}/77").status_code == 200
+    assert not adjustments(deal["id"])  # worked out from another post: taken off
+    run_job(DUE + 3 * HOUR + timedelta(minutes=2))
+    got = deliverable(item["id"])
+    assert got.status == "monitoring" and got.published_at.startswith("2030-03-02T09:20") and got.found_at
+    assert not [p for p in payments(deal["id"]) if "check_failed" in (p.holds or [])]
+    planned = [c["kind"] for c in checks_of(client, crew, item["id"])
+               if c["state"] == "planned" and c["url"].endswith("/77")]
+    assert "final" in planned and "metrics_7d" in planned
+    run_job(DUE + timedelta(days=8))
+    assert deliverable(item["id"]).status == "fulfilled"
+
+
+def test_what_an_override_accepted_is_not_charged_again_by_the_next_check(client, crew, preview):
+    text = GOOD_TEXT.replace("Промокод ANNA10 даёт скидку 10 %.", "")
+    deal, item = _setup(client, crew, preview, at=DUE, text=text)
+    run_job(DUE + timedelta(minutes=6))
+    check = _done(client, crew, item["id"])[0]
+    assert "missing_elements" in adjustments(deal["id"])
+    r = call(client, "post", f"/v1/checks/{check['id']}/override", crew["influencer_manager"],
+             {"result": "pass", "reason": "The promo code ran in the stories instead, as agreed."})
+    assert r.status_code == 200, r.body
+    assert deliverable(item["id"]).waived == ["promo_code_missing"]
+    _run_now(client, crew, item["id"], DUE + 2 * HOUR)
+    got = deliverable(item["id"])
+    assert got.status == "monitoring" and "missing_elements" not in adjustments(deal["id"])
+    assert not [p for p in payments(deal["id"]) if "check_failed" in (p.holds or [])]
+
+
+def test_a_late_post_with_nothing_to_watch_is_fulfilled_and_holds_nothing(client, crew, preview):
+    terms = {"publish_window_after_minutes": 60, "penalties": {"late_pct_per_hour": "5", "late_cap_pct": "20"}}
+    deal, item = _setup(client, crew, preview, at=DUE + timedelta(minutes=60 + 30), terms=terms)
+    run_job(DUE + 2 * HOUR)
+    assert deliverable(item["id"]).status == "fulfilled" and "late" in adjustments(deal["id"])
+    assert not [p for p in payments(deal["id"]) if p.status == "on_hold"]
+
+
+def test_top_hours_beyond_min_live_hours_is_still_checked(client, crew, preview):
+    terms = {"min_live_hours": 24, "top_hours": 24, "penalties": {}}
+    deal, item = _setup(client, crew, preview, at=DUE, terms=terms)
+    run_job(DUE + timedelta(minutes=6))
+    preview.post(CHANNEL, 43, "Другой пост", at=DUE + 2 * HOUR)
+    run_job(DUE + timedelta(hours=23))
+    run_job(DUE + timedelta(hours=24, minutes=1))  # the final and the top check due together
+    found = [c for c in _done(client, crew, item["id"]) if "pushed_down" in _rules(c)]
+    assert found and found[0]["kind"] in ("final", "top")
+    assert deliverable(item["id"]).status == "fulfilled"
+
+
+def test_a_url_on_a_draft_deal_is_refused_on_the_patch_too(client, crew, preview):
+    from tests.support.deals_api import blogger, new_deal, new_deliverable
+
+    influencer, account = blogger(client, crew, handle=f"@{CHANNEL}")
+    deal = new_deal(client, crew, influencer["id"])
+    item = new_deliverable(client, crew, deal["id"], account["id"])
+    r = call(client, "patch", f"/v1/deliverables/{item['id']}", crew["influencer_manager"], {"url": URL})
+    assert r.status_code == 409 and "sign" in body(r)["error"]["message"]

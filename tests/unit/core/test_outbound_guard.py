@@ -238,7 +238,7 @@ REFUSED = [
     # private, shared (CGNAT), link-local and metadata
     "http://10.0.0.1/", "http://10.255.255.254/", "http://172.16.0.1/", "http://172.31.255.254/",
     "http://192.168.0.1/", "http://192.168.1.1:8443/", "http://169.254.169.254/latest/meta-data/",
-    "http://100.64.0.1/", "http://100.127.255.254/", "http://[fc00::1]/", "http://[fd00:ec2::254]/",
+    "http://100.64.0.1/", "http://100.127.255.254/", "http://[fc00::1]/", "http://[fec0::1]/", "http://[fd00:ec2::254]/",
     "http://[fe80::1]/", "http://private.test/", "https://metadata.test/computeMetadata/v1/", "http://mixed.test/",
     # IPv4 inside IPv6: mapped, NAT64, 6to4, Teredo
     "http://[::ffff:127.0.0.1]/", "http://[::ffff:7f00:1]/", "http://[::ffff:a9fe:a9fe]/", "http://[64:ff9b::a00:1]/",
