@@ -125,7 +125,7 @@ def test_a_placement_with_no_url_a_day_after_its_window_is_missed_and_the_no_sho
     deal_jobs.run(at("2030-03-03T10:29:00"))
     assert deliverable(item["id"]).status == "late"
     summary = deal_jobs.run(at("2030-03-03T10:31:00"))
-    assert summary["missed"] == 1 and deliverable(item["id"]).status == "missed"
+    assert summary["missed"] >= 1 and deliverable(item["id"]).status == "missed"  # other tests' deals too
     lines = {a.rule: a for a in deal_repo.adjustments_of(deal["id"])}
     assert int(lines["no_show"].amount_minor) == -int(deal_repo.get(deal["id"]).fee_minor)
     assert len(mails_to(outbox, crew["influencer_manager"].email, "never appeared")) == 1

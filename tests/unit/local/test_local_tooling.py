@@ -226,9 +226,10 @@ def _run_loop_in_thread(**kwargs):
 
 
 def test_job_runner_fires_a_registered_job_and_survives_a_failing_one(test_jobs, capsys):
-    test_jobs("test-always-fails", always_fail)
-    test_jobs("test-record-run", record_run)
-    stop, thread = _run_loop_in_thread(tick=0.02, now=True)
+    # only these two: the app's real jobs would run over the whole session's data first (seconds)
+    jobs = {job.name: job for job in (test_jobs("test-always-fails", always_fail),
+                                      test_jobs("test-record-run", record_run))}
+    stop, thread = _run_loop_in_thread(tick=0.02, now=True, jobs=jobs)
     try:
         assert _wait_until(lambda: len(RUNS) >= 1)
     finally:
@@ -240,9 +241,9 @@ def test_job_runner_fires_a_registered_job_and_survives_a_failing_one(test_jobs,
 
 
 def test_job_runner_waits_one_interval_before_the_first_run(test_jobs):
-    test_jobs("test-record-run", record_run, every_minutes=5)
+    job = test_jobs("test-record-run", record_run, every_minutes=5)
     now = [1000.0]
-    stop, thread = _run_loop_in_thread(tick=0.01, clock=lambda: now[0])
+    stop, thread = _run_loop_in_thread(tick=0.01, clock=lambda: now[0], jobs={job.name: job})
     try:
         time.sleep(0.2)
         assert RUNS == []
