@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
 from chalicelib.core.clock import iso, parse_utc, utcnow
+from chalicelib.core.db.put_unique import put_if_absent
 from chalicelib.deals import repo, stored
 from chalicelib.deals.models import DealItem, DealTaskItem
 from chalicelib.deals.rules import terms as terms_rules
@@ -177,19 +178,6 @@ def _task(deal: DealItem, step: Step, now: datetime) -> DealTaskItem:
                         attempts=0, created_at=iso(now))
 
 
-def _put(task: DealTaskItem) -> bool:
-    """Put the task unless one with its key exists (done, dropped or pending alike)."""
-    from pynamodb.exceptions import PutError
-
-    try:
-        task.save(condition=DealTaskItem.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
-
-
 def plan_deal(deal_id: str, action: str | None = None, *, now: datetime | None = None) -> int:
     """Write the deal's missing deadline tasks; how many were new. Idempotent. `action` (the deal's
     move, when there was one) changes nothing today: a cancelled or completed deal's tasks find
@@ -204,7 +192,7 @@ def plan_deal(deal_id: str, action: str | None = None, *, now: datetime | None =
     existing = {task.sk for task in tasks_of(deal_id)}
     written = 0
     for step in wanted:
-        if step.sk not in existing and _put(_task(deal, step, now)):
+        if step.sk not in existing and put_if_absent(_task(deal, step, now)):
             written += 1
     if written:
         log.info("deal deadlines planned", extra={"deal": deal_id, "new_tasks": written, "action": action})

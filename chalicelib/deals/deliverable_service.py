@@ -163,7 +163,6 @@ def update(principal: Principal, deliverable_id: str, data, if_match: int | None
 
 
 URL_DEALS = ("signed", "in_progress", "disputed", "completed")  # a live URL is checked under these
-URL_SETTLED = ("fulfilled", "missed", "deleted_early", "cancelled")  # a settled placement is no longer checked
 
 
 def url_changes(deal: DealItem, item: DeliverableItem, url: str | None, source: str) -> dict:
@@ -175,7 +174,7 @@ def url_changes(deal: DealItem, item: DeliverableItem, url: str | None, source: 
     if url:
         if deal.status not in URL_DEALS:
             raise Conflict("Placements are checked under a signed deal: sign the deal first.")
-        if item.status in URL_SETTLED:
+        if item.status in dstatus.FINAL:  # a settled placement is no longer checked
             raise Conflict(f"The deliverable is {item.status}: its placement is settled and no longer checked.")
         refused = placement_hooks.url_problem(url)
         if refused:

@@ -101,16 +101,10 @@ def _retry_later(task, now, error: str) -> str:
 
 # --- who hears of it ------------------------------------------------------------------------------------
 
-def _active(users) -> list:
-    return [u for u in users if u is not None and getattr(u, "status", "active") == "active"]
-
-
 def _owner(deal) -> list:
-    from chalicelib.brands.members import service as members
-    from chalicelib.identity import repo as user_repo
+    from chalicelib.deals import people
 
-    owner = _active([user_repo.get(deal.owner_id)]) if deal.owner_id else []
-    return owner or _active(members.managers(deal.brand_id))
+    return people.owner_or_managers(deal)
 
 
 def _payers(deal, status: str) -> list:
@@ -122,7 +116,9 @@ def _payers(deal, status: str) -> list:
     roles = {role.value for p in permissions for role in GRANTS[p]}
     ids = member_repo.user_ids_with_roles(deal.brand_id, roles)
     found = user_repo.batch_get(ids)
-    return _active([found.get(i) for i in ids])
+    from chalicelib.deals import people
+
+    return people.active([found.get(i) for i in ids])
 
 
 def _note_sent(task, marker: str) -> None:

@@ -16,18 +16,6 @@ log = logging.getLogger(__name__)
 KINDS = ("fail", "inconclusive", "deleted", "missed")
 
 
-def _active(users) -> list:
-    return [u for u in users if u is not None and getattr(u, "status", "active") == "active"]
-
-
-def recipients(deal) -> list:
-    from chalicelib.brands.members import service as members
-    from chalicelib.identity import repo as user_repo
-
-    owner = _active([user_repo.get(deal.owner_id)]) if deal.owner_id else []
-    return owner or _active(members.managers(deal.brand_id))
-
-
 def _rules_text(findings: list[dict], language: str) -> str:
     names = []
     for finding in findings:
@@ -56,7 +44,9 @@ def send(kind: str, deal, item, check, *, reason: str | None = None, findings: l
                  "rules": _rules_text(findings, language), "reason": reason or "—"}
         return [(f"placements.alert.{kind}.line", facts), ("placements.alert.link", {"link": link})]
 
-    users = recipients(deal)
+    from chalicelib.deals import people
+
+    users = people.owner_or_managers(deal)
     for user in users:
         try:
             if notices.email_notice(user, subject_key=f"placements.alert.{kind}.subject", lines=lines(user),

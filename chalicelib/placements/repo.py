@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db.connection import bind_models
+from chalicelib.core.db.put_unique import put_if_absent
 from chalicelib.core.db.queue import Queue
 from chalicelib.core.db.reads import get_item
 from chalicelib.placements.models import CheckItem
@@ -56,13 +57,4 @@ def of_deliverable(deliverable_id: str, *, limit: int = MAX_CHECKS_LISTED) -> li
 
 def put_planned(check: CheckItem) -> bool:
     """Put a planned check unless one with its id exists (planning again doubles nothing): True if put."""
-    from pynamodb.exceptions import PutError
-
-    bind_models()
-    try:
-        check.save(condition=CheckItem.pk.does_not_exist())
-    except PutError as exc:
-        if exc.cause_response_code == "ConditionalCheckFailedException":
-            return False
-        raise
-    return True
+    return put_if_absent(check)

@@ -34,7 +34,7 @@ from decimal import Decimal
 from chalicelib.core.clock import iso, parse_utc
 from chalicelib.core.db.writes import Actor
 from chalicelib.core.errors import Conflict
-from chalicelib.deals import deliverable_service, penalty_ops
+from chalicelib.deals import deliverable_service
 from chalicelib.deals import repo as deal_repo
 from chalicelib.deals.models import DeliverableItem
 from chalicelib.deals.rules import deliverable_status as dstatus
@@ -47,9 +47,9 @@ from chalicelib.placements.rules.evaluate import Evaluation, evaluate
 log = logging.getLogger(__name__)
 MAX_FAILURES = 3
 BACKOFF = (timedelta(minutes=5), timedelta(minutes=15))
-SETTLED = frozenset({"fulfilled", "missed", "deleted_early", "cancelled"})
+SETTLED = dstatus.FINAL  # a settled placement is no longer checked
 METRICS = ("metrics_24h", "metrics_72h", "metrics_7d")
-STOPPED = frozenset({"missed", "deleted_early", "cancelled"})  # nothing more to measure either
+STOPPED = dstatus.FINAL - {"fulfilled"}  # nothing more to measure either
 
 
 @dataclass
@@ -103,14 +103,14 @@ def hours_between(start: datetime, end: datetime) -> Decimal:
     return outcome.hours_of(end - start)
 
 
-def live_until(deal, item: DeliverableItem, published_at: datetime | None) -> datetime | None:
-    hours = penalty_ops.terms_of(deal, item).min_live_hours
+def live_until(expected, published_at: datetime | None) -> datetime | None:
+    hours = expected.terms.min_live_hours
     return published_at + timedelta(hours=int(hours)) if published_at and hours else None
 
 
-def top_until(deal, item: DeliverableItem, published_at: datetime | None) -> datetime | None:
-    hours = penalty_ops.terms_of(deal, item).top_hours
-    return published_at + timedelta(hours=int(hours)) if published_at and hours and item.platform == "telegram" \
+def top_until(expected, published_at: datetime | None) -> datetime | None:
+    hours = expected.top_hours
+    return published_at + timedelta(hours=int(hours)) if published_at and hours and expected.platform == "telegram" \
         else None
 
 
@@ -128,15 +128,15 @@ def _published_at(item: DeliverableItem, observed, now: datetime) -> datetime:
     return observed.published_at or parse_utc(item.published_at) or now
 
 
-def moves_for(check: CheckItem, deal, item: DeliverableItem, observed, evaluation: Evaluation,
+def moves_for(check: CheckItem, expected, item: DeliverableItem, observed, evaluation: Evaluation,
               now: datetime) -> list[str]:
     """The statuses this check moves the deliverable through, in order (often one; planned → published →
     monitoring is two), by rules/outcome.after_check."""
     published_at = _published_at(item, observed, now) if observed.found else parse_utc(item.published_at)
     return outcome.moves_after_check(item.status, check.kind, evaluation, fetched=True, now=now,
                                      published_at=published_at,
-                                     live_until=live_until(deal, item, published_at),
-                                     top_until=top_until(deal, item, published_at))
+                                     live_until=live_until(expected, published_at),
+                                     top_until=top_until(expected, published_at))
 
 
 def apply(actor: Actor, check: CheckItem, deal, item: DeliverableItem, observed, evaluation: Evaluation,
@@ -170,14 +170,13 @@ def apply(actor: Actor, check: CheckItem, deal, item: DeliverableItem, observed,
     return item
 
 
-def judge(actor: Actor, check: CheckItem, deal, item: DeliverableItem, fetched, now: datetime) -> Done:
-    """Steps 3 to 7 for a fetched answer."""
+def judge(actor: Actor, check: CheckItem, deal, item: DeliverableItem, expected, fetched, now: datetime) -> Done:
+    """Steps 3 to 7 for a fetched answer; `expected`: what the deliverable is held to (expected.py)."""
     done = Done()
     done.evidence = evidence.store(check, int(check.attempts or 1), fetched.raw, content_type=fetched.content_type,
                                    url=fetched.fetched_url, http_status=fetched.http_status,
                                    fetched_at=fetched.fetched_at)
     observed = fetched.observed
-    expected = expected_for(deal, item)
     evaluation = evaluate(expected, observed, baseline_hash=item.text_hash, first_seen=not item.found_at)
     evaluation = outcome.waive(evaluation, item.waived or ())
     done.result, done.findings = evaluation.result, [f.to_map() for f in evaluation.findings]
@@ -189,7 +188,7 @@ def judge(actor: Actor, check: CheckItem, deal, item: DeliverableItem, fetched, 
         if observed.found:
             _note(item, {"last_seen_at": iso(now)})
         return done
-    moves = moves_for(check, deal, item, observed, evaluation, now)
+    moves = moves_for(check, expected, item, observed, evaluation, now)
     status_after = moves[-1] if moves else before
     published_at = parse_utc(item.published_at)
     last_seen = parse_utc(item.last_seen_at)
@@ -255,7 +254,8 @@ def perform(check: CheckItem, now: datetime, *, actor: Actor | None = None, sche
     deal = deal_repo.get(item.deal_id, consistent=True)
     if deal is None:
         return Done(state="dropped", error="the deal is gone", outcome="dropped")
-    top = bool(penalty_ops.terms_of(deal, item).top_hours) and check.kind in ("top", "final", "initial", "now")
+    expected = expected_for(deal, item)
+    top = bool(expected.top_hours) and check.kind in ("top", "final", "initial", "now")
     try:
         fetched = sources.fetch(item.url, platform=item.platform, next_post=top)
     except sources.NotSupported as exc:
@@ -265,4 +265,4 @@ def perform(check: CheckItem, now: datetime, *, actor: Actor | None = None, sche
         return done
     except sources.FetchFailed as exc:
         return fetch_failed(check, item, deal, exc.reason, scheduled=scheduled, permanent=exc.permanent)
-    return judge(actor, check, deal, item, fetched, now)
+    return judge(actor, check, deal, item, expected, fetched, now)

@@ -83,7 +83,7 @@ def set_url_of(actor: Actor, deal: DealItem, item: DeliverableItem, url: str, *,
     url = (url or "").strip()
     if not url:
         raise problem("url", "Give the placement's address, such as https://t.me/channel/123.")
-    if url == item.url and deal.status in URL_DEALS and item.status not in deliverable_service.URL_SETTLED:
+    if url == item.url and deal.status in URL_DEALS and item.status not in runner.SETTLED:
         planner.plan_round(deal, item, utcnow())  # the same URL again: plan what is missing, nothing more
         return item
     changes = deliverable_service.url_changes(deal, item, url, source)

@@ -6,6 +6,8 @@ Giving one up is a delete on the condition that it still names the owner.
 
     put_unique(tx, item)                     take the value (tx: the TransactWrite of core/db/writes.transact)
     release(tx, item, still_ours)            give it up, if `still_ours` (e.g. Item.owner == id) holds
+    put_if_absent(item) -> bool              on its own: put unless an item with its key exists (planning a
+                                             task or a check again doubles nothing and revives nothing)
 """
 from __future__ import annotations
 
@@ -16,3 +18,19 @@ def put_unique(tx, item) -> None:
 
 def release(tx, item, still_ours) -> None:
     tx.delete(item, condition=still_ours)
+
+
+def put_if_absent(item) -> bool:
+    """Put `item` unless one with its key exists: True if it was put."""
+    from pynamodb.exceptions import PutError
+
+    from chalicelib.core.db.connection import bind_models
+
+    bind_models()
+    try:
+        item.save(condition=type(item).pk.does_not_exist())
+    except PutError as exc:
+        if exc.cause_response_code == "ConditionalCheckFailedException":
+            return False
+        raise
+    return True

@@ -31,4 +31,5 @@ def preview(monkeypatch):
     reset_settings()
     yield fake
     fake.stop()
+    monkeypatch.undo()  # before forgetting the settings: the next ones are read without the fake
     reset_settings()

@@ -22,22 +22,11 @@ from chalicelib.core.settings import reset_settings
 from chalicelib.placements import sources
 from chalicelib.placements.sources import FetchFailed
 from tests.support.fake_api import Call, FakeAPI, Fault
-from tests.support.fake_telegram_preview import FakeTelegramPreview, widget_page
+from tests.support.fake_telegram_preview import widget_page
 from tests.support.fake_vk import FakeVK
 
 AT = datetime(2026, 12, 1, 9, 0, tzinfo=timezone.utc)
 VK_TOKEN = "vk-service-token-0123456789"
-
-
-@pytest.fixture
-def preview(monkeypatch):
-    fake = FakeTelegramPreview().start()
-    monkeypatch.setenv("TELEGRAM_WEB_BASE_URL", fake.url)
-    reset_settings()
-    yield fake
-    fake.stop()
-    monkeypatch.undo()
-    reset_settings()
 
 
 @pytest.fixture
