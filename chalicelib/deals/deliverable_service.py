@@ -177,8 +177,9 @@ def url_changes(deal: DealItem, item: DeliverableItem, url: str | None, source: 
         if item.status in dstatus.FINAL:  # a settled placement is no longer checked
             raise Conflict(f"The deliverable is {item.status}: its placement is settled and no longer checked.")
         refused = placement_hooks.url_problem(url)
-        if refused:
-            raise _problem("url", refused)
+        if refused:  # its kind tells the pages which translated sentence to show
+            raise ValidationFailed(str(refused), details=[{"field": "url", "message": str(refused),
+                                                           "kind": getattr(refused, "kind", "refused")}])
     return {"url": url, "url_source": source if url else None, "placement_round": int(item.placement_round or 0) + 1,
             "found_at": None, "last_seen_at": None, "text_hash": None, "waived": None}
 

@@ -258,21 +258,13 @@ def _send(call: PageCall, token: str) -> Response:
     return _outcome(call, 200, kind, drafts.inspect(view.claims), token)
 
 
-def _url_refused(call: PageCall, url: str, problem: dict) -> str:
-    """A translated sentence for a live URL the placement checks refuse."""
-    from urllib.parse import urlsplit
-
+def _url_refused(call: PageCall, problem: dict) -> str:
+    """A translated sentence for a live URL that cannot be taken: by its message (required, too_long) or
+    the kind the placement checks gave it (invalid; anything else they refuse)."""
     if problem.get("message") in ("required", "too_long"):
         return i18n.translate(f"deal_drafts.published.{problem['message']}", call.language, max=drafts.MAX_LINK)
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        parts = None
-    if parts is None or parts.scheme.lower() not in ("http", "https") or not parts.hostname \
-            or any(ch.isspace() for ch in url):
-        return i18n.translate("deal_drafts.published.invalid", call.language)
-    return i18n.translate("deal_drafts.published.refused", call.language)
+    kind = "invalid" if problem.get("kind") in ("invalid", "required", "too_long") else "refused"
+    return i18n.translate(f"deal_drafts.published.{kind}", call.language)
 
 
 def _published(call: PageCall, token: str) -> Response:
@@ -300,7 +292,7 @@ def _published(call: PageCall, token: str) -> Response:
         return _outcome(call, 409, "not_publishable", drafts.inspect(view.claims), token)
     except ValidationFailed as exc:
         problem = (exc.details or [{}])[0]
-        return _form(call, view, token, 422, values=values, published_error=_url_refused(call, url, problem))
+        return _form(call, view, token, 422, values=values, published_error=_url_refused(call, problem))
     except Conflict:
         return _outcome(call, 409, "changed", drafts.inspect(view.claims), token)
     return _outcome(call, 200, "published" if kind == "published" else "published_already",

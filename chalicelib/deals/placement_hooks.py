@@ -2,8 +2,8 @@
 URL is set — through the API, the deal page or the blogger's draft link.
 
 Deals depends on placements not at all: app.py, the composition root, plugs the placements' hook in.
-The hook has `url_problem(url) -> sentence | None` (the outbound guard's refusal of a URL nobody may
-fetch: a 422 when it is set) and `url_set(actor, deliverable_id)` (plans the checks of the new round
+The hook has `url_problem(url) -> sentence | None` (a str with a `kind`: why the URL cannot be checked —
+the outbound guard's refusal of a URL nobody may fetch, among others: a 422 when it is set) and `url_set(actor, deliverable_id)` (plans the checks of the new round
 after the write; never raises). With nothing plugged in (a process that imported only deals) a URL is
 stored and checked by nothing, so setting one fails instead.
 """

@@ -15,7 +15,7 @@ does not allow it now). A reader without manage_deals gets 403 before anything i
 """
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from chalice import Blueprint
 
@@ -104,23 +104,13 @@ def _refusal(call: PageCall, deliverable_id: str, *, wanted: str) -> str:
 
 # --- the placement URL -----------------------------------------------------------------------------------
 
-def url_message(call: PageCall, url: str) -> str:
-    """A person's sentence for a URL the service refused (sources.problem's cases, translated)."""
-    from chalicelib.placements import sources
+URL_KINDS = {"telegram": "placements.page.error.url_telegram", "refused": "placements.page.error.url_refused"}
 
-    if any(ch.isspace() or ord(ch) < 32 for ch in url):
-        return _t(call, "placements.page.error.url_invalid")
-    try:
-        parts = urlsplit(url)
-        parts.port  # noqa: B018 - raises ValueError on a bad port
-    except ValueError:
-        return _t(call, "placements.page.error.url_invalid")
-    if parts.scheme.lower() not in ("http", "https") or not parts.hostname or parts.username is not None \
-            or parts.password is not None:
-        return _t(call, "placements.page.error.url_invalid")
-    if sources.source_for(url) == "telegram":
-        return _t(call, "placements.page.error.url_telegram")
-    return _t(call, "placements.page.error.url_refused")
+
+def url_message(call: PageCall, refused: ValidationFailed) -> str:
+    """A person's sentence for a URL the service refused, by the refusal's kind (sources.UrlProblem)."""
+    kind = (refused.details or [{}])[0].get("kind")
+    return _t(call, URL_KINDS.get(kind, "placements.page.error.url_invalid"))
 
 
 @page(bp, ROW + "/placement", ("POST",), back=BACK)
@@ -136,8 +126,8 @@ def set_placement(call: PageCall, deal_id, deliverable_id):
     else:
         try:
             service.set_url(call.principal, item.id, url)
-        except ValidationFailed:
-            errors["url"] = url_message(call, url)
+        except ValidationFailed as exc:
+            errors["url"] = url_message(call, exc)
         except Conflict:
             errors["__all__"], status = _refusal(call, item.id, wanted="url"), 409
         else:

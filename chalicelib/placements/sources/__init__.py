@@ -8,7 +8,8 @@
                    login, so a person uploads evidence instead
         web        anything else: the page's visible text and its og:/article: meta
     fetch(url, *, platform=None, next_post=True) -> Fetched     raises FetchFailed / NotSupported
-    problem(url) -> str | None      why the URL cannot be a placement URL (a sentence), None when it can
+    problem(url) -> UrlProblem | None   why the URL cannot be a placement URL (a sentence with its kind),
+                                        None when it can
 
 Every request goes through the outbound guard (chalicelib.core.net.guard): Telegram pages and web pages
 through `guarded_get` (one deadline, each redirect re-checked, 2 MB cap, no cookies, no proxy), the VK API
@@ -29,7 +30,7 @@ from urllib.parse import urlsplit
 
 from chalicelib.placements.rules.observed import Observed
 
-__all__ = ["FetchFailed", "NotSupported", "Fetched", "source_for", "fetch", "problem", "MANUAL_HOSTS",
+__all__ = ["FetchFailed", "NotSupported", "Fetched", "UrlProblem", "source_for", "fetch", "problem", "MANUAL_HOSTS",
            "MANUAL_PLATFORMS", "TELEGRAM_HOSTS", "VK_HOSTS"]
 
 TELEGRAM_HOSTS = ("t.me", "telegram.me", "telegram.dog")
@@ -131,36 +132,50 @@ def fetch(url: str, *, platform: str | None = None, next_post: bool = True) -> F
     return web_page.fetch(url)
 
 
-def problem(url: str) -> str | None:
-    """Why `url` cannot be a placement URL (one sentence), None when it can. A web URL goes through the
-    outbound guard's policy check: a refused address (private, loopback, metadata …), port or scheme is a
-    problem; a name that does not resolve (yet) is not — that check is left to the fetch."""
+class UrlProblem(str):
+    """Why a URL cannot be a placement URL: the sentence, with its `kind` — required, too_long, invalid (not a
+    web address we take), telegram (not a public channel's post) or refused (the outbound guard) — by
+    which the pages say it in the reader's language."""
+
+    kind: str
+
+    def __new__(cls, sentence: str, kind: str) -> "UrlProblem":
+        made = super().__new__(cls, sentence)
+        made.kind = kind
+        return made
+
+
+def problem(url: str) -> UrlProblem | None:
+    """Why `url` cannot be a placement URL (one sentence, with its kind), None when it can. A web URL goes
+    through the outbound guard's policy check: a refused address (private, loopback, metadata …), port or
+    scheme is a problem; a name that does not resolve (yet) is not — that check is left to the fetch."""
     text = (url or "").strip()
     if not text:
-        return "Give the address of the published post."
+        return UrlProblem("Give the address of the published post.", "required")
     if len(text) > MAX_URL_LENGTH:
-        return f"The address is longer than {MAX_URL_LENGTH} characters."
+        return UrlProblem(f"The address is longer than {MAX_URL_LENGTH} characters.", "too_long")
     if any(ch.isspace() or ord(ch) < 32 for ch in text):
-        return "The address must not contain spaces or control characters."
+        return UrlProblem("The address must not contain spaces or control characters.", "invalid")
     try:
         parts = urlsplit(text)
         parts.port  # noqa: B018 - raises ValueError on a bad port
     except ValueError:
-        return "The address is not a valid URL."
+        return UrlProblem("The address is not a valid URL.", "invalid")
     if parts.scheme.lower() not in ("http", "https") or not parts.hostname:
-        return "Give the full address of the post, starting with https://."
+        return UrlProblem("Give the full address of the post, starting with https://.", "invalid")
     if parts.username is not None or parts.password is not None:
-        return "The address must not contain a user name or password."
+        return UrlProblem("The address must not contain a user name or password.", "invalid")
     source = source_for(text)
     if source == "telegram":
         from chalicelib.placements.sources.telegram_preview import parse_url
 
         if parse_url(text) is None:
-            return ("This Telegram link does not point at a post in a public channel; copy the post's link "
-                    "(https://t.me/<channel>/<number>).")
+            return UrlProblem("This Telegram link does not point at a post in a public channel; copy the post's "
+                              "link (https://t.me/<channel>/<number>).", "telegram")
         return None
     if source in ("vk", "manual"):
         return None
     from chalicelib.core.net import guard
 
-    return guard.url_problem(text)
+    refused = guard.url_problem(text)
+    return UrlProblem(refused, "refused") if refused else None
