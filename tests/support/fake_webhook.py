@@ -12,7 +12,8 @@ from __future__ import annotations
 import itertools
 
 from chalicelib.publishing.channels.webhook import verify_signature
-from tests.support.fake_api import Call, FakeAPI, Fault, allow_outbound, forbid_outbound
+from tests.support.fake_api import Call, FakeAPI, Fault
+from tests.support.fake_process import FakeProcess
 
 __all__ = ["FakeWebhook", "Fault", "Call"]
 
@@ -45,20 +46,18 @@ class FakeWebhook(FakeAPI):
         return self.status, {"id": f"rcv-{next(self._ids)}"}, {}
 
 
-def _serve_in_child(conn, latency: float, secret: str | None) -> None:
+def _webhook(latency: float, secret: str | None) -> FakeWebhook:
     fake = FakeWebhook(secret=secret)
     fake.latency = latency
-    fake.start()
-    conn.send(fake.url)
-    conn.recv()  # "report": the counts, then stop
-    conn.send(dict(fake.sends_by_target()))
-    fake.stop()
+    return fake.start()
 
 
-class FakeWebhookProcess:
-    """A FakeWebhook in its own process (benchmarks): the receiver does not share the publisher's
-    interpreter (its GIL, its CPU accounting), as a real receiver would not. Its address goes on the
-    outbound guard's allow-list in THIS process (the sender's) while it runs.
+def _sends(fake: FakeWebhook) -> dict:
+    return dict(fake.sends_by_target())
+
+
+class FakeWebhookProcess(FakeProcess):
+    """A FakeWebhook in its own process (benchmarks; tests/support/fake_process.py).
 
         with FakeWebhookProcess(latency=0.05) as hook:
             hook.url + "/hook"
@@ -66,36 +65,7 @@ class FakeWebhookProcess:
     """
 
     def __init__(self, latency: float = 0.0, secret: str | None = None):
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve_in_child, args=(child, latency, secret), daemon=True)
-        self.url = ""
-
-    def start(self) -> "FakeWebhookProcess":
-        self._process.start()
-        if not self._conn.poll(30):
-            self._process.kill()
-            raise RuntimeError("the fake webhook process did not start")
-        self.url = self._conn.recv()
-        allow_outbound(self.url)
-        return self
+        super().__init__(_webhook, (latency, secret), _sends, start_seconds=30)
 
     def sends_by_target(self) -> dict:
-        self._conn.send("report")
-        return self._conn.recv()
-
-    def stop(self) -> None:
-        if self.url:
-            forbid_outbound(self.url)
-            self.url = ""
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.kill()
-
-    def __enter__(self) -> "FakeWebhookProcess":
-        return self.start()
-
-    def __exit__(self, *exc) -> None:
-        self.stop()
+        return self.report()

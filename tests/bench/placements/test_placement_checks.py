@@ -24,6 +24,7 @@ from contextlib import contextmanager
 from datetime import timedelta
 
 from tests.bench.helpers import check_goal, line
+from tests.support.fake_process import FakeProcess
 
 CHECKS = 1000
 PER_DEAL = 30
@@ -88,60 +89,18 @@ def _cpu_seconds(pid: int) -> float:
         return 0.0
 
 
-def _serve_preview_in_child(conn, latency: float) -> None:
+def _preview(latency: float, posts: list[tuple]):
     from tests.support.fake_telegram_preview import FakeTelegramPreview
 
     fake = FakeTelegramPreview().start()
-    conn.send(fake.url)
-    for channel, post_id, text, at in conn.recv():  # the posts, then serve
+    for channel, post_id, text, at in posts:
         fake.post(channel, post_id, text, at=at)
     fake.latency = latency
-    conn.send("ready")
-    conn.recv()  # "report": the requests per path, then stop
-    conn.send(dict(fake.hits()))
-    fake.stop()
+    return fake
 
 
-class PreviewProcess:
-    """A FakeTelegramPreview in its own process, holding `posts` [(channel, id, text, at)] and answering in
-    `latency` seconds; its address goes on the outbound guard's allow-list in THIS process while it runs.
-    `hits()` ({path: requests}) once, at the end."""
-
-    def __init__(self, latency: float):
-        import multiprocessing
-
-        context = multiprocessing.get_context("spawn")
-        self._conn, child = context.Pipe()
-        self._process = context.Process(target=_serve_preview_in_child, args=(child, latency), daemon=True)
-        self.url = ""
-
-    def start(self, posts: list[tuple]) -> "PreviewProcess":
-        from tests.support.fake_api import allow_outbound
-
-        self._process.start()
-        if not self._conn.poll(30):
-            self._process.kill()
-            raise RuntimeError("the fake preview process did not start")
-        self.url = self._conn.recv()
-        self._conn.send(posts)
-        if not self._conn.poll(60) or self._conn.recv() != "ready":
-            raise RuntimeError("the fake preview process did not take the posts")
-        allow_outbound(self.url)
-        return self
-
-    def hits(self) -> dict:
-        self._conn.send("report")
-        return self._conn.recv()
-
-    def stop(self) -> None:
-        from tests.support.fake_api import forbid_outbound
-
-        if self.url:
-            forbid_outbound(self.url)
-            self.url = ""
-        self._process.join(timeout=5)
-        if self._process.is_alive():
-            self._process.kill()
+def _hits(fake) -> dict:
+    return dict(fake.hits())
 
 
 def _seed(brand, now) -> tuple[list[str], dict[str, str], list[tuple]]:
@@ -240,9 +199,9 @@ def test_placement_checks_over_1000_due_checks(dynamodb, bench_results, monkeypa
     seeding = time.monotonic()
     check_ids, paths, posts = _seed(brand, now)
     seeded = time.monotonic() - seeding
-    preview = PreviewProcess(LATENCY)
+    preview = FakeProcess(_preview, (LATENCY, posts), _hits)  # the preview in its own process
     try:
-        preview.start(posts)
+        preview.start()
         monkeypatch.setenv("TELEGRAM_WEB_BASE_URL", preview.url)
         reset_settings()
         sites: Counter | None = Counter() if PROFILE else None
@@ -253,7 +212,7 @@ def test_placement_checks_over_1000_due_checks(dynamodb, bench_results, monkeypa
             elapsed = time.monotonic() - started
             java_cpu = _cpu_seconds(dynamodb.process.pid) - java_before
             python_cpu = time.process_time() - python_before
-        hits = preview.hits()
+        hits = preview.report()
     finally:
         preview.stop()
         monkeypatch.undo()
