@@ -220,19 +220,29 @@ def _show(call: PageCall, token: str) -> Response:
     return refusal if refusal is not None else _form(call, view, token)
 
 
-def _send(call: PageCall, token: str) -> Response:
-    from chalicelib.core.errors import ValidationFailed
+def _posted(call: PageCall, token: str):
+    """(the link's view, the posted form, None) — or (None, None, the refusal page): the link opens, and the
+    form comes from our own page (same site)."""
     from chalicelib.core.http.forms import parse_body
 
     view, refusal = _open(call, token)
     if refusal is not None:
-        return refusal
+        return None, None, refusal
     try:
         form = parse_body(call.request)
     except DomainError:
         form = {}
     if not same_site(call.request):
-        return _outcome(call, 403, "cross_site", view, token)
+        return None, None, _outcome(call, 403, "cross_site", view, token)
+    return view, form, None
+
+
+def _send(call: PageCall, token: str) -> Response:
+    from chalicelib.core.errors import ValidationFailed
+
+    view, form, refusal = _posted(call, token)
+    if refusal is not None:
+        return refusal
     values = {"text": form.get("text", ""), "media_links": form.get("media_links", "")}
     seen = confirmed_version(token, form.get(CONFIRM_FIELD))
     if not view.waiting:
@@ -270,17 +280,10 @@ def _url_refused(call: PageCall, problem: dict) -> str:
 def _published(call: PageCall, token: str) -> Response:
     """The blogger's "I published it: URL" (drafts.report_url)."""
     from chalicelib.core.errors import Conflict, ValidationFailed
-    from chalicelib.core.http.forms import parse_body
 
-    view, refusal = _open(call, token)
+    view, form, refusal = _posted(call, token)
     if refusal is not None:
         return refusal
-    try:
-        form = parse_body(call.request)
-    except DomainError:
-        form = {}
-    if not same_site(call.request):
-        return _outcome(call, 403, "cross_site", view, token)
     url = form.get("url", "").strip()
     values = {"url": url}
     if confirmed_version(token, form.get(CONFIRM_FIELD)) is None:
