@@ -120,3 +120,22 @@ def sign_in(http, outbox, email: str, **headers) -> Browser:
     assert r.status_code == 303, r.body
     assert "gl_session" in browser.cookies
     return browser
+
+
+# --- what page tests read (the same in every feature's page tests) ---------------------------------------
+
+def as_user(client, user) -> Browser:
+    """The user through a bearer token (pages accept it like the API), with a cookie jar for CSRF."""
+    return Browser(client, Authorization=f"Bearer {user.token}")
+
+
+def text_of(response) -> str:
+    """The page's visible text, tags gone, whitespace squeezed (for "says this" checks; no-break spaces kept)."""
+    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html(response))))
+
+
+def field_error(response, form_id: str, name: str) -> str | None:
+    """The error shown under a form's field, None when there is none."""
+    match = re.search(rf'<p class="field-error" id="{form_id}-{name}-error">([^<]*)</p>', html(response))
+    return unescape(match.group(1)) if match else None
+

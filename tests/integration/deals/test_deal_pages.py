@@ -15,24 +15,11 @@ from chalicelib.core.http import csrf
 from tests.support.deals_api import blogger, fake_contract, new_deal, new_deliverable, signed_deal
 from tests.support.influencers import VALID_INN_COMPANY, add
 from tests.support.posts import body, call
-from tests.support.web import FORM, Browser, csrf_token_in, html, location
+from tests.support.web import FORM, Browser, csrf_token_in, field_error, html, location, text_of
+from tests.support.web import as_user as browser
 
 HOSTILE = "<img src=x onerror=alert(1)>"
 REQUIRED_RU = i18n.translate("form.error.required", "ru")
-
-
-def browser(client, user) -> Browser:
-    """The user through a bearer token (pages accept it like the API), with a cookie jar for CSRF."""
-    return Browser(client, Authorization=f"Bearer {user.token}")
-
-
-def text_of(response) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html(response))))
-
-
-def field_error(response, form_id: str, name: str) -> str | None:
-    match = re.search(rf'<p class="field-error" id="{form_id}-{name}-error">([^<]*)</p>', html(response))
-    return unescape(match.group(1)) if match else None
 
 
 def value_of(response, form_id: str, name: str) -> str | None:

@@ -7,20 +7,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from html import unescape
 
 from chalicelib.core.http import csrf
 from chalicelib.deals import payment_service
 from tests.support.deal_flow import DUE_TODAY, TERMS, payments, set_payment, signed
-from tests.support.web import Browser, csrf_token_in, html, location
-
-
-def browser(client, user) -> Browser:
-    return Browser(client, Authorization=f"Bearer {user.token}")
-
-
-def text_of(response) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html(response))))
+from tests.support.web import as_user as browser
+from tests.support.web import csrf_token_in, html, location, text_of
 
 
 def buttons(response, payment_id: str) -> list[str]:

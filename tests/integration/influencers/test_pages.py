@@ -16,30 +16,16 @@ import pytest
 from chalicelib.core.clock import utcnow
 from tests.support.influencers import VALID_INN_COMPANY, VALID_OGRN, add, add_account
 from tests.support.posts import body, call
-from tests.support.web import Browser, csrf_token_in, html, location
+from tests.support.web import as_user as browser
+from tests.support.web import csrf_token_in, field_error, html, location, text_of
 
 BAD_INN_COMPANY = "7707083894"  # the check digit is off by one
 
 
 
 
-def browser(client, user) -> Browser:
-    """The user through a bearer token (pages accept it like the API), with a cookie jar for CSRF."""
-    return Browser(client, Authorization=f"Bearer {user.token}")
 
 
-
-
-
-
-def text_of(response) -> str:
-    """The page's visible text, tags gone, whitespace squeezed (for "says this" checks)."""
-    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html(response))))  # keeps no-break spaces
-
-
-def field_error(response, form_id: str, name: str) -> str | None:
-    match = re.search(rf'<p class="field-error" id="{form_id}-{name}-error">([^<]*)</p>', html(response))
-    return unescape(match.group(1)) if match else None
 
 
 def value_of(response, form_id: str, name: str) -> str | None:

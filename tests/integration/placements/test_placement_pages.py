@@ -26,25 +26,13 @@ from tests.support.placements import (
     set_placement,
     utc,
 )
-from tests.support.web import Browser, csrf_token_in, html, location
+from tests.support.web import Browser, csrf_token_in, field_error, html, location, text_of
+from tests.support.web import as_user as browser
 
 T0 = utc(2030, 3, 1, 9, 0)  # the deal is made; the post is due a day later (12:00 in Moscow)
 DUE = T0 + timedelta(days=1)
 URL = f"https://t.me/{CHANNEL}/42"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
-
-
-def browser(client, user) -> Browser:
-    return Browser(client, Authorization=f"Bearer {user.token}")
-
-
-def text_of(response) -> str:
-    return re.sub(r"[ \t\r\n]+", " ", unescape(re.sub(r"<[^>]+>", " ", html(response))))
-
-
-def field_error(response, form_id: str, name: str) -> str | None:
-    match = re.search(rf'<p class="field-error" id="{form_id}-{name}-error">([^<]*)</p>', html(response))
-    return unescape(match.group(1)) if match else None
 
 
 def section(response, item_id: str) -> str:
