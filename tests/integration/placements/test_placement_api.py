@@ -96,26 +96,18 @@ def test_a_url_before_signing_is_refused(client, crew, preview):
 
 
 def test_overlapping_job_runs_claim_each_check_once(client, crew, preview):
-    items = []
-    for n in range(6):
-        with time_machine.travel(T0, tick=False):
-            deal, item = checked_deal(client, crew, DUE) if n == 0 else (None, None)
-        if item:
-            items.append(item)
-    # six deliverables of separate deals, each with a post and its URL
     from tests.support.deals_api import act, fake_contract, new_deal, new_deliverable
     from tests.support.placements import TERMS, wall
 
-    account_id = items[0]["account_id"]
-    influencer_id = items[0]["influencer_id"]
     with time_machine.travel(T0, tick=False):
-        for _ in range(5):
-            deal = new_deal(client, crew, influencer_id, terms=TERMS)
-            item = new_deliverable(client, crew, deal["id"], account_id, publish_at=wall(DUE))
+        _deal, first = checked_deal(client, crew, DUE)
+        items = [first]
+        for _ in range(5):  # five more deals of the same blogger's channel
+            deal = new_deal(client, crew, first["influencer_id"], terms=TERMS)
+            items.append(new_deliverable(client, crew, deal["id"], first["account_id"], publish_at=wall(DUE)))
             fake_contract(deal["id"])
             for action in ("send", "sign"):
                 assert act(client, crew, deal["id"], action).status_code == 200
-            items.append(item)
     for n, item in enumerate(items):
         preview.post(CHANNEL, 100 + n, GOOD_TEXT, at=DUE)
         with time_machine.travel(DUE + timedelta(minutes=1), tick=False):
@@ -185,7 +177,6 @@ def test_a_vk_wall_post_is_read_through_the_api(client, crew, monkeypatch):
     from chalicelib.core.settings import reset_settings
     from tests.support.deals_api import act, blogger, fake_contract, new_deal, new_deliverable
     from tests.support.fake_vk import FakeVK
-    from tests.support.influencers import VALID_INN_COMPANY
     from tests.support.placements import ERID, TERMS, wall
 
     fake = FakeVK(tokens={"vk-service-token"}).start()
@@ -201,8 +192,7 @@ def test_a_vk_wall_post_is_read_through_the_api(client, crew, monkeypatch):
             fake_contract(deal["id"])
             for action in ("send", "sign"):
                 assert act(client, crew, deal["id"], action).status_code == 200
-        text = GOOD_TEXT.replace(VALID_INN_COMPANY, VALID_INN_COMPANY)
-        fake.put_post("-777", 45, text, date=DUE, marked_as_ads=False, views=1500, likes=20, reposts=3)
+        fake.put_post("-777", 45, GOOD_TEXT, date=DUE, marked_as_ads=False, views=1500, likes=20, reposts=3)
         with time_machine.travel(DUE + timedelta(minutes=3), tick=False):
             assert set_placement(client, crew, item["id"], "https://vk.com/wall-777_45").status_code == 200
         run_job(DUE + timedelta(minutes=4))
