@@ -255,7 +255,9 @@ def perform(check: CheckItem, now: datetime, *, actor: Actor | None = None, sche
     if deal is None:
         return Done(state="dropped", error="the deal is gone", outcome="dropped")
     expected = expected_for(deal, item)
-    top = bool(expected.top_hours) and check.kind in ("top", "final", "initial", "now")
+    # with top_hours, every check reads the channel's newer posts: any of them may be the one that ends the
+    # watching (a run that comes late does the final, top and a last retention check at once)
+    top = bool(expected.top_hours) and expected.platform == "telegram"
     try:
         fetched = sources.fetch(item.url, platform=item.platform, next_post=top)
     except sources.NotSupported as exc:

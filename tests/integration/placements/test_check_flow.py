@@ -294,7 +294,7 @@ def test_top_hours_beyond_min_live_hours_is_still_checked(client, crew, preview)
     run_job(DUE + timedelta(hours=23))
     run_job(DUE + timedelta(hours=24, minutes=1))  # the final and the top check due together
     found = [c for c in _done(client, crew, item["id"]) if "pushed_down" in _rules(c)]
-    assert found and found[0]["kind"] in ("final", "top")
+    assert found  # by the first check after the newer post: every check of a top_hours deal reads the channel
     assert deliverable(item["id"]).status == "fulfilled"
 
 
