@@ -18,6 +18,17 @@ from chalicelib.brands import pages as brands_pages
 from chalicelib.brands import routes as brands_routes
 from chalicelib.brands.channels import routes as channels_routes
 from chalicelib.brands.members import routes as members_routes
+from chalicelib.campaigns import pages as campaigns_pages
+from chalicelib.campaigns import routes as campaigns_routes
+from chalicelib.campaigns.conversions import pages as conversions_pages
+from chalicelib.campaigns.conversions import routes as conversions_routes
+from chalicelib.campaigns.links import pages as links_pages
+from chalicelib.campaigns.links import redirect as links_redirect
+from chalicelib.campaigns.links import routes as links_routes
+from chalicelib.campaigns.metrics import pages as metrics_pages
+from chalicelib.campaigns.metrics import routes as metrics_routes
+from chalicelib.campaigns.report import pages as report_pages
+from chalicelib.campaigns.report import routes as report_routes
 from chalicelib.content import hooks as content_hooks
 from chalicelib.content import routes as content_routes
 from chalicelib.core.http import files_route, system
@@ -74,6 +85,12 @@ BLUEPRINTS = (
     draft_pages.bp,                                 # deals: /v1/deliverables/…/draft-link, the blogger's /d/<token>
     placements_pages.bp,                            # placements: the deal page's forms, /deals/…/deliverables/…/…
     placements_routes.bp,                           # placements: /v1/deliverables/…/placement|checks|evidence, /v1/checks/…
+    campaigns_routes.bp, campaigns_pages.bp,        # campaigns: /v1/…/campaigns, cost lines, /brands/…/campaigns
+    links_routes.bp, links_pages.bp,                # campaigns: tracked links and promo codes
+    links_redirect.bp,                              # campaigns: /r/<code> (no sign-in): redirect, count the click
+    metrics_routes.bp, metrics_pages.bp,            # campaigns: metric snapshots (by hand, CSV)
+    conversions_routes.bp, conversions_pages.bp,    # campaigns: the signed conversions webhook, CSV import
+    report_routes.bp, report_pages.bp,              # campaigns: report JSON/CSV/PDF, the campaign's page
     slack_routes.bp,                                # approvals: /slack/interactions
     plan_routes.bp, plan_pages.bp, post_page.bp,    # plan: CSV, calendar feed, /calendar, /posts/…
     approval_link_pages.bp,                         # approvals: /a/<token>

@@ -48,6 +48,8 @@ class Permission(str, Enum):
     manage_deals = "manage_deals"  # create and change deals, deliverables, contracts; hold payments
     approve_payments = "approve_payments"  # a due payment may be paid (the work is accepted)
     pay_payments = "pay_payments"  # record that an approved payment was made
+    view_campaigns = "view_campaigns"  # campaigns, their costs, links, conversions, metrics and reports
+    manage_campaigns = "manage_campaigns"  # create and change campaigns, cost lines, links, promo codes, metrics
 
 
 _TEAM = {Role.smm_manager, Role.content_manager, Role.copywriter, Role.designer, Role.influencer_manager}
@@ -76,6 +78,8 @@ GRANTS: dict[Permission, set[Role]] = {
     Permission.manage_deals: {Role.influencer_manager, Role.smm_manager},
     Permission.approve_payments: {Role.smm_manager},
     Permission.pay_payments: {Role.finance},
+    Permission.view_campaigns: _TEAM | {Role.finance},
+    Permission.manage_campaigns: {Role.smm_manager, Role.content_manager, Role.influencer_manager},
 }
 
 

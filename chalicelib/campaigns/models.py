@@ -1,0 +1,183 @@
+"""Campaigns and what they brought: the campaign, its cost lines and members (posts, deals), tracked links
+and their clicks, promo codes, conversions and metric snapshots. Keys (core/db/schema.py):
+
+  entity          pk                        sk                       gsi1pk / gsi1sk
+  campaign        CAMPAIGN#<id>             CAMPAIGN                 BRAND#<b>#CAMPAIGNS  <starts_on>#<id>
+  cost line       CAMPAIGN#<id>             COST#<id>
+  member          CAMPAIGN#<id>             MEMBER#<post|deal>#<id>
+  promo code      CAMPAIGN#<id>             PROMO#<CODE>
+  conversion      CAMPAIGN#<id>             CONVERSION#<order id>
+  promo owner     PROMOCODE#<b>#<CODE>      PROMOCODE                (unique: one promo code per brand)
+  tracked link    LINK#<code>               LINK                     CAMPAIGN#<c>#LINKS   <created_at>#<code>
+  clicks of a day LINK#<code>               DAY#<yyyy-mm-dd>         CAMPAIGN#<c>#CLICKS  <yyyy-mm-dd>#<code>
+  metric snapshot METRICS#<subject>         <taken_at>#<source>#<id> (subject: target:<target id> | deliverable:<id>)
+
+  campaign by id                              GetItem
+  a brand's campaigns, latest start first     Query gsi1 BRAND#<b>#CAMPAIGNS (backwards)
+  everything a campaign owns                  Query pk CAMPAIGN#<id> (cost lines, members, promo codes,
+                                              conversions: one partition; sk begins_with narrows to one kind)
+  is this order already counted               the ConversionItem's conditional put (the same order id counts once)
+  is a promo code taken (brand)               the PromoOwnerItem's conditional put; a conversion's code → campaign
+  a link by its code (the redirect)           GetItem LINK#<code> / LINK
+  a campaign's links                          Query gsi1 CAMPAIGN#<c>#LINKS
+  count a click                               one UpdateItem ADD on LINK#<code> / DAY#<day> (clicks + the set of
+                                              the day's visitor hashes; it lists itself in gsi1 as it is created)
+  a campaign's clicks by day                  Query gsi1 CAMPAIGN#<c>#CLICKS (a day range)
+  a link's clicks in a day range              Query pk LINK#<code>, sk BETWEEN DAY#<from> AND DAY#<to>
+  an item's metric snapshots, latest last     Query pk METRICS#<subject> (backwards + Limit 1: the latest)
+
+Money is integer minor units in the campaign's currency (`currency`); percents and ROI as decimal text.
+A campaign's members are written beside the post or deal change that attaches them (the post's and the
+deal's `campaign_id` stay the source of truth; the member items are the campaign's index of them).
+"""
+from __future__ import annotations
+
+from pynamodb.attributes import (
+    MapAttribute,
+    NumberAttribute,
+    UnicodeAttribute,
+    UnicodeSetAttribute,
+    VersionAttribute,
+)
+
+from chalicelib.core.db.base import Item, ListedItem, meta
+
+GOALS = ("awareness", "traffic", "leads", "sales", "subscribers")
+COUNT_TARGETS = ("reach", "impressions", "engagements", "clicks", "conversions")
+MONEY_TARGETS = ("revenue", "cpm_max", "cpc_max", "cpa_max")  # minor units of the campaign's currency
+RATIO_TARGETS = ("roi_min",)  # decimal text: "0.5" is +50 %
+METRIC_FIELDS = ("views", "reach", "impressions", "likes", "comments", "shares", "saves", "forwards", "clicks")
+
+
+def campaign_pk(campaign_id: str) -> str:
+    return f"CAMPAIGN#{campaign_id}"
+
+
+class CampaignItem(ListedItem):
+    """A brand's campaign: goal, dates, budget, targets and the UTM defaults of its links."""
+
+    Meta = meta()
+    id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    name = UnicodeAttribute()
+    goal = UnicodeAttribute()  # one of GOALS
+    starts_on = UnicodeAttribute()  # YYYY-MM-DD (the brand's zone)
+    ends_on = UnicodeAttribute()
+    currency = UnicodeAttribute()  # of the budget, costs, targets and revenue
+    budget_minor = NumberAttribute(null=True)
+    targets = MapAttribute(default=dict)  # COUNT_TARGETS/MONEY_TARGETS: int; RATIO_TARGETS: decimal text
+    utm_source = UnicodeAttribute(null=True)  # defaults for its links; utm_source falls back to the network/handle
+    utm_medium = UnicodeAttribute(null=True)
+    utm_campaign = UnicodeAttribute(null=True)
+    webhook_secret = UnicodeAttribute(null=True)  # HMAC key of the conversions webhook; shown to managers only
+    status = UnicodeAttribute(default="active")  # active | archived
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+    updated_at = UnicodeAttribute(null=True)
+    version = VersionAttribute()
+
+
+class CostLineItem(Item):
+    """A manual cost line of a campaign (a boost, production …) on a date."""
+
+    Meta = meta()
+    id = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    kind = UnicodeAttribute(default="other")  # boost | production | other
+    label = UnicodeAttribute()
+    spent_on = UnicodeAttribute()  # YYYY-MM-DD
+    amount_minor = NumberAttribute()  # in the campaign's currency
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+
+
+class MemberItem(Item):
+    """A post or deal attached to the campaign (its `campaign_id` names the campaign)."""
+
+    Meta = meta()
+    campaign_id = UnicodeAttribute()
+    kind = UnicodeAttribute()  # post | deal
+    subject_id = UnicodeAttribute()
+    added_at = UnicodeAttribute()
+
+
+class PromoCodeItem(Item):
+    """A promo code of the campaign, given to a deal (its blogger) or a post; conversions carrying it count for it."""
+
+    Meta = meta()
+    code = UnicodeAttribute()  # upper case, as shown
+    campaign_id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    deal_id = UnicodeAttribute(null=True)
+    deliverable_id = UnicodeAttribute(null=True)
+    post_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+
+
+class PromoOwnerItem(Item):
+    """The promo code's uniqueness within a brand, and the way from a code to its campaign."""
+
+    Meta = meta()
+    code = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+
+
+class ConversionItem(Item):
+    """An order (or lead) reported by the webhook or a CSV import, and what it is attributed to."""
+
+    Meta = meta()
+    campaign_id = UnicodeAttribute()
+    order_id = UnicodeAttribute()
+    occurred_at = UnicodeAttribute()  # UTC ISO
+    amount_minor = NumberAttribute()
+    currency = UnicodeAttribute()
+    promo_code = UnicodeAttribute(null=True)
+    link_code = UnicodeAttribute(null=True)
+    attributed_by = UnicodeAttribute(default="none")  # promo | link | none
+    deal_id = UnicodeAttribute(null=True)  # what it is attributed to (through the code or the link)
+    deliverable_id = UnicodeAttribute(null=True)
+    post_id = UnicodeAttribute(null=True)
+    source = UnicodeAttribute()  # webhook | csv
+    received_at = UnicodeAttribute()
+
+
+class LinkItem(ListedItem):
+    """A tracked link: /r/<code> → the target URL with the campaign's UTM tags (and the erid)."""
+
+    Meta = meta()
+    code = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    brand_id = UnicodeAttribute()
+    label = UnicodeAttribute()
+    target_url = UnicodeAttribute()  # as given
+    tagged_url = UnicodeAttribute()  # where /r/<code> sends people
+    post_id = UnicodeAttribute(null=True)
+    deal_id = UnicodeAttribute(null=True)
+    deliverable_id = UnicodeAttribute(null=True)
+    created_at = UnicodeAttribute()
+    created_by = UnicodeAttribute()
+
+
+class ClickDayItem(ListedItem):
+    """A link's clicks of one UTC day: `clicks` counts every human click, `visitors` holds the day's salted
+    visitor hashes (so its size is the unique count; no IP is stored)."""
+
+    Meta = meta()
+    code = UnicodeAttribute()
+    campaign_id = UnicodeAttribute()
+    day = UnicodeAttribute()
+    clicks = NumberAttribute(default=0)
+    visitors = UnicodeSetAttribute(null=True)
+
+
+class MetricSnapshotItem(Item):
+    """What an item showed at `taken_at`: any of METRIC_FIELDS (absent = not known, not 0)."""
+
+    Meta = meta()
+    subject = UnicodeAttribute()  # target:<target id> | deliverable:<id>
+    taken_at = UnicodeAttribute()  # UTC ISO
+    source = UnicodeAttribute()  # manual | csv | check
+    values = MapAttribute(default=dict)  # {metric: int}
+    entered_by = UnicodeAttribute(null=True)
+    check_id = UnicodeAttribute(null=True)

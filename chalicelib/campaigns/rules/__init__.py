@@ -1,0 +1,1 @@
+"""The campaign rules: pure functions (KPIs, attribution, UTM tagging, bot detection). No I/O."""
