@@ -18,6 +18,8 @@ from chalicelib.brands import pages as brands_pages
 from chalicelib.brands import routes as brands_routes
 from chalicelib.brands.channels import routes as channels_routes
 from chalicelib.brands.members import routes as members_routes
+from chalicelib.campaigns import deal_hooks as campaigns_deal_hooks
+from chalicelib.campaigns import hooks as campaigns_hooks
 from chalicelib.campaigns import pages as campaigns_pages
 from chalicelib.campaigns import routes as campaigns_routes
 from chalicelib.campaigns.conversions import pages as conversions_pages
@@ -27,6 +29,9 @@ from chalicelib.campaigns.links import redirect as links_redirect
 from chalicelib.campaigns.links import routes as links_routes
 from chalicelib.campaigns.metrics import pages as metrics_pages
 from chalicelib.campaigns.metrics import routes as metrics_routes
+from chalicelib.campaigns.report import brand_pages as brand_report_pages
+from chalicelib.campaigns.report import brand_routes as brand_report_routes
+from chalicelib.campaigns.report import evidence_routes
 from chalicelib.campaigns.report import pages as report_pages
 from chalicelib.campaigns.report import routes as report_routes
 from chalicelib.content import hooks as content_hooks
@@ -34,6 +39,7 @@ from chalicelib.content import routes as content_routes
 from chalicelib.core.http import files_route, system
 from chalicelib.core.jobs import JOBS
 from chalicelib.core.logs import configure_logging
+from chalicelib.deals import campaign_hooks as deal_campaign_hooks
 from chalicelib.deals import contract_routes as deals_contract_routes
 from chalicelib.deals import draft_pages, payment_pages, payment_routes, placement_hooks
 from chalicelib.deals import hooks as deals_hooks
@@ -91,6 +97,8 @@ BLUEPRINTS = (
     metrics_routes.bp, metrics_pages.bp,            # campaigns: metric snapshots (by hand, CSV)
     conversions_routes.bp, conversions_pages.bp,    # campaigns: the signed conversions webhook, CSV import
     report_routes.bp, report_pages.bp,              # campaigns: report JSON/CSV/PDF, the campaign's page
+    evidence_routes.bp,                             # campaigns: /v1/campaigns/…/evidence.pdf (the client's evidence)
+    brand_report_routes.bp, brand_report_pages.bp,  # campaigns: /v1/brands/…/report(.csv), /brands/…/report
     slack_routes.bp,                                # approvals: /slack/interactions
     plan_routes.bp, plan_pages.bp, post_page.bp,    # plan: CSV, calendar feed, /calendar, /posts/…
     approval_link_pages.bp,                         # approvals: /a/<token>
@@ -100,9 +108,11 @@ for blueprint in BLUEPRINTS:
 app.register_blueprint(deals_render_lambda.bp)  # the contract PDF renderer: its own Lambda function (WeasyPrint layer)
 app.api.binary_types.extend(["application/pdf", "multipart/form-data"])
 
-# Every post change also writes approvals' follow-ups, publishing's targets and (for a blogger's draft) its
-# deliverable's status, in its transaction.
-content_hooks.plug(approvals_hooks, publishing_hooks, deals_hooks)
+# Every post change also writes approvals' follow-ups, publishing's targets, (for a blogger's draft) its
+# deliverable's status and (when its campaign changes) the campaigns' member entries, in its transaction.
+content_hooks.plug(approvals_hooks, publishing_hooks, deals_hooks, campaigns_hooks)
+# A deal joining or leaving a campaign is checked by campaigns and moves the campaign's member entries.
+deal_campaign_hooks.plug(campaigns_deal_hooks)
 # Setting a deliverable's live URL plans its placement checks; the deal's page shows each deliverable's checks.
 placement_hooks.plug(placements_hooks)
 deal_page_hooks.plug(placements_timeline)

@@ -49,6 +49,7 @@ def seed() -> dict:
     _seed_workflow(brand, people)
     _seed_influencers(brand, people)
     _seed_deal(brand, people)
+    _seed_campaign(brand, people)
     webhook_post = _seed_publishing(brand, people)
     return {"brand_id": brand.id, "brand_slug": DEMO_SLUG, "created": created, "people": people,
             "webhook_post": webhook_post}
@@ -243,6 +244,96 @@ def _seed_deal(brand, people: dict) -> None:
     wall = (utcnow() + timedelta(days=30)).strftime("%Y-%m-%dT12:00")
     deliverable_service.create(manager, deal.id, DeliverableCreate(account_id=account.id, format="tg_post",
                                                                    publish_at=wall, timezone="Europe/Moscow"))
+
+
+def _seed_campaign(brand, people: dict) -> None:
+    """An autumn launch campaign (only when the brand has none) holding the demo deal and the draft post, with
+    two cost lines, the blogger's promo code, a tracked link with two weeks of clicks, orders that came in
+    through the signed webhook and the blogger's numbers — so the campaign's page has a report to show."""
+    import json
+    from datetime import timedelta
+
+    from chalicelib.campaigns import costs
+    from chalicelib.campaigns import repo as campaign_repo
+    from chalicelib.campaigns import service as campaigns
+    from chalicelib.campaigns.conversions import service as conversions
+    from chalicelib.campaigns.links import promos
+    from chalicelib.campaigns.links import repo as link_repo
+    from chalicelib.campaigns.metrics import service as metrics
+    from chalicelib.campaigns.rules import webhook_signature
+    from chalicelib.campaigns.schemas import CampaignCreate, CampaignQuery, CostLineCreate
+    from chalicelib.content import repo as post_repo
+    from chalicelib.content import service as posts
+    from chalicelib.content.schemas import PostPatch
+    from chalicelib.core.clock import iso, utcnow
+    from chalicelib.deals import repo as deal_repo
+    from chalicelib.deals import service as deals
+    from chalicelib.deals.schemas import DealPatch, DealQuery
+    from chalicelib.identity.principal import Principal
+
+    manager = Principal.from_user(user_repo.get_by_email(people["smm_manager"]), via="cli")
+    if campaigns.directory(manager, brand.id, CampaignQuery(limit=1)).items:
+        return
+    now = utcnow()
+    today = now.date()
+    money = lambda amount: {"amount": amount, "currency": "RUB"}  # noqa: E731
+    campaign = campaigns.create(manager, brand.id, CampaignCreate.model_validate({
+        "name": "Осенний запуск / Autumn launch", "goal": "sales", "currency": "RUB",
+        "starts_on": (today - timedelta(days=14)).isoformat(), "ends_on": (today + timedelta(days=30)).isoformat(),
+        "budget": money("150000.00"), "utm_campaign": "autumn-launch",
+        "targets": {"clicks": 1500, "conversions": 60, "revenue": money("180000.00"), "cpa_max": money("1500.00"),
+                    "roi_min": "0.2"}}))
+    for kind, label, days, amount in (("production", "Съёмка / Photo shoot", 12, "25000.00"),
+                                      ("boost", "Продвижение поста VK / VK boost", 5, "12000.00")):
+        spent_on = (today - timedelta(days=days)).isoformat()
+        costs.add(manager, campaign.id, CostLineCreate.model_validate({
+            "kind": kind, "label": label, "spent_on": spent_on, "amount": money(amount)}))
+    deal = next(iter(deals.directory(manager, brand.id, DealQuery(limit=1)).items), None)
+    if deal is not None and deal.campaign_id is None:
+        deal = deals.update(manager, deal.id, DealPatch(campaign_id=campaign.id, version=deal.version))
+    for post in post_repo.list_calendar(brand.id, None, None, None, 50).items:
+        if post.status == "draft" and post.campaign_id is None:
+            posts.update(manager, post.id, PostPatch(campaign_id=campaign.id, version=post.version), None)
+    if deal is None:
+        return
+    promos.create(manager, campaign.id, code="BORIS10", deal_id=deal.id)
+    link = _demo_link(campaign, deal)
+    for days in range(14, 0, -1):  # two weeks of clicks: 30-90 a day, a third of them returning visitors
+        day = (today - timedelta(days=days)).isoformat()
+        for n in range(30 + (14 - days) * 4):
+            link_repo.count_click(link.code, campaign.id, day, f"demo{days}-{n % 40}")
+    orders = [{"order_id": f"DEMO-{n:04d}", "occurred_at": iso(now - timedelta(days=n % 12, hours=n)),
+               "amount": money(f"{1490 + 100 * (n % 5)}.00"),
+               **({"promo_code": "BORIS10"} if n % 3 else {"link_code": link.code})} for n in range(1, 43)]
+    raw = json.dumps({"conversions": orders}).encode()
+    secret = campaign_repo.get(campaign.id, consistent=True).webhook_secret
+    conversions.receive_webhook(campaign.id, raw, {
+        "x-greenlight-signature": webhook_signature.header(secret, raw, int(now.timestamp())),
+        "content-type": "application/json"})
+    for item in deal_repo.deliverables_of(deal):
+        for days, views, likes in ((6, 9_800, 310), (3, 14_200, 480), (1, 16_900, 530)):
+            metrics.record(manager, campaign.id, f"deliverable:{item.id}", iso(now - timedelta(days=days)),
+                           {"views": views, "likes": likes, "forwards": likes // 4})
+
+
+def _demo_link(campaign, deal):
+    """The blogger's tracked link, written straight through the repo: the links service checks that a target's
+    name resolves, and `make run` must work on a machine without DNS (the demo's shop does not exist)."""
+    from chalicelib.campaigns.links import repo as link_repo
+    from chalicelib.campaigns.links import service as links
+    from chalicelib.campaigns.links import subjects
+    from chalicelib.campaigns.rules import tagging
+    from chalicelib.core.clock import iso, utcnow
+    from chalicelib.core.db.put_unique import put_if_absent
+
+    target = "https://coffee.example.com/autumn"
+    subject = subjects.resolve("en", campaign, deal_id=deal.id)
+    tagged = tagging.tagged(target, tagging.tags_for(links.defaults_of(campaign), subject), tagging.dropped(subject))
+    link = link_repo.new_link(code=links.new_code(), campaign_id=campaign.id, brand_id=campaign.brand_id,
+                              label="Boris Brews — пост / post", target_url=target, tagged_url=tagged,
+                              created_at=iso(utcnow()), created_by="seed-demo", deal_id=deal.id)
+    put_if_absent(link)
+    return link
 
 
 def _renamed_demo_references(brand) -> None:

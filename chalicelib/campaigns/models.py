@@ -10,6 +10,8 @@ and their clicks, promo codes, conversions and metric snapshots. Keys (core/db/s
   promo owner     PROMOCODE#<b>#<CODE>      PROMOCODE                (unique: one promo code per brand)
   tracked link    LINK#<code>               LINK                     CAMPAIGN#<c>#LINKS   <created_at>#<code>
   clicks of a day LINK#<code>               DAY#<yyyy-mm-dd>         CAMPAIGN#<c>#CLICKS  <yyyy-mm-dd>#<code>
+  visitor mark    LINK#<code>#DAY#<day>     V#<visitor hash>         (no gsi; `ttl` ≈ 2 days: DynamoDB deletes it)
+  visitor salt    VISITORSALT#<yyyy-mm-dd>  SALT                     (no gsi; `ttl` ≈ 2 days: DynamoDB deletes it)
   metric snapshot METRICS#<subject>         <taken_at>#<source>#<id> (subject: target:<target id> | deliverable:<id>)
 
   campaign by id                              GetItem
@@ -20,8 +22,11 @@ and their clicks, promo codes, conversions and metric snapshots. Keys (core/db/s
   is a promo code taken (brand)               the PromoOwnerItem's conditional put; a conversion's code → campaign
   a link by its code (the redirect)           GetItem LINK#<code> / LINK
   a campaign's links                          Query gsi1 CAMPAIGN#<c>#LINKS
-  count a click                               one UpdateItem ADD on LINK#<code> / DAY#<day> (clicks + the set of
-                                              the day's visitor hashes; it lists itself in gsi1 as it is created)
+  count a click                               PutItem of the visitor mark if it does not exist (the day's
+                                              first click of that visitor), then one UpdateItem ADD on LINK#<code> /
+                                              DAY#<day>: clicks 1 (+ uniques 1 when the mark was new); the day item
+                                              lists itself in gsi1 as it is created
+  the day's visitor salt                      GetItem VISITORSALT#<day> / SALT; the first of the day: conditional put
   a campaign's clicks by day                  Query gsi1 CAMPAIGN#<c>#CLICKS (a day range)
   a link's clicks in a day range              Query pk LINK#<code>, sk BETWEEN DAY#<from> AND DAY#<to>
   an item's metric snapshots, latest last     Query pk METRICS#<subject> (backwards + Limit 1: the latest)
@@ -36,17 +41,17 @@ from pynamodb.attributes import (
     MapAttribute,
     NumberAttribute,
     UnicodeAttribute,
-    UnicodeSetAttribute,
     VersionAttribute,
 )
 
+from chalicelib.campaigns.rules.fields import (  # noqa: F401 - the names of campaigns, kept with the models
+    COUNT_TARGETS,
+    GOALS,
+    METRIC_FIELDS,
+    MONEY_TARGETS,
+    RATIO_TARGETS,
+)
 from chalicelib.core.db.base import Item, ListedItem, meta
-
-GOALS = ("awareness", "traffic", "leads", "sales", "subscribers")
-COUNT_TARGETS = ("reach", "impressions", "engagements", "clicks", "conversions")
-MONEY_TARGETS = ("revenue", "cpm_max", "cpc_max", "cpa_max")  # minor units of the campaign's currency
-RATIO_TARGETS = ("roi_min",)  # decimal text: "0.5" is +50 %
-METRIC_FIELDS = ("views", "reach", "impressions", "likes", "comments", "shares", "saves", "forwards", "clicks")
 
 
 def campaign_pk(campaign_id: str) -> str:
@@ -54,7 +59,12 @@ def campaign_pk(campaign_id: str) -> str:
 
 
 class CampaignItem(ListedItem):
-    """A brand's campaign: goal, dates, budget, targets and the UTM defaults of its links."""
+    """A brand's campaign: goal, dates, budget, targets and the UTM defaults of its links.
+
+    `costs_minor` and `cost_lines` are the running total and count of its cost lines: one UpdateItem ADD in
+    the transaction that adds or deletes a line, on the condition that the campaign is active and the total
+    stays within core.money.MAX_MINOR and the count within costs.MAX_LINES (written without the version:
+    a cost line is not an edit of the campaign). Absent = no line yet."""
 
     Meta = meta()
     id = UnicodeAttribute()
@@ -71,10 +81,22 @@ class CampaignItem(ListedItem):
     utm_campaign = UnicodeAttribute(null=True)
     webhook_secret = UnicodeAttribute(null=True)  # HMAC key of the conversions webhook; shown to managers only
     status = UnicodeAttribute(default="active")  # active | archived
+    costs_minor = NumberAttribute(null=True)  # the sum of its cost lines (minor units), ≤ MAX_MINOR
+    cost_lines = NumberAttribute(null=True)  # how many cost lines it has
     created_at = UnicodeAttribute()
     created_by = UnicodeAttribute()
     updated_at = UnicodeAttribute(null=True)
     version = VersionAttribute()
+
+    class CostCounters(Item):
+        """The same campaign item (CAMPAIGN#<id> / CAMPAIGN) seen as its cost counters only: PynamoDB adds
+        the version to every update of a CampaignItem, and counting a cost line must not make an editor's
+        form stale. Only written (an UpdateItem ADD), never read."""
+
+        Meta = meta()
+        status = UnicodeAttribute(null=True)
+        costs_minor = NumberAttribute(null=True)
+        cost_lines = NumberAttribute(null=True)
 
 
 class CostLineItem(Item):
@@ -160,15 +182,33 @@ class LinkItem(ListedItem):
 
 
 class ClickDayItem(ListedItem):
-    """A link's clicks of one UTC day: `clicks` counts every human click, `visitors` holds the day's salted
-    visitor hashes (so its size is the unique count; no IP is stored)."""
+    """A link's clicks of one UTC day: `clicks` counts every human click, `uniques` the day's distinct visitors
+    (a VisitorMarkItem each). Two numbers: the item stays about 200 bytes however busy the link is."""
 
     Meta = meta()
     code = UnicodeAttribute()
     campaign_id = UnicodeAttribute()
     day = UnicodeAttribute()
     clicks = NumberAttribute(default=0)
-    visitors = UnicodeSetAttribute(null=True)
+    uniques = NumberAttribute(default=0)
+
+
+class VisitorMarkItem(Item):
+    """One visitor seen on a link's day: the key is all (the salted hash, never an address). Put on the condition
+    that it does not exist: the put that succeeds is the visitor's first click of the day. Expires after ~2 days."""
+
+    Meta = meta()
+    ttl = NumberAttribute()  # epoch seconds (core/db/schema.TTL_ATTRIBUTE)
+
+
+class VisitorSaltItem(Item):
+    """The random salt of one UTC day's visitor hashes (64 hex digits), made by the day's first click with a
+    conditional put; expires after ~2 days, and with it any way to recompute that day's hashes."""
+
+    Meta = meta()
+    day = UnicodeAttribute()
+    salt = UnicodeAttribute()
+    ttl = NumberAttribute()  # epoch seconds (core/db/schema.TTL_ATTRIBUTE)
 
 
 class MetricSnapshotItem(Item):

@@ -84,10 +84,16 @@ def asked_of(post: PostItem) -> set[str]:
     return set(approval.get("asked") or ()) | _reached(stages, int(approval.get("stage_index") or 0))
 
 
-def create(actor: Actor, post: PostItem, first_version: PostVersionItem) -> None:
+def create(actor: Actor, post: PostItem, first_version: PostVersionItem, *, new_items: list = ()) -> None:
+    """Put the new post and its first version, and `new_items` as in `save` (what the hooks add)."""
     def build(tx):
         tx.save(post, condition=PostItem.pk.does_not_exist())
         tx.save(first_version, condition=PostVersionItem.pk.does_not_exist())
+        for item in new_items:
+            if callable(item):
+                item(tx)
+            else:
+                tx.save(item, condition=type(item).pk.does_not_exist())
 
     transact(actor, Change(post.brand_id, "post", post.id, "create",
                            after={"title": post.title, "status": post.status}, version=1), build)

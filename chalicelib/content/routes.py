@@ -19,8 +19,8 @@ from chalicelib.content.schemas import (
     PostQuery,
     VersionOut,
 )
-from chalicelib.core.errors import BadRequest, NotFound
-from chalicelib.core.http.api import JSON_HEADERS
+from chalicelib.core.errors import NotFound
+from chalicelib.core.http.api import JSON_HEADERS, if_match
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.plain import plain
 from chalicelib.core.schemas import Input, PageQuery
@@ -34,15 +34,6 @@ class DiffQuery(Input):
     from_: int = Field(alias="from", ge=1, description="older version")
     to: int = Field(ge=1, description="newer version")
 
-
-def _if_match(headers) -> int | None:
-    raw = (headers.get("if-match") or "").strip()
-    if not raw:
-        return None
-    raw = raw.removeprefix("W/").strip('"')
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
-        raise BadRequest("If-Match must be the post's version number.")
-    return int(raw)
 
 
 @json_route(bp, "/v1/posts", "POST", tag="posts", summary="Create a post (honours Idempotency-Key)",
@@ -89,7 +80,7 @@ def get_post(call, post_id):
             summary="Change a post (current version in If-Match or the body)", body=PostPatch, response=PostOut,
             errors=(401, 403, 404, 409, 415, 422))
 def patch_post(call, post_id):
-    post, notices = posts.update(call.principal, post_id, call.body, _if_match(call.headers))
+    post, notices = posts.update(call.principal, post_id, call.body, if_match(call.headers, "the post's"))
     return PostOut.of(post, notices)
 
 

@@ -171,13 +171,27 @@ def _plain_fields(data) -> dict:
 # --- create and edit -----------------------------------------------------------------------------
 
 def create(principal: Principal, data) -> tuple[PostItem, list[str]]:
-    post, snapshot, notices = prepare_create(principal, data)
-    repo.create(principal.actor, post, snapshot)
+    post, snapshot, notices = _prepared(principal, data)
+    change = _created(post)
+    repo.create(principal.actor, post, snapshot, new_items=hooks.in_transaction(change))
+    hooks.after_commit(change, post)
     return post, notices
 
 
+def _created(post: PostItem) -> hooks.PostChange:
+    """A new post's change for the hooks: `post` is the post being made, the event `created`."""
+    return hooks.PostChange(post, {}, events=("created",), now=utcnow())
+
+
 def prepare_create(principal: Principal, data) -> tuple[PostItem, PostVersionItem, list[str]]:
-    """Every check of a create, nothing written (the CSV import checks all rows before writing any)."""
+    """Every check of a create, the hooks' included, nothing written (the CSV import checks all rows
+    before writing any)."""
+    post, snapshot, notices = _prepared(principal, data)
+    hooks.in_transaction(_created(post))
+    return post, snapshot, notices
+
+
+def _prepared(principal: Principal, data) -> tuple[PostItem, PostVersionItem, list[str]]:
     principal.require(data.brand_id, Permission.edit_posts)
     brand = get_brand(principal, data.brand_id)
     channels = _channels(brand.id, data.channel_ids)
@@ -306,16 +320,16 @@ def apply_change(principal: Principal, post_id: str, step, *, dry_run: bool = Fa
     """Read → decide (`step(post) -> Step`) → write conditional on the revision read, with what the
     plugged-in hooks add (content/hooks.py) in the same transaction; on a race, read again and decide
     again (so 20 approvers deciding at once each land exactly once, on the state they saw).
-    dry_run: only decide (every check runs), write nothing."""
+    dry_run: only decide (every check runs, the hooks' too), write nothing."""
     for attempt in range(RETRIES):
         post = repo.get(post_id, consistent=True)
         if post is None or (not principal.is_admin and post.brand_id not in principal.brands):
             raise NotFound("No such post.")
         decided = step(post)
+        change = hooks.PostChange(post, decided.values, decided.state, decided.events, decided.brand, utcnow())
+        items = [*decided.items, *hooks.in_transaction(change)]  # the hooks check too (a 422 before any write)
         if dry_run:
             return post
-        change = hooks.PostChange(post, decided.values, decided.state, decided.events, decided.brand, utcnow())
-        items = [*decided.items, *hooks.in_transaction(change)]
         try:
             repo.save(principal.actor, post, decided.values, decided.change, new_items=items)
         except WriteConflict:

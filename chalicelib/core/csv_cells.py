@@ -5,7 +5,9 @@ directory, account snapshots). Pure: strings and bytes in and out, standard libr
     decode(data, max_bytes)                 -> Decoded(text, problem): UTF-8 or refused, with why
     sniff_delimiter(text)                   "," or ";" (Excel in a ru/de/… locale writes ";")
     records(text, delimiter)                -> Record(row, text_line, cells) per CSV record; BrokenQuoting
-    write_rows(header, rows, delimiter)     CSV text, "\\r\\n" line ends, RFC 4180 quoting, every cell guarded
+    write_rows(header, rows, delimiter, numeric_columns)
+                                            CSV text, "\\r\\n" line ends, RFC 4180 quoting, every cell guarded
+                                            (but a plain decimal number in one of `numeric_columns`)
     with_bom(text)                          UTF-8 bytes with a BOM (so Excel shows Cyrillic correctly)
 
 Formula injection (OWASP "CSV injection"): on export, a cell a spreadsheet could run as a formula gets
@@ -14,6 +16,11 @@ Nothing is stripped: export → import returns every text byte for byte. After a
 a cell is dangerous when it starts with tab, CR or NUL, or when its first character past leading
 whitespace and control characters (NUL, tab, CR, LF, Unicode spaces, zero-width characters …) is
 = + - @ or a compatibility form of one (full-width ＝ ＋ － ＠, small ﹦ …: compared after NFKC).
+
+A plain decimal number (`-0.956162`, `-7500.00`: an optional minus, ASCII digits, an optional fraction,
+nothing else) cannot run as a formula, yet starts with "-". By default it is guarded like any other cell; a
+writer whose column holds numbers may name it in `numeric_columns`, and such cells are then written as they
+are (a spreadsheet reads them as numbers). Anything else in that column ("-1+1", "=SUM()") is still guarded.
 
 Problems are codes with parameters, not sentences: each feature words them (in its own language files).
 Rows are numbered as a spreadsheet shows them: the header is row 1 and every CSV record (blank ones
@@ -27,16 +34,17 @@ import csv
 import io
 import re
 import unicodedata
-from collections.abc import Iterable, Iterator
+from collections.abc import Collection, Iterable, Iterator
 from dataclasses import dataclass, field
 
 DELIMITERS = (",", ";")
 FORMULA_STARTS = ("=", "+", "-", "@")  # the first character past leading blanks, compared in NFKC (＝ is =)
 DANGEROUS_FIRST = ("\t", "\r", "\0")  # dangerous as the very first character
-FORMULA_TRIGGERS = FORMULA_STARTS + DANGEROUS_FIRST  # no exported cell starts with one of these
+FORMULA_TRIGGERS = FORMULA_STARTS + DANGEROUS_FIRST  # no guarded cell starts with one of these
 _SKIPPED_CATEGORIES = frozenset({"Cc", "Cf", "Zs", "Zl", "Zp"})  # controls, zero-width/format, spaces
 _CYRILLIC = re.compile(r"[\u0400-\u04ff]")
 _WORD = re.compile(r"[^\W\d_]+")
+_PLAIN_NUMBER = re.compile(r"-?[0-9]+(\.[0-9]+)?")  # matched in full: nothing before or after
 
 
 # --- the formula guard ---------------------------------------------------------------------------
@@ -166,8 +174,15 @@ def records(text: str, delimiter: str) -> Iterator[Record]:
 
 # --- writing ---------------------------------------------------------------------------------------
 
-def write_rows(header: Iterable[str], rows: Iterable[Iterable[str]], *, delimiter: str = ",") -> str:
-    """CSV text: the header, then each row, every cell through `guard_cell`."""
+def plain_number(text: str) -> bool:
+    """Whether the text is a plain decimal number: ^-?[0-9]+(\\.[0-9]+)?$ (ASCII digits, no blanks, no exponent)."""
+    return _PLAIN_NUMBER.fullmatch(text) is not None
+
+
+def write_rows(header: Iterable[str], rows: Iterable[Iterable[str]], *, delimiter: str = ",",
+               numeric_columns: Collection[int] = ()) -> str:
+    """CSV text: the header, then each row, every cell through `guard_cell` — except, in the columns whose
+    0-based index is in `numeric_columns`, a plain decimal number (`plain_number`), written as it is."""
     if delimiter not in DELIMITERS:
         raise ValueError(f"delimiter must be one of {DELIMITERS}")
     out = io.StringIO(newline="")
@@ -175,7 +190,8 @@ def write_rows(header: Iterable[str], rows: Iterable[Iterable[str]], *, delimite
                         quoting=csv.QUOTE_MINIMAL, doublequote=True)
     writer.writerow(list(header))
     for cells in rows:
-        writer.writerow([guard_cell(c) for c in cells])
+        writer.writerow([c if n in numeric_columns and plain_number(c) else guard_cell(c)
+                         for n, c in enumerate(cells)])
     return out.getvalue()
 
 

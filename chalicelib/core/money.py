@@ -93,14 +93,7 @@ class Money:
 
     def format(self, locale: str) -> str:
         """In the reader's locale: "150 000,00 ₽" (ru), "RUB 150,000.00" (en)."""
-        from babel.numbers import format_currency
-
-        text = format_currency(self.amount, self.currency, locale=locale)
-        # CLDR's currency spacing: a symbol of letters (RUB) is kept apart from the number
-        for symbol in (self.currency,):
-            if text.startswith(symbol) and len(text) > len(symbol) and text[len(symbol)].isdigit():
-                text = f"{symbol}\u00a0{text[len(symbol):]}"
-        return text
+        return format_minor(self.minor, self.currency, locale)
 
     # --- arithmetic --------------------------------------------------------------------------------------
 
@@ -120,6 +113,19 @@ class Money:
         """`pct` % of this amount, rounded down to the minor unit."""
         return Money(int((Decimal(self.minor) * Decimal(pct) / HUNDRED).to_integral_value(ROUND_DOWN)),
                      self.currency)
+
+
+def format_minor(minor: int, currency: str, locale: str) -> str:
+    """A whole number of minor units in the reader's locale, like Money.format, for a total that may lie beyond
+    Money's bounds (a sum of many amounts: shown, never stored)."""
+    from babel.numbers import format_currency
+
+    exact = Decimal(int(minor)).scaleb(-digits(currency)).quantize(Decimal(1).scaleb(-digits(currency)))
+    text = format_currency(exact, currency, locale=locale)
+    # CLDR's currency spacing: a symbol of letters (RUB) is kept apart from the number
+    if text.startswith(currency) and len(text) > len(currency) and text[len(currency)].isdigit():
+        text = f"{currency}\u00a0{text[len(currency):]}"
+    return text
 
 
 def split(total: Money, percents: list[Decimal]) -> list[Money]:

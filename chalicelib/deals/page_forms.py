@@ -29,13 +29,13 @@ PENALTY_PERCENTS = ("late_pct_per_hour", "late_cap_pct", "missing_element_pct")
 PENALTY_FIELDS = (*PENALTY_PERCENTS, "early_deletion", "no_show")
 DEAL_FIELDS = ("influencer_id", "title", "contract_number", "advertiser_name", "advertiser_inn", "disclosure",
                "language", "fee_amount", "fee_currency", "vat", "agency_fee_pct", "product_value_amount", "notes",
-               *TERM_FIELDS, *PENALTY_FIELDS)
+               *TERM_FIELDS, *PENALTY_FIELDS, "campaign_id")
 # What an edit may send, by the form fields that make it up (the schedule is compared separately).
 GROUPS = {"title": ("title",), "contract_number": ("contract_number",),
           "advertiser": ("advertiser_name", "advertiser_inn"), "disclosure": ("disclosure",),
           "language": ("language",), "fee": ("fee_amount", "fee_currency"), "vat": ("vat",),
           "agency_fee_pct": ("agency_fee_pct",), "product_value": ("product_value_amount", "fee_currency"),
-          "terms": (*TERM_FIELDS, *PENALTY_FIELDS), "notes": ("notes",)}
+          "terms": (*TERM_FIELDS, *PENALTY_FIELDS), "notes": ("notes",), "campaign": ("campaign_id",)}
 DELIVERABLE_FIELDS = ("account_id", "format", "publish_at", "timezone", "erid", "notes")
 ROW_FIELDS = ("status", "url", "erid")  # what the small form of a deliverable's row changes
 
@@ -52,6 +52,7 @@ FIELD_MESSAGES = {
     "milestone_due_days": "deals.error.due_days", "milestone_date": "deals.error.date",
     "publish_at": "deals.error.publish_at", "timezone": "form.error.timezone", "erid": "deals.error.erid",
     "url": "deals.error.url", "account_id": "deals.error.account",
+    "campaign_id": "campaigns.error.join_deal",  # the field is there only when campaigns is plugged in
 }
 # What a service's refusal of a field means (its details name the field).
 DOMAIN_MESSAGES = {
@@ -192,6 +193,8 @@ def deal_data(values: dict[str, str], rows: list[dict[str, str]], language: str,
         data["terms"] = _terms(values)
     if wanted("notes"):
         data["notes"] = v["notes"] or None
+    if wanted("campaign"):
+        data["campaign_id"] = v["campaign_id"] or None
     where: list[int] = []
     if groups is None or "milestones" in groups:
         milestones, where = _milestones(rows)
@@ -339,7 +342,8 @@ def deal_values(deal) -> dict[str, str]:
               "promo_code": terms.get("promo_code") or "",
               "creative_approval": "on" if terms.get("creative_approval") else "",
               "usage_rights_text": rights.get("text") or "",
-              "usage_rights_days": "" if rights.get("days") is None else str(rights["days"])}
+              "usage_rights_days": "" if rights.get("days") is None else str(rights["days"]),
+              "campaign_id": deal.campaign_id or ""}
     for name in (*MINUTES, *HOURS, "exclusivity_days"):
         values[name] = "" if terms.get(name) is None else str(terms[name])
     for name in LISTS:

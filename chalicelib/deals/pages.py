@@ -20,6 +20,7 @@ from chalicelib.core.http.forms import FormState
 from chalicelib.core.http.pages import PageCall
 from chalicelib.core.lazy import lazy_import
 from chalicelib.deals import contract_pages, deal_page, deliverable_pages  # noqa: F401 - their routes on bp
+from chalicelib.deals.campaign_hooks import choices as campaign_choices
 from chalicelib.deals.page_display import DEAL_BADGES, currencies
 from chalicelib.deals.page_forms import (
     DEAL_FIELDS,
@@ -153,10 +154,13 @@ def _form_page(call: PageCall, brand, form: FormState, rows: int, *, deal=None, 
     options = [] if deal is not None else _choosable(call.principal, brand.id, keep)
     influencer_name = influencer_names(brand.id, [deal.influencer_id]).get(deal.influencer_id) if deal else None
     currency = form.value("fee_currency") or "RUB"
+    # the campaign <select>: None (no field) when campaigns is not plugged in (campaign_hooks.py)
+    campaigns = campaign_choices(brand.id, deal.campaign_id if deal is not None else None, call.language)
     return call.render(
         "deals/deal_form.html", status=status, brand=brand, deal=deal, form=form,
         milestone_count=max(rows, MIN_MILESTONE_ROWS),
         influencers=options, influencer_name=influencer_name, currencies=currencies(call.language, currency),
+        campaigns=campaigns,
         disclosures=[d.value for d in Disclosure], contract_languages=[c.value for c in ContractLanguage],
         vats=[v.value for v in Vat], triggers=[t.value for t in Trigger], early_deletions=[e.value for e in
                                                                                          EarlyDeletion],
@@ -235,6 +239,8 @@ def _refusal(call: PageCall, fresh, deal, version: str, groups: set[str], exc: C
 def save_deal(call: PageCall, deal_id):
     deal = _editable(call, deal_id)
     values = posted(call, DEAL_FIELDS)
+    if "campaign_id" not in (call.form or {}):  # a form without the campaign field keeps the deal's
+        values["campaign_id"] = deal.campaign_id or ""
     version = (call.form or {}).get("version", "").strip()
     rows = milestone_rows(call.form or {})
     groups = changed_groups(values, deal_values(deal), rows, stored_rows(deal.milestones))

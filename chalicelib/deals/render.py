@@ -9,6 +9,10 @@
                                               answers {"key", "sha256", "size"} — the PDF never travels
                                               back through the invoke (6 MB payload limit).
 
+The same function also makes other PDFs from ready HTML (`store_html`, the campaign PDFs of
+chalicelib/campaigns/pdf.py): the event is {"html": <the document>, "key": "campaign-pdfs/….pdf", "metadata"},
+the answer the same {"key", "sha256", "size"}; locally `contract_pdf.pdf_from_html` runs in-process.
+
 The API function never imports WeasyPrint: outside the local stage a missing RENDER_FUNCTION_NAME is a
 503 that says so, not an ImportError. Keys are unique per attempt (contract_service.py), so a render
 that timed out after writing leaves an unreferenced file, never a conflict; nothing is retried blindly.
@@ -62,16 +66,42 @@ def store_contract(view: ContractView, key: str, metadata: dict[str, str] | None
     return Rendered(key=stored.key, sha256=stored.sha256, size=stored.size)
 
 
+def store_html(html: str, key: str, metadata: dict[str, str] | None = None) -> Rendered:
+    """Lay out a ready HTML document (made from our templates) as a PDF and store it under `key`
+    (`campaign-pdfs/…pdf`, never replacing a file): by the PDF function when one is configured, else
+    in-process. Upstream (503) when the function or the store fails, or no function is set outside local."""
+    from chalicelib.core.settings import get_settings
+
+    settings = get_settings()
+    name = settings.RENDER_FUNCTION_NAME.strip()
+    if name:
+        return _call(name, {"html": html, "key": key, "metadata": metadata or {}}, key, "document")
+    if not settings.is_local:
+        raise Upstream(f"RENDER_FUNCTION_NAME is not set: in the {settings.STAGE} stage PDFs are made by "
+                       "the PDF function (.chalice/config.json sets it).")
+    from chalicelib.core import files
+    from chalicelib.deals import contract_pdf
+
+    stored = files.put(key, contract_pdf.pdf_from_html(html), content_type=PDF_TYPE, metadata=metadata)
+    return Rendered(key=stored.key, sha256=stored.sha256, size=stored.size)
+
+
 def _invoke(function: str, view: ContractView, key: str, metadata: dict[str, str]) -> Rendered:
+    from chalicelib.deals import contract_payload
+
+    return _call(function, {"view": contract_payload.dump(view), "key": key, "metadata": metadata}, key, "contract")
+
+
+def _call(function: str, event: dict, key: str, what: str) -> Rendered:
+    """Invoke the PDF function with `event` and check its answer names `key`; `what` ("contract",
+    "document") names the thing in the errors."""
     from botocore.exceptions import BotoCoreError, ClientError
 
     from chalicelib.core import deps
-    from chalicelib.deals import contract_payload
 
-    payload = json.dumps({"view": contract_payload.dump(view), "key": key, "metadata": metadata},
-                         ensure_ascii=False).encode("utf-8")
+    payload = json.dumps(event, ensure_ascii=False).encode("utf-8")
     if len(payload) > MAX_INVOKE_BYTES:
-        raise Upstream("The contract is too large to send to the PDF function.")
+        raise Upstream(f"The {what} is too large to send to the PDF function.")
     try:
         answer = deps.aws_client("lambda").invoke(FunctionName=function, InvocationType="RequestResponse",
                                                   Payload=payload)
@@ -82,7 +112,7 @@ def _invoke(function: str, view: ContractView, key: str, metadata: dict[str, str
         raise Upstream("The PDF function did not answer; try again in a minute.") from None
     if answer.get("FunctionError"):
         log.warning("PDF function failed", extra={"error": _error_type(body)})
-        raise Upstream("The PDF function could not make the contract; try again in a minute.")
+        raise Upstream(f"The PDF function could not make the {what}; try again in a minute.")
     try:
         result = json.loads(body)
         rendered = Rendered(key=result["key"], sha256=result["sha256"], size=result["size"])

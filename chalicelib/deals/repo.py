@@ -13,12 +13,12 @@ from pynamodb.expressions.condition import size
 
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db import connection as db_connection
+from chalicelib.core.db import writes
 from chalicelib.core.db.pages import Page, query_one_page
 from chalicelib.core.db.put_unique import put_unique, release
 from chalicelib.core.db.queue import Queue
 from chalicelib.core.db.reads import get_item
-from chalicelib.core.db.writes import Actor, Change, WriteConflict, transact
-from chalicelib.core.errors import Conflict
+from chalicelib.core.db.writes import Actor, Change
 from chalicelib.deals.models import (
     AdjustmentRecord,
     CounterItem,
@@ -264,14 +264,7 @@ def deliverable_still(item: DeliverableItem) -> Op:
 
 def commit(actor: Actor, change: Change, ops: list[Op], conflict: str) -> None:
     """The operations and the audit entry, all or nothing; a failed condition is a 409 with `conflict`."""
-    def build(tx):
-        for op in ops:
-            op(tx)
-
-    try:
-        transact(actor, change, build)
-    except WriteConflict:
-        raise Conflict(conflict) from None
+    writes.commit(actor, change, ops, conflict)
 
 
 def put_adjustment(record: AdjustmentRecord) -> Op:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from chalice import Blueprint
 
-from chalicelib.core.errors import BadRequest
+from chalicelib.core.http.api import if_match
 from chalicelib.core.lazy import lazy_import
 from chalicelib.deals.schemas import (
     DealAction,
@@ -26,15 +26,6 @@ out = lazy_import("chalicelib.deals.out")
 
 bp = Blueprint(__name__)
 TAG = "deals"
-
-
-def _if_match(headers) -> int | None:
-    raw = (headers.get("if-match") or "").strip().removeprefix("W/").strip('"')
-    if not raw:
-        return None
-    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
-        raise BadRequest("If-Match must be the version number.")
-    return int(raw)
 
 
 def _deal(call, deal) -> DealOut:
@@ -64,7 +55,7 @@ def get_deal(call, deal_id):
             summary="Change a deal: an edit before signing, an amendment (back to sent) after; version in If-Match "
                     "or the body", body=DealPatch, response=DealOut, errors=(400, 401, 403, 404, 409, 415, 422))
 def patch_deal(call, deal_id):
-    return _deal(call, deals.update(call.principal, deal_id, call.body, _if_match(call.headers)))
+    return _deal(call, deals.update(call.principal, deal_id, call.body, if_match(call.headers)))
 
 
 def _action(name: str, summary: str):
@@ -115,5 +106,5 @@ def get_deliverable(call, deliverable_id):
             summary="Change a deliverable or move its status (its account, format, time and overrides are terms)",
             body=DeliverablePatch, response=DeliverableOut, errors=(400, 401, 403, 404, 409, 415, 422))
 def patch_deliverable(call, deliverable_id):
-    item = deliverables.update(call.principal, deliverable_id, call.body, _if_match(call.headers))
+    item = deliverables.update(call.principal, deliverable_id, call.body, if_match(call.headers))
     return out.deliverable_out(item, deals.get(call.principal, item.deal_id, consistent=True))

@@ -24,7 +24,7 @@ from chalicelib.core.db.writes import Change
 from chalicelib.core.errors import Conflict, NotFound
 from chalicelib.core.ids import new_id
 from chalicelib.core.money import MoneyError
-from chalicelib.deals import deal_inputs, payment_ops, repo, stored
+from chalicelib.deals import campaign_hooks, deal_inputs, payment_ops, repo, stored
 from chalicelib.deals.deal_inputs import problems as _problems
 from chalicelib.deals.deal_inputs import stored_value
 from chalicelib.deals.models import DealItem
@@ -102,6 +102,7 @@ def create(principal: Principal, brand_id: str, data) -> DealItem:
         money = deal_inputs.money_fields(data, None)
     except MoneyError as exc:
         raise _problems([("fee", str(exc))]) from None
+    _check_campaign(brand_id, data.campaign_id, money["currency"], "campaign_id")
     now = utcnow()
     stamp = iso(now)
     deal_id = new_id()
@@ -119,8 +120,16 @@ def create(principal: Principal, brand_id: str, data) -> DealItem:
     audited = {"title": deal.title, "influencer_id": deal.influencer_id, "contract_number": number,
                "fee": stored.fee(deal).to_wire()}
     _commit_numbered(principal, Change(brand_id, "deal", deal_id, "create", after=audited, version=1),
-                     [repo.put_new(deal), repo.take_number(brand_id, number, deal_id)], deal, number)
+                     [repo.put_new(deal), repo.take_number(brand_id, number, deal_id),
+                      *campaign_hooks.in_transaction(deal_id, None, data.campaign_id)], deal, number)
     return repo.get(deal_id, consistent=True)
+
+
+def _check_campaign(brand_id: str, campaign_id: str | None, currency: str, field: str) -> None:
+    """A deal joins only a campaign of its brand, active, in its currency (campaign_hooks.py)."""
+    found = campaign_hooks.check(brand_id, campaign_id, currency)
+    if found:
+        raise _problems([(field, found)])
 
 
 def _commit_numbered(principal: Principal, change: Change, ops: list, deal: DealItem, number: str | None) -> None:
@@ -156,8 +165,13 @@ def update(principal: Principal, deal_id: str, data, if_match: int | None = None
         return deal
     ops: list = []
     events: tuple[str, ...] = ()
+    campaign_id = free.get("campaign_id", deal.campaign_id)
+    if campaign_id and ("campaign_id" in free or changes.get("currency", deal.currency) != deal.currency):
+        _check_campaign(deal.brand_id, campaign_id, changes.get("currency", deal.currency),
+                        "campaign_id" if "campaign_id" in free else "fee.currency")
     if changes:
         changes, ops, events = contract_change(deal, changes)
+    ops += campaign_hooks.in_transaction(deal.id, deal.campaign_id, campaign_id)
     audited_before = {k: stored_value(deal, k) for k in {**changes, **free} if k not in ("terms_changed_at",)}
     wanted = {**changes, **free}
     ops.insert(0, repo.update(deal, wanted))

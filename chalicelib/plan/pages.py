@@ -35,6 +35,7 @@ approvals = lazy_import("chalicelib.approvals.service")
 brands = lazy_import("chalicelib.brands.service")
 channels = lazy_import("chalicelib.brands.channels.service")
 members = lazy_import("chalicelib.brands.members.service")
+campaign_members = lazy_import("chalicelib.campaigns.members")
 publishing = lazy_import("chalicelib.publishing.service")
 
 bp = Blueprint(__name__)
@@ -226,6 +227,9 @@ def _form_data(call: PageCall) -> tuple[dict, FormState]:
     data["due_at"] = values["due_at"].strip() or None
     data["links"] = [line.strip() for line in values["links"].splitlines() if line.strip()]
     data["assignee_ids"] = _all_values(call, "assignee_ids")
+    if "campaign_id" in form:  # the campaign <select> (shown to those who may see campaigns); absent: kept
+        values["campaign_id"] = form.get("campaign_id", "").strip()
+        data["campaign_id"] = values["campaign_id"] or None
     state = FormState(values={**values, "publish_at": wall})
     state.channel_ids = channel_ids  # type: ignore[attr-defined]
     state.assignee_ids = data["assignee_ids"]  # type: ignore[attr-defined]
@@ -250,6 +254,8 @@ def _field_errors(exc: Exception, language: str) -> dict[str, str]:
             text = message  # a network's limit, e.g. "X allows 280 characters; this text has 300."
         elif name == "channel_ids":
             text = i18n.translate("post.error.channel", language)
+        elif name == "campaign_id":
+            text = i18n.translate("campaigns.error.join_post", language)
         elif name == "publish_at":
             text = message or text
         errors[name] = (f"{errors[name]} {text}" if name == "body" else errors[name]) if name in errors else text
@@ -267,9 +273,12 @@ def _form_page(call: PageCall, brand, form: FormState, *, post=None, status: int
     team = [{"id": m.user_id, "name": m.name, "checked": m.user_id in chosen_people}
             for m in members.list_members(call.principal, brand.id, None, 100).items
             if set(m.roles) - {"client_approver"}]
+    campaigns = None  # the campaign <select>: the brand's active campaigns and the post's own
+    if call.principal.can(brand.id, Permission.view_campaigns):
+        campaigns = campaign_members.choices(brand.id, post.campaign_id if post is not None else None, call.language)
     return call.render(
         "post_form.html", status=status, brand=brand, post=post, form=form, previews=previews, action=action,
-        team=team,
+        team=team, campaigns=campaigns,
         content_types=CONTENT_TYPES, conflict=conflict, limits_json=json.dumps(limits.limits_for_form()),
         has_script="post_form.js" in STATIC_TYPES)
 
@@ -305,7 +314,7 @@ def _prefilled(post) -> FormState:
     form = FormState(values={"title": post.title or "", "body": post.body or "", "content_type": post.content_type,
                              "publish_at": post.publish_wall or "", "timezone": post.timezone or "",
                              "tags": ", ".join(post.tags or []), "due_at": post.due_at or "",
-                             "links": "\n".join(post.links or [])})
+                             "links": "\n".join(post.links or []), "campaign_id": post.campaign_id or ""})
     form.channel_ids = list(post.channel_ids or [])  # type: ignore[attr-defined]
     form.assignee_ids = list(post.assignee_ids or [])  # type: ignore[attr-defined]
     return form

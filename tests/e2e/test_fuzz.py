@@ -63,6 +63,9 @@ NO_SUCCESS = {
     # a real PNG/JPEG/PDF in a multipart form (tests/integration/placements/test_placement_api.py)
     ("smm_manager", "POST /v1/deliverables/{deliverable_id}/evidence"),
     ("admin", "POST /v1/deliverables/{deliverable_id}/evidence"),
+    # signed with the campaign's secret, not a token (tests/integration/campaigns/conversions/test_webhook.py)
+    ("smm_manager", "POST /v1/campaigns/{campaign_id}/conversions"),
+    ("admin", "POST /v1/campaigns/{campaign_id}/conversions"),
 }
 
 
@@ -122,6 +125,8 @@ def flatmap_path_parameters(context, path_parameters):
         "influencer_id": "victim_influencer_id" if deleting else "influencer_id",
         "account_id": "victim_account_id" if deleting else "account_id",
         "deal_id": "deal_id", "deliverable_id": "deliverable_id", "payment_id": "payment_id",
+        "campaign_id": "archived_campaign_id" if path.endswith("/unarchive") else "campaign_id",
+        "cost_id": "cost_id",
     }
     if isinstance(path_parameters, dict) and "deliverable_id" in path_parameters and \
             path.endswith(("/checks", "/placement")):  # a deliverable of a signed deal (with a live URL)
@@ -167,6 +172,8 @@ def _fix_query(path, query):
         return _maybe_swap(query, {"brand_id": "brand_id", "id": "channel_id"})
     if path == "/v1/posts":
         return _maybe_swap(query, {"brand_id": "brand_id"})
+    if path.endswith("/promo-codes") and isinstance(query, dict) and "code" in query:
+        return _maybe_swap(query, {"code": "promo_code"})
     if path.endswith("/diff") and isinstance(query, dict):
         return _mostly(query, st.just({"from": 1, "to": 1}))
     return st.just(query)
@@ -243,12 +250,41 @@ def _deal_body(path: str, body, n: int):
     return fixed
 
 
+def _campaign_body(path: str, body, n: int):
+    """Campaign bodies name what the schema cannot check: dates in order, the campaign's currency, a free
+    promo code, a public target, a subject of the campaign, CSV files."""
+    if path.endswith("/metrics.csv"):
+        return f"subject,views\r\n{(KNOWN.get('metric_subject') or ['target:x'])[0]},{n % 100000}\r\n"
+    if path.endswith("/conversions.csv"):
+        return f"order_id,occurred_at,amount,currency\r\nFZ-{n},2026-01-01T10:00:00Z,{n % 10000}.00,RUB\r\n"
+    if not isinstance(body, dict):
+        return body
+    rub = {"amount": f"{n % 100000}.00", "currency": "RUB"}
+    if path.endswith("/campaigns"):
+        return {"name": f"Campaign {n}", "goal": "sales", "starts_on": "2030-01-01", "ends_on": "2030-02-01",
+                "currency": "RUB", "budget": rub, "targets": {"clicks": n % 1000}}
+    if path == "/v1/campaigns/{campaign_id}":
+        return {"name": f"Renamed {n}", "targets": {"conversions": n % 100}}
+    if path.endswith("/costs"):
+        return {"kind": "boost", "label": f"Boost {n}", "spent_on": "2030-01-05",
+                "amount": {"amount": f"{1 + n % 1000}.00", "currency": "RUB"}}
+    if path.endswith("/links"):
+        return {"target_url": f"https://93.184.215.14/landing?ref={n}", "label": f"Link {n}"}
+    if path.endswith("/promo-codes"):
+        return {"code": f"FZ{n}"}
+    if path.endswith("/metrics"):
+        return {"subject": (KNOWN.get("metric_subject") or ["target:x"])[0], "values": {"views": n % 100000}}
+    return body
+
+
 def flatmap_body(context, body):
     """Valid-looking bodies often fail on what the schema does not say (a real time zone, the current
     version, "email or user_id", no per-brand admin); mostly repair that so success paths get fuzzed."""
     path = context.operation.path if context.operation is not None else ""
     if path.endswith("/content-plan"):
         return _mostly(body, st.builds(_plan_csv))
+    if path.startswith("/v1/campaigns/") or path.endswith("/campaigns"):
+        return _mostly(body, st.builds(lambda n: _campaign_body(path, body, n), st.integers(0, 10**9)))
     if path.endswith("/signed-copy") and isinstance(body, (bytes, str)):  # a scan is a PDF (checked by its header)
         return _mostly(body, st.just(b"%PDF-1.4\n% signed while fuzzing\n%%EOF\n"))
     if path == "/v1/posts/{post_id}" and isinstance(body, dict):  # a plain edit of version 1 (each world is new)
@@ -389,8 +425,9 @@ def _make_world(kind: str, live_server: str, make_user, test_name: str = "") -> 
         accounts.append(r.json()["id"])
     deals = _deals(live_server, brand, json_headers, make_user)
     deals.update(_deal_in_state(live_server, json_headers, deals, test_name))
+    campaigns = _campaigns(live_server, brand.id, json_headers, writer, posts[0], targets["failed"])
     KNOWN.clear()
-    KNOWN.update(**deals)
+    KNOWN.update(**deals, **campaigns)
     KNOWN.update(brand_id=[brand.id], channel_id=channels[:2], victim_channel_id=channels[2:],
                  colleague_id=[c.id for c in colleagues], spare_token_id=[spare.id], post_id=posts,
                  chain_id=chains[:2], victim_chain_id=chains[2:], target_id=list(targets.values()),
@@ -441,6 +478,28 @@ def _deals(live_server: str, brand, headers: dict, make_user) -> dict[str, list[
             "approved_payment_id": payments[1:2], "held_payment_id": payments[2:],
             "deal_influencer_id": [influencer["id"]], "deal_account_id": [account["id"]],
             "placed_deliverable_id": deliverables[1:2], "check_id": [check["id"]]}
+
+
+def _campaigns(live_server: str, brand_id: str, headers: dict, writer: dict, post_id: str,
+               target_id: str) -> dict[str, list[str]]:
+    """An active campaign holding the first post (so its publication target is a metrics subject), with a cost
+    line and a promo code, and an archived one (to unarchive)."""
+    def call(method, path, data=None, who=headers):
+        r = requests.request(method, f"{live_server}{path}", timeout=30, headers=who, data=json.dumps(data or {}))
+        assert r.status_code in (200, 201), r.text
+        return r.json()
+
+    made = [call("POST", f"/v1/brands/{brand_id}/campaigns", {
+        "name": f"Campaign {n}", "goal": "traffic", "starts_on": "2030-01-01", "ends_on": "2030-03-31",
+        "currency": "RUB", "budget": {"amount": "100000.00", "currency": "RUB"}})["id"] for n in range(2)]
+    call("POST", f"/v1/campaigns/{made[1]}/archive")
+    call("PATCH", f"/v1/posts/{post_id}", {"version": 1, "campaign_id": made[0]}, who=writer)
+    cost = call("POST", f"/v1/campaigns/{made[0]}/costs", {
+        "kind": "production", "label": "Shoot", "spent_on": "2030-01-02", "amount": {"amount": "5000.00",
+                                                                                    "currency": "RUB"}})
+    promo = call("POST", f"/v1/campaigns/{made[0]}/promo-codes", {"code": "FUZZ10"})
+    return {"campaign_id": made[:1], "archived_campaign_id": made[1:], "cost_id": [cost["id"]],
+            "promo_code": [promo["code"]], "metric_subject": [f"target:{target_id}"]}
 
 
 # The deal actions need a deal in their own state; built only for the operation being fuzzed.

@@ -40,3 +40,22 @@ def test_the_demo_brand_has_influencers_with_explained_verdicts(dynamodb):
     assert {f.rule for f in verdicts["Boris Brews"].flags} >= {"rkn_registry_missing"}
     clara = {f.rule for f in verdicts["Clara Latte"].flags}
     assert verdicts["Clara Latte"].verdict == "fail" and {"credibility_low", "growth_spike"} <= clara
+
+
+def test_the_demo_brand_has_a_campaign_with_a_report_to_show(dynamodb):
+    from chalicelib.campaigns import service as campaigns
+    from chalicelib.campaigns.report import service as reports
+    from chalicelib.campaigns.schemas import CampaignQuery
+    from chalicelib.demo import seed
+    from chalicelib.identity import repo as user_repo
+    from chalicelib.identity.principal import Principal
+
+    result = seed()
+    seed()
+    reader = Principal.from_user(user_repo.get_by_email(result["people"]["finance"]))
+    [campaign] = campaigns.directory(reader, result["brand_id"], CampaignQuery()).items
+    report = reports.report_of(reader, campaign.id)
+    wire = __import__("chalicelib.campaigns.report.out", fromlist=["report_out"]).report_out(report)
+    totals = wire["totals"]
+    assert totals["clicks"] > 0 and totals["conversions"] == 42
+    assert totals["views"] == 16_900

@@ -30,3 +30,28 @@ def add_member(campaign: CampaignItem, kind: str, subject_id: str) -> MemberItem
                       subject_id=subject_id, added_at=iso(utcnow()))
     item.save()
     return item
+
+
+# --- through the API (the campaign core's own tests) ----------------------------------------------------
+
+BUDGET = {"amount": "500000.00", "currency": "RUB"}
+
+
+def campaign_data(**fields) -> dict:
+    """A valid campaign body: a December sales campaign in roubles with targets and UTM defaults."""
+    return {"name": "Зимняя коллекция", "goal": "sales", "starts_on": "2026-12-01", "ends_on": "2026-12-31",
+            "currency": "RUB", "budget": BUDGET,
+            "targets": {"clicks": 5000, "conversions": 100, "revenue": {"amount": "2000000.00", "currency": "RUB"},
+                        "cpa_max": {"amount": "1500.00", "currency": "RUB"}, "roi_min": "0.5"},
+            "utm_source": "greenlight", "utm_medium": "influencer", "utm_campaign": "winter-2026", **fields}
+
+
+def new_campaign(client, crew, who: str = "smm_manager", **fields) -> dict:
+    """A campaign of the crew's brand made through POST /v1/brands/{id}/campaigns (201 asserted)."""
+    import json
+
+    user = crew[who]
+    r = client.post(f"/v1/brands/{crew['brand'].id}/campaigns", headers=user.headers,
+                    body=json.dumps(campaign_data(**fields)))
+    assert r.status_code == 201, r.body
+    return json.loads(r.body)

@@ -496,11 +496,12 @@ def test_the_api_may_invoke_the_pdf_function_and_nothing_else(stage):
 
 
 @pytest.mark.parametrize("stage", DEPLOYED_STAGES)
-def test_the_pdf_function_may_only_log_and_put_contract_files(stage):
+def test_the_pdf_function_may_only_log_and_put_contract_and_campaign_pdfs(stage):
     document = render_policy(stage)
     other = {"dev": "prod", "prod": "dev"}[stage]
     bucket = sub(resource("AWS::S3::Bucket")["Properties"]["BucketName"], stage)
     assert allows(document, "s3:PutObject", f"arn:aws:s3:::{bucket}/deals/d1/contract-v1-ab.pdf")
+    assert allows(document, "s3:PutObject", f"arn:aws:s3:::{bucket}/campaign-pdfs/c1/report-ab.pdf")
     for action, arn in (("s3:GetObject", f"arn:aws:s3:::{bucket}/deals/d1/contract-v1-ab.pdf"),
                         ("s3:DeleteObject", f"arn:aws:s3:::{bucket}/deals/d1/contract-v1-ab.pdf"),
                         ("s3:PutObject", f"arn:aws:s3:::{bucket}/evidence/x.png"),

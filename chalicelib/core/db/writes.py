@@ -135,6 +135,19 @@ def transact(actor: Actor, change: Change, build: Callable[[TransactWrite], None
             time.sleep(random.uniform(0.02, 0.1) * (2**attempt))
 
 
+def commit(actor: Actor, change: Change, ops: list[Callable[[TransactWrite], None]], conflict: str) -> None:
+    """The operations (each adds one conditional operation to the transaction) and the audit entry, all or
+    nothing; a failed condition is a 409 with the sentence `conflict`."""
+    def build(tx):
+        for op in ops:
+            op(tx)
+
+    try:
+        transact(actor, change, build)
+    except WriteConflict:
+        raise Conflict(conflict) from None
+
+
 # --- many changes in one transaction -------------------------------------------------------------
 
 class BatchConflict(Conflict):

@@ -94,6 +94,16 @@ def validation_details(exc: ValidationError, prefix: str = "") -> list[dict]:
     return details
 
 
+def if_match(headers, what: str = "the") -> int | None:
+    """The version an If-Match header names (`3`, `"3"`, `W/"3"`), or None without one; 400 for anything else."""
+    raw = (headers.get("if-match") or "").strip().removeprefix("W/").strip('"')
+    if not raw:
+        return None
+    if not (raw.isascii() and raw.isdigit() and len(raw) < 10):
+        raise BadRequest(f"If-Match must be {what} version number.")
+    return int(raw)
+
+
 def parse_json_body(request, model: type[BaseModel]):
     content_type = (request.headers.get("content-type") or "").split(";")[0].strip().lower()
     if content_type != "application/json":
@@ -105,6 +115,8 @@ def parse_json_body(request, model: type[BaseModel]):
         data = json.loads(raw.decode("utf-8")) if raw.strip() else None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise BadRequest("The body is not valid JSON.", details=[{"field": None, "message": str(exc)}]) from None
+    except (ValueError, RecursionError):  # an integer of thousands of digits, arrays nested thousands deep
+        raise BadRequest("The body is not JSON we can read: a number is too long or it is nested too deep.") from None
     if not isinstance(data, dict):
         raise ValidationFailed("The body must be a JSON object.", details=[{"field": None, "message": "expected an object"}])
     try:

@@ -270,7 +270,8 @@ def check_url(url: str, *, timeout: float | None = None, what: str = "webhook") 
     allowed = allowed_private(host, port)
     if not allowed and port not in PUBLIC_PORTS:
         raise Refused(f"{what} port {port} is not allowed; use 80, 443 or 8443", permanent=True)
-    if not allowed and _is_address(host) and is_forbidden_address(host):  # no lookup needed to refuse it
+    literal = host.removesuffix(".")  # "127.0.0.1." is 127.0.0.1 to a browser
+    if not allowed and _is_address(literal) and is_forbidden_address(literal):  # no lookup needed to refuse it
         raise Refused(f"{what} host {host} is a private or reserved address; only public addresses are allowed",
                       permanent=True)
     try:
