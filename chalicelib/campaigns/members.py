@@ -12,14 +12,14 @@ deal change that attaches or moves them (hooks.py for posts, deal_hooks.py for d
   choices          the campaigns a post or deal form offers: the brand's active ones (latest start first)
                    and the one it has now, even archived — [(id, name)]
   listing          the members for people: one page of member items, the posts and deals read by BatchGet —
-                   posts only for those who may see the brand's posts (`view_posts`: not finance), deals only
-                   for those who may see its deals (`view_deals`: not copywriters and designers)
+                   only the kinds the person sees (campaigns/service.sees: posts not for finance, deals not
+                   for copywriters and designers)
 """
 from __future__ import annotations
 
 from chalicelib.campaigns import repo
 from chalicelib.campaigns.models import CampaignItem
-from chalicelib.campaigns.service import require
+from chalicelib.campaigns.service import require, sees
 from chalicelib.core.db.pages import Page
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.rules import Permission
@@ -92,8 +92,8 @@ def listing(principal: Principal, campaign_id: str, cursor: str | None = None,
     """The campaign and one page of its members as (member item, post or deal) — only those whose own
     `campaign_id` still names it, and only the kinds the person may see (none: an empty page)."""
     campaign = require(principal, campaign_id, Permission.view_campaigns)
-    kinds = [kind for kind, permission in ((DEAL, Permission.view_deals), (POST, Permission.view_posts))
-             if principal.can(campaign.brand_id, permission)]
+    seen = sees(principal, campaign.brand_id)
+    kinds = [kind for kind in (DEAL, POST) if seen.kind(kind)]
     if not kinds:
         return campaign, Page(items=[], cursor=None)
     page = repo.members_page(campaign.id, cursor, limit, kinds[0] if len(kinds) == 1 else None)

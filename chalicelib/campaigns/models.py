@@ -12,14 +12,15 @@ and their clicks, promo codes, conversions and metric snapshots. Keys (core/db/s
   clicks of a day LINK#<code>               DAY#<yyyy-mm-dd>         CAMPAIGN#<c>#CLICKS  <yyyy-mm-dd>#<code>
   visitor mark    LINK#<code>#DAY#<day>     V#<visitor hash>         (no gsi; `ttl` ≈ 2 days: DynamoDB deletes it)
   visitor salt    VISITORSALT#<yyyy-mm-dd>  SALT                     (no gsi; `ttl` ≈ 2 days: DynamoDB deletes it)
-  metric snapshot METRICS#<subject>         <taken_at>#<source>#<id> (subject: target:<target id> | deliverable:<id>)
+  metric snapshot METRICS#<subject>         <taken_at>#<source>#<hash of the values> (subject: target:<target id> |
+                                                                     deliverable:<id>; a retry writes nothing)
 
   campaign by id                              GetItem
   a brand's campaigns, latest start first     Query gsi1 BRAND#<b>#CAMPAIGNS (backwards)
   everything a campaign owns                  Query pk CAMPAIGN#<id> (cost lines, members, promo codes,
                                               conversions: one partition; sk begins_with narrows to one kind)
   is this order already counted               the ConversionItem's conditional put (the same order id counts once)
-  is a promo code taken (brand)               the PromoOwnerItem's conditional put; a conversion's code → campaign
+  is a promo code taken (brand)               the PromoOwnerItem's conditional put (in the promo code's transaction)
   a link by its code (the redirect)           GetItem LINK#<code> / LINK
   a campaign's links                          Query gsi1 CAMPAIGN#<c>#LINKS
   count a click                               PutItem of the visitor mark if it does not exist (the day's
@@ -29,7 +30,8 @@ and their clicks, promo codes, conversions and metric snapshots. Keys (core/db/s
   the day's visitor salt                      GetItem VISITORSALT#<day> / SALT; the first of the day: conditional put
   a campaign's clicks by day                  Query gsi1 CAMPAIGN#<c>#CLICKS (a day range)
   a link's clicks in a day range              Query pk LINK#<code>, sk BETWEEN DAY#<from> AND DAY#<to>
-  an item's metric snapshots, latest last     Query pk METRICS#<subject> (backwards + Limit 1: the latest)
+  an item's metric snapshots, oldest first    Query pk METRICS#<subject>, every page (what counts is, per metric,
+                                              the newest value: metrics/read.py, so the whole history is read)
 
 Money is integer minor units in the campaign's currency (`currency`); percents and ROI as decimal text.
 A campaign's members are written beside the post or deal change that attaches them (the post's and the
@@ -76,7 +78,7 @@ class CampaignItem(ListedItem):
     currency = UnicodeAttribute()  # of the budget, costs, targets and revenue
     budget_minor = NumberAttribute(null=True)
     targets = MapAttribute(default=dict)  # COUNT_TARGETS/MONEY_TARGETS: int; RATIO_TARGETS: decimal text
-    utm_source = UnicodeAttribute(null=True)  # defaults for its links; utm_source falls back to the network/handle
+    utm_source = UnicodeAttribute(null=True)  # for links of no post/deal (theirs carry the network / the handle)
     utm_medium = UnicodeAttribute(null=True)
     utm_campaign = UnicodeAttribute(null=True)
     webhook_secret = UnicodeAttribute(null=True)  # HMAC key of the conversions webhook; shown to managers only
@@ -217,7 +219,7 @@ class MetricSnapshotItem(Item):
     Meta = meta()
     subject = UnicodeAttribute()  # target:<target id> | deliverable:<id>
     taken_at = UnicodeAttribute()  # UTC ISO
-    source = UnicodeAttribute()  # manual | csv | check
+    source = UnicodeAttribute()  # manual | csv (the placement checks' readings are read from the checks themselves)
     values = MapAttribute(default=dict)  # {metric: int}
     entered_by = UnicodeAttribute(null=True)
-    check_id = UnicodeAttribute(null=True)
+    check_id = UnicodeAttribute(null=True)  # unused so far

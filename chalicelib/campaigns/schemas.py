@@ -123,7 +123,8 @@ class CampaignCreate(Input):
     currency: Currency = Field(description="ISO 4217: the budget, costs, targets and revenue are in it (fixed)")
     budget: MoneyIn | None = None
     targets: TargetsIn = Field(default_factory=TargetsIn)
-    utm_source: UtmToken | None = Field(default=None, description="Default: the network or the blogger's handle")
+    utm_source: UtmToken | None = Field(default=None, description="For links of neither a post nor a deal: a "
+                                        "post's link carries its network, a deal's the blogger's handle")
     utm_medium: UtmToken | None = None
     utm_campaign: UtmToken | None = None
 

@@ -7,8 +7,16 @@ content and influencer managers) changes. Every change is one conditional transa
 entry (entity `campaign`). The currency is fixed at creation: the budget, targets, cost lines and the
 deals attached are all in it. An archived campaign is read-only (unarchive it to change it) and takes
 no new posts or deals; those it has stay. Cost lines: costs.py; members: members.py.
+
+`sees(principal, brand_id) -> Seen(posts, deals)` is the one visibility rule of campaign data: everyone who may
+read campaigns sees the campaign, its totals and KPIs; the content plan (posts: titles, texts, their
+publication targets) only who may see the brand's posts (`view_posts`: not finance), the deals (titles, fees,
+terms, bloggers, deliverables) only who may see its deals (`view_deals`: not copywriters and designers). The
+members list, links and promo codes, metrics, the report and the evidence export all ask it.
 """
 from __future__ import annotations
+
+from dataclasses import dataclass
 
 from chalicelib.brands.service import get as get_brand
 from chalicelib.campaigns import repo
@@ -16,7 +24,7 @@ from chalicelib.campaigns.models import COUNT_TARGETS, MONEY_TARGETS, CampaignIt
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db.pages import Page
 from chalicelib.core.db.writes import Change
-from chalicelib.core.errors import Conflict, NotFound, ValidationFailed
+from chalicelib.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from chalicelib.core.ids import new_id, new_secret
 from chalicelib.core.money import Money
 from chalicelib.core.plain import plain
@@ -57,6 +65,41 @@ def managed(principal: Principal, campaign_id: str) -> CampaignItem:
 
 def can_manage(principal: Principal, brand_id: str) -> bool:
     return principal.can(brand_id, Permission.manage_campaigns)
+
+
+@dataclass(frozen=True)
+class Seen:
+    """What of a campaign's posts and deals a person may see (see the module's docstring)."""
+
+    posts: bool  # posts and their publication targets: titles, texts, channels
+    deals: bool  # deals and their deliverables: titles, fees, terms, bloggers
+
+    def kind(self, kind: str | None) -> bool:
+        """Whether a subject of this kind may be shown: post / target → posts; deal / deliverable → deals; no
+        kind (the campaign as a whole) → yes."""
+        if kind in ("post", "target"):
+            return self.posts
+        if kind in ("deal", "deliverable"):
+            return self.deals
+        return True
+
+    @property
+    def everything(self) -> bool:
+        return self.posts and self.deals
+
+
+def sees(principal: Principal, brand_id: str) -> Seen:
+    """The one visibility rule of campaign data for a person who may read the brand's campaigns."""
+    return Seen(posts=principal.can(brand_id, Permission.view_posts),
+                deals=principal.can(brand_id, Permission.view_deals))
+
+
+def require_everything(principal: Principal, brand_id: str) -> Seen:
+    """403 unless the person may see both the posts and the deals (what shows them together: the evidence)."""
+    seen = sees(principal, brand_id)
+    if not seen.everything:
+        raise Forbidden("Your role in this brand does not allow this.")
+    return seen
 
 
 # --- values as stored ------------------------------------------------------------------------------------

@@ -7,8 +7,11 @@ campaign: missing, another brand's, archived, another currency — a 422 on `cam
 `in_transaction(deal_id, old_campaign_id, new_campaign_id) -> [operations]` (the campaign's member
 entries, written in the deal's own transaction) and `choices(brand_id, keep=None, language="en") ->
 [(id, name)]` (the campaigns the deal form offers: the brand's active ones and `keep`, the deal's own, even
-archived). A deal without a campaign needs no hook; with nothing plugged in (a process that imported only
-deals) setting a campaign fails instead of skipping the index, and the deal form has no campaign field.
+archived) and `summary(brand_id, campaign_id, language="en", deliverable_id=None) -> (name, path,
+entry_path | None) | None` (the deal page's campaign line: its name, its page and where its numbers are
+entered by hand, the deliverable chosen there). A deal without a campaign needs no hook; with nothing
+plugged in (a process that imported only deals) setting a campaign fails instead of skipping the index, the
+deal form has no campaign field and the deal page no campaign line.
 """
 from __future__ import annotations
 
@@ -44,3 +47,13 @@ def choices(brand_id: str, keep: str | None = None, language: str = "en") -> lis
     if _plugged is None:
         return None
     return _plugged.choices(brand_id, keep, language)
+
+
+def summary(brand_id: str, campaign_id: str | None, language: str = "en", deliverable_id: str | None = None
+            ) -> tuple[str, str, str | None] | None:
+    """The deal's campaign as its page names it: (name, the campaign's page, the page where its numbers are
+    entered by hand with `deliverable_id` chosen — None when the campaign is archived); None without a
+    campaign, when it is missing or another brand's, or with nothing plugged in (no line)."""
+    if not campaign_id or _plugged is None:
+        return None
+    return _plugged.summary(brand_id, campaign_id, language, deliverable_id)

@@ -3,7 +3,9 @@ buttons of the moves the deal allows now and the person may make (send, sign, st
 cancel and dispute with a reason, resolve to in progress or completed), the terms in plain words, the
 payment schedule, the deliverables with a small form each (and, inside each, what a feature above deals
 adds through page_hooks.py: the placement checks' timeline and forms), the contract's versions and signed
-copies, and the payments block (templates/deals/payments_table.html, the payments pages' own).
+copies, and the payments block (templates/deals/payments_table.html, the payments pages' own). A deal of a
+campaign names it under the title, for who may see campaigns, with a link to where its numbers are entered
+for who may manage them (campaign_hooks.summary: deals does not import campaigns).
 
 A refused move comes back as this page with a translated sentence by the buttons (409/422)."""
 from __future__ import annotations
@@ -14,7 +16,7 @@ from chalicelib.core.http.forms import FormState
 from chalicelib.core.http.pages import PageCall
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.plain import plain
-from chalicelib.deals import page_hooks
+from chalicelib.deals import campaign_hooks, page_hooks
 from chalicelib.deals.page_display import (
     ACTIONS,
     DEAL_BADGES,
@@ -78,6 +80,21 @@ def _files(deal, shown, zone: str) -> tuple[list[dict], list[dict]]:
     return list(reversed(contracts)), list(reversed(copies))
 
 
+def _campaign_line(principal, deal, items, language: str) -> dict | None:
+    """The deal's campaign — {name, path, entry} — for who may see campaigns; `entry` (the metrics page's
+    hand-entry form, the deal's one deliverable that is not cancelled chosen there) only for who may enter
+    them; None without a campaign."""
+    if not deal.campaign_id or not principal.can(deal.brand_id, Permission.view_campaigns):
+        return None
+    live = [i.id for i in items if i.status != "cancelled"]
+    found = campaign_hooks.summary(deal.brand_id, deal.campaign_id, language, live[0] if len(live) == 1 else None)
+    if found is None:
+        return None
+    name, path, entry = found
+    return {"name": name, "path": path,
+            "entry": entry if principal.can(deal.brand_id, Permission.manage_campaigns) else None}
+
+
 def payments_context(call: PageCall, deal_id: str) -> dict:
     """What templates/deals/payments_table.html needs (its top comment): the deal's payments."""
     from chalicelib.deals import payment_pages
@@ -119,6 +136,7 @@ def deal_page_view(call: PageCall, deal_id: str, *, status: int = 200, action_fo
         timelines=page_hooks.timelines(principal, deal, items, call.language, brand.timezone,
                                        forms=placement_forms),
         action_form=action_form or FormState(), contract_form=contract_form or FormState(),
+        campaign_line=_campaign_line(principal, deal, items, call.language),
         deal_url=deal_path(deal.id), list_url=list_path(brand.id),
         influencer_url=influencer_path(deal.influencer_id), **payments_context(call, deal.id), **context)
 

@@ -1,6 +1,7 @@
 """The post page: the post as it will go out, its approval timeline, versions, comments and
 publication targets, with the buttons that act on it (submit, hold, archive, decide, comment, and
-what people do with targets that need them).
+what people do with targets that need them). A post of a campaign names it under the title, for who may see
+campaigns, with a link to where its numbers are entered by hand for who may manage them.
 
 Thin like every page: parse (pages.page does authentication, CSRF and errors) → one service call →
 render; a refused form comes back as this page with the message where it belongs (422 / 409), a
@@ -80,6 +81,30 @@ def _targets_view(principal, post, zone: str, channel_by_id: dict, can_act: bool
             "can_resolve": can_act and state == "unconfirmed",
             "can_mark": can_act and state == "publishing" and bool(target.manual)})
     return shown
+
+
+def _campaign_line(principal, post, language: str) -> dict | None:
+    """The post's campaign — {name (marked when archived), path, entry} — for who may see campaigns; `entry`
+    (the campaign's metrics page's hand-entry form, the post's publication chosen when it has one channel)
+    only for who may enter them and while the campaign is active; None without a campaign (or a missing one)."""
+    if not post.campaign_id or not principal.can(post.brand_id, Permission.view_campaigns):
+        return None
+    from chalicelib.campaigns import repo as campaigns_repo
+    from chalicelib.campaigns.metrics.pages import entry_path
+    from chalicelib.campaigns.metrics.read import TARGET
+    from chalicelib.campaigns.pages import campaign_path
+    from chalicelib.publishing.repo import target_id
+
+    campaign = campaigns_repo.get(post.campaign_id)
+    if campaign is None or campaign.brand_id != post.brand_id:
+        return None
+    if campaign.status != campaigns_repo.ACTIVE:
+        name = i18n.translate("campaigns.choice.archived", language, name=campaign.name)
+        return {"name": name, "path": campaign_path(campaign.id), "entry": None}
+    channels = list(post.channel_ids or [])
+    subject = f"{TARGET}{target_id(post.id, channels[0])}" if len(channels) == 1 else None
+    entry = entry_path(campaign.id, subject) if principal.can(post.brand_id, Permission.manage_campaigns) else None
+    return {"name": campaign.name, "path": campaign_path(campaign.id), "entry": entry}
 
 
 def history_key(action: str) -> str:
@@ -178,6 +203,7 @@ def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None 
         "post.html", status=status, post=post, brand=brand, out=out, people=people, channel_by_id=channel_by_id,
         history=audit, history_zone=reader_zone,
         targets=targets, target_form=target_form or FormState(),
+        campaign_line=_campaign_line(principal, post, call.language),
         stages=stages, decisions=decisions, versions=versions, diff=diff, comments=comments,
         wall=wall, status_labels=status_labels(call.language), notice=notice_of(call), post_url=post_path(post.id),
         can_submit=can_edit and status_ in wf.SUBMITTABLE,

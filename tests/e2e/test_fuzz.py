@@ -132,6 +132,8 @@ def flatmap_path_parameters(context, path_parameters):
             path.endswith(("/checks", "/placement")):  # a deliverable of a signed deal (with a live URL)
         pools["deliverable_id"] = "placed_deliverable_id"
     pools["check_id"] = "check_id"
+    if path.endswith("/decisions"):  # only the post in review can take a decision
+        pools["post_id"] = "review_post_id"
     if isinstance(path_parameters, dict) and "payment_id" in path_parameters:
         pools["payment_id"] = PAYMENT_POOLS.get(path.rsplit("/", 1)[-1], "payment_id")
     if isinstance(path_parameters, dict) and "target_id" in path_parameters:  # only here: other draws unchanged
@@ -430,6 +432,7 @@ def _make_world(kind: str, live_server: str, make_user, test_name: str = "") -> 
     KNOWN.update(**deals, **campaigns)
     KNOWN.update(brand_id=[brand.id], channel_id=channels[:2], victim_channel_id=channels[2:],
                  colleague_id=[c.id for c in colleagues], spare_token_id=[spare.id], post_id=posts,
+                 review_post_id=posts[1:],
                  chain_id=chains[:2], victim_chain_id=chains[2:], target_id=list(targets.values()),
                  influencer_id=influencers[:2], victim_influencer_id=influencers[2:], account_id=accounts[:2],
                  victim_account_id=accounts[2:],

@@ -12,6 +12,9 @@ Thin like every page: the door (identity/doors.page: sign-in, CSRF, errors as pa
 (service.py, promos.py) → 303 back to the page (`?done=…` announces it), or the page again with the
 refusal by its field in the page's language (422; 409 for a taken promo code or an archived campaign).
 Reading needs view_campaigns; the forms are shown to, and accepted from, managers (manage_campaigns) only.
+What a link or a code belongs to is named only to who may see that kind (campaigns/service.sees: posts not to
+finance, deals and placements not to copywriters and designers; the others read "Post", "Placement" …), and
+only those are offered in the forms; the deals' codes to register are listed only to who may see deals.
 """
 from __future__ import annotations
 
@@ -53,21 +56,22 @@ def _subject_fields(value: str | None) -> dict:
     return {f"{kind}_id": subject_id}
 
 
-def _options(campaign) -> list[dict]:
-    """What a link or a code can belong to: the campaign's posts, deals and their deliverables (its members,
-    then BatchGet of the posts, the deals and all their deliverables)."""
+def _options(campaign, seen) -> list[dict]:
+    """What a link or a code can belong to, of what the person sees (`seen`: campaigns/service.Seen): the
+    campaign's posts (with view_posts), its deals and their deliverables (with view_deals) — its members, then
+    BatchGet of the posts, the deals and all their deliverables."""
     from chalicelib.campaigns.repo import members_of
     from chalicelib.content.models import PostItem
     from chalicelib.content.repo import post_key
     from chalicelib.deals import repo as deal_repo
     from chalicelib.deals.models import DeliverableItem
 
-    members = members_of(campaign.id)
-    post_keys = [post_key(m.subject_id) for m in members if m.kind == "post"]
+    members = members_of(campaign.id) if seen.posts or seen.deals else []
+    post_keys = [post_key(m.subject_id) for m in members if m.kind == "post"] if seen.posts else []
     posts = [p for p in PostItem.batch_get(post_keys) if p.campaign_id == campaign.id] if post_keys else []
     options = [{"value": f"post:{p.id}", "id": p.id, "kind": "post", "label": p.title or p.id}
                for p in sorted(posts, key=lambda p: (p.title or "", p.id))]
-    deal_ids = [m.subject_id for m in members if m.kind == "deal"]
+    deal_ids = [m.subject_id for m in members if m.kind == "deal"] if seen.deals else []
     deals = [d for d in deal_repo.deals_by_id(deal_ids) if d.campaign_id == campaign.id] if deal_ids else []
     item_keys = [deal_repo.deliverable_key(i) for d in deals for i in d.deliverable_ids or []]
     items = list(DeliverableItem.batch_get(item_keys)) if item_keys else []
@@ -84,7 +88,8 @@ def _view(call: PageCall, campaign_id: str, *, status: int = 200, link_form: For
     campaign, views = service.links(call.principal, campaign_id)
     _campaign, codes, suggested = promos.promos(call.principal, campaign_id)
     can_manage = campaigns.can_manage(call.principal, campaign.brand_id)
-    options = _options(campaign)
+    seen = campaigns.sees(call.principal, campaign.brand_id)
+    options = _options(campaign, seen)
     from chalicelib.brands import repo as brand_repo
 
     brand = brand_repo.get(campaign.brand_id)
@@ -93,7 +98,7 @@ def _view(call: PageCall, campaign_id: str, *, status: int = 200, link_form: For
     return call.render("campaigns/links.html", status=status, campaign=campaign, brand=brand,
                        links=views, codes=codes,
                        suggested=suggested, can_manage=can_manage and campaign.status == "active", options=options,
-                       names=names, short_url=service.short_url, link_form=link_form or FormState(),
+                       names=names, seen=seen, short_url=service.short_url, link_form=link_form or FormState(),
                        promo_form=promo_form or FormState(),
                        notice=notice or (_t(call, NOTICES[done]) if done in NOTICES else None),
                        page_url=PATH.format(campaign_id=quote(campaign.id, safe="")))

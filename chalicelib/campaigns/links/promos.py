@@ -8,8 +8,8 @@ A code is trimmed and, when it is plain ASCII, upper-cased, and must then be 3â€
 brand: its PromoOwnerItem (`PROMOCODE#<brand>#<CODE>`) is put on the condition that none exists, in one
 audited transaction with the code's own item and a check that the campaign is still active; of two
 campaigns taking a code at once, one gets it and the other a 409 `promo_code_taken`. Removing deletes both,
-the owner on the condition that it still names this campaign. Who may: view_campaigns reads,
-manage_campaigns changes (an active campaign).
+the owner on the condition that it still names this campaign. Who may: view_campaigns reads (the deals'
+codes to register only with view_deals), manage_campaigns changes (an active campaign).
 """
 from __future__ import annotations
 
@@ -106,9 +106,12 @@ def remove(principal: Principal, campaign_id: str, code: str) -> None:
 
 
 def promos(principal: Principal, campaign_id: str) -> tuple[CampaignItem, list[PromoCodeItem], list[Suggestion]]:
-    """The campaign, its promo codes (in code order) and the deals' codes still to register."""
+    """The campaign, its promo codes (in code order) and the deals' codes still to register â€” those only for who
+    may see deals (campaigns/service.sees: the deals' terms and titles are not for copywriters and designers)."""
     campaign = campaigns.require(principal, campaign_id, Permission.view_campaigns)
     registered = repo.promos_of(campaign.id)
+    if not campaigns.sees(principal, campaign.brand_id).deals:
+        return campaign, registered, []
     return campaign, registered, suggestions(campaign, {p.code for p in registered})
 
 

@@ -2,7 +2,10 @@
 and source, a form to enter a snapshot by hand, the CSV download and upload (templates/campaigns/metrics.html).
 
   GET  /campaigns/{id}/metrics           the page (view_campaigns; the forms only for manage_campaigns); times
-                                         in the brand's zone (named in the column's head), networks by name
+                                         in the brand's zone (named in the column's head), networks by name;
+                                         ?subject=<key> chooses that subject in the hand-entry form (one of
+                                         the campaign's, else nothing is chosen): `entry_path` makes the link
+                                         the post and deal pages give
   POST /campaigns/{id}/metrics           the hand-entry form: subject, taken_at (the brand's local time from a
                                          datetime-local input, empty: now), a field per metric (empty: not
                                          known) → 303 back (?done=entered|same) or the page again with the
@@ -15,7 +18,7 @@ Thin like every page: the door (sign-in, CSRF, errors as pages) → service.py.
 from __future__ import annotations
 
 import re
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from chalice import Blueprint
 
@@ -54,6 +57,20 @@ def _path(campaign_id: str) -> str:
     return f"/campaigns/{quote(campaign_id, safe='')}/metrics"
 
 
+def entry_path(campaign_id: str, subject: str | None = None) -> str:
+    """The page's hand-entry form, `subject` ("target:<post id><channel id>" or "deliverable:<id>") chosen in it."""
+    query = f"?{urlencode({'subject': subject})}" if subject else ""
+    return f"{_path(campaign_id)}{query}#enter"
+
+
+def _chosen(call: PageCall, rows) -> FormState | None:
+    """The hand-entry form with the subject the link asked for (?subject=) chosen, if it is one of the rows'."""
+    wanted = call.query.get("subject") if call.request.method == "GET" else None
+    if not wanted or not any(subject.key == wanted for subject, _snap in rows):
+        return None
+    return FormState(values={"subject": wanted})
+
+
 def _notice(call: PageCall) -> str | None:
     done = call.query.get("done") if call.request.method == "GET" else None
     if done not in NOTICES:
@@ -89,7 +106,8 @@ def _metrics_page(call: PageCall, campaign_id: str, *, status: int = 200, form: 
               if snap else {}} for s, snap in rows]
     metrics = [(m, _t(call, f"campaign_metrics.metric.{m}")) for m in metric_fields]
     return call.render("campaigns/metrics.html", status=status, campaign=campaign, rows=table, metrics=metrics,
-                       can_manage=can_manage, zone=zone, form=form or FormState(), csv_errors=csv_errors or [],
+                       can_manage=can_manage, zone=zone, form=form or _chosen(call, rows) or FormState(),
+                       csv_errors=csv_errors or [],
                        csv_message=csv_message, notice=_notice(call), page_url=_path(campaign.id),
                        import_url=_path(campaign.id) + "/import", csv_url=f"/v1{_path(campaign.id)}.csv")
 

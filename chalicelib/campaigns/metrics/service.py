@@ -1,7 +1,9 @@
 """Metric snapshots for people: enter one by hand, list the campaign's subjects with the snapshot that counts,
 export and import them as CSV. Who may: reading needs view_campaigns, writing manage_campaigns (the campaign
 is read through campaigns.service.require / managed: 404 outside the person's brands, 403 without the
-permission, 409 when the campaign is archived — it is read-only then).
+permission, 409 when the campaign is archived — it is read-only then). A person sees, and may enter or import,
+only the subjects of the kinds campaigns/service.sees allows: publication targets (post titles) with view_posts,
+deliverables (bloggers' handles) with view_deals; any other is refused as unknown.
 
     record(principal, campaign_id, subject, taken_at, values, *, zone=None) -> (Snapshot, created)
     overview(principal, campaign_id) -> (campaign, [(Subject, Snapshot | None)])
@@ -54,6 +56,14 @@ def campaign(principal: Principal, campaign_id: str, permission: Permission = Pe
     from chalicelib.campaigns import service as campaigns
 
     return campaigns.require(principal, campaign_id, permission)
+
+
+def seen(principal: Principal, item):
+    """Which subjects the person sees (campaigns/service.sees): targets (posts) with view_posts, deliverables
+    (deals) with view_deals; the others are neither listed nor accepted (as if unknown)."""
+    from chalicelib.campaigns import service as campaigns
+
+    return campaigns.sees(principal, item.brand_id)
 
 
 def managed(principal: Principal, campaign_id: str):
@@ -119,7 +129,7 @@ def record(principal: Principal, campaign_id: str, subject: str, taken_at: str |
     details: list[dict] = []
     subject = (subject or "").strip()
     found = subject_of(item.id, subject) if subject else None
-    if found is None:
+    if found is None or not seen(principal, item).kind(found.kind):
         details.append({"field": "subject", "message": _t(principal, "error.subject", subject=subject)})
     when, problem = _taken_at(principal, taken_at, zone)
     if problem:
@@ -154,15 +164,17 @@ def latest_of_subjects(subjects: list[Subject]) -> list[tuple[Subject, read.Snap
 
 
 def overview(principal: Principal, campaign_id: str):
-    """(campaign, [(subject, its latest snapshot or None)])."""
+    """(campaign, [(subject, its latest snapshot or None)]) — the subjects the person sees."""
     item = campaign(principal, campaign_id, Permission.view_campaigns)
-    return item, latest_of_subjects(subjects_of(item.id))
+    shown = seen(principal, item)
+    return item, latest_of_subjects(subjects_of(item.id, posts=shown.posts, deals=shown.deals))
 
 
 # --- CSV -------------------------------------------------------------------------------------------------------
 
 def export_csv(principal: Principal, campaign_id: str) -> bytes:
-    """One row per subject: subject, label, platform, and the latest snapshot's taken_at and values."""
+    """One row per subject the person sees: subject, label, platform, and the latest snapshot's taken_at and
+    values."""
     _item, rows = overview(principal, campaign_id)
     return csv_format.export_bytes({"subject": s.key, "label": s.label, "platform": s.platform,
                                     "taken_at": snap.taken_at if snap else None,
@@ -193,9 +205,9 @@ def _refused(principal: Principal, problems: list[csv_format.Problem]) -> Valida
 
 
 def _unchanged(row: csv_format.Row, history: list[read.Snapshot]) -> bool:
-    latest = rules.latest(history)
-    if latest is not None and rules.same_values(latest.values, row.values) and \
-            row.taken_at in (None, latest.taken_at):
+    current = rules.current(history)  # what the export wrote: per metric, the newest value known
+    if current is not None and rules.same_values(current[1], row.values) and \
+            row.taken_at in (None, current[0].taken_at):
         return True
     return any(s.taken_at == row.taken_at and s.source == "csv" and rules.same_values(s.values, row.values)
                for s in history)
@@ -208,7 +220,8 @@ def import_csv(principal: Principal, campaign_id: str, data: bytes | str) -> dic
     parsed = csv_format.parse(data, now=now + CLOCK_SKEW)
     problems = list(parsed.problems)
     if parsed.named:
-        known = {s.key for s in subjects_of(item.id)}
+        shown = seen(principal, item)
+        known = {s.key for s in subjects_of(item.id, posts=shown.posts, deals=shown.deals)}
         problems += [csv_format.Problem(row, "subject", "subject_unknown", {"value": subject})
                      for row, subject in parsed.named if subject not in known]
     if problems:

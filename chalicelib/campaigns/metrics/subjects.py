@@ -1,7 +1,9 @@
 """What a campaign's metrics are about: every publication target of its posts and every deliverable of its
 deals. Public: the report and the metrics page both list them.
 
-    subjects_of(campaign_id) -> [Subject]        no permission check (the caller has read the campaign)
+    subjects_of(campaign_id, *, posts=True, deals=True) -> [Subject]
+                                                 no permission check (the caller has read the campaign and
+                                                 says which kinds the person sees: campaigns/service.sees)
     subject_of(campaign_id, key) -> Subject | None   one subject, if it belongs to the campaign
 
 A subject's key is "target:<post id><channel id>" (a post's publication on one channel: publishing's target
@@ -65,10 +67,12 @@ def _deal_subjects(campaign_id: str, deal_ids: list[str]) -> list[Subject]:
             for item in (items.get(i) for i in wanted) if item is not None]
 
 
-def subjects_of(campaign_id: str) -> list[Subject]:
-    """The campaign's publication targets (its posts', in the order they joined) and its deals' deliverables."""
+def subjects_of(campaign_id: str, *, posts: bool = True, deals: bool = True) -> list[Subject]:
+    """The campaign's publication targets (its posts', in the order they joined; `posts` False: none) and its
+    deals' deliverables (`deals` False: none) — campaigns/service.sees says which a person may see."""
     post_ids, deal_ids = repo.member_ids(campaign_id)
-    return _post_subjects(campaign_id, post_ids) + _deal_subjects(campaign_id, deal_ids)
+    return (_post_subjects(campaign_id, post_ids) if posts and post_ids else []) + \
+        (_deal_subjects(campaign_id, deal_ids) if deals and deal_ids else [])
 
 
 def subject_of(campaign_id: str, key: str) -> Subject | None:

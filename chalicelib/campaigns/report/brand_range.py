@@ -1,36 +1,15 @@
 """The brand's "what we published and what it brought" for a date range (the SMM specialist's weekly summary):
-the range, the reads, the rows and totals (its JSON and CSV forms: brand_range_out.py; the routes:
-brand_routes.py, brand_pages.py).
-
-The range: days `first`..`last` of the brand's zone, both included — from `first` 00:00 to the midnight that
-ends `last`, local time (DST-correct, core/schedule). Days are YYYY-MM-DD (digits only) in the years
-1970..2100; at most 366 days; `first` ≤ `last`. With one end only, the week that starts (or ends) there;
-with neither, the last full week, Monday to Sunday, before today in the brand's zone.
-
-What is listed (no Scan). A post or placement may go out later (or earlier) than planned — a blogger days
-late, a retried publication, a manual one marked published later — by at most MAX_LATE (62 days); anything
-further from its planned time is not found. The rule, for each publication target of a post and for each
-placement:
-- it went out within the range (published_at inside) → listed, counted as gone out, with what it brought;
-- it was due within the range (the planned time inside) and has not gone out (yet) → listed, not gone out
-  (failed, missed, late …: the page shows the state); a placement keeps its cost;
-- it was due within the range and went out after its end → listed, marked "went out late" with when; what
-  it brought (metrics, clicks, conversions, cost) counts in the range in which it went out, not here — so
-  adding up consecutive ranges counts nothing twice;
-- it went out before the range, or was neither due nor gone out in it → not listed.
-A cancelled placement is never listed. Reads:
-- posts: Query content gsi1 BRAND#<b>#POSTS on the publish time, the range widened by MAX_LATE on both
-  sides, then per post its publication targets (Query pk POST#<id>, sk begins_with TARGET#), in parallel. A
-  post is listed with the targets the rule shows; a post with none (never approved, no channel) is not.
-- placements: Query deals gsi1 BRAND#<b>#DELIVERABLES on the agreed publish time (widened the same way). Their
-  deals, every deliverable of those deals (to know which are cancelled) and the bloggers by BatchGetItem.
+the rows and totals, and `report`, the use case. The range and the listing rule: brand_range_period.py; the
+reads: brand_range_reads.py; its JSON and CSV forms: brand_range_out.py; the routes: brand_routes.py,
+brand_pages.py.
 
 What each brought, counted to date (not only within the range — the range chooses the items):
 - metrics: the latest snapshot per subject (campaigns/metrics/read.latest): "target:<post id><channel id>" per
   publication that went out in the range, "deliverable:<id>"; a post's are summed over those publications;
 - link clicks: the clicks (and the day-unique visitors, summed over days) of the tracked links made for the
   post, the deliverable — or for its deal when the deal has one deliverable that is not cancelled (a
-  deal-level link of a deal with several is not split among them and counts in no row) — read per campaign
+  deal-level link of a deal with several is not split among them and counts in no row); a row with no link of
+  its own counts the clicks its snapshots report instead (as the campaign report) — read per campaign
   (Query gsi1 CAMPAIGN#<c>#LINKS and CAMPAIGN#<c>#CLICKS; one pair per campaign of the listed items);
 - conversions: those attributed to the post, the deliverable (or its deal as above) — Query pk CAMPAIGN#<c>,
   sk begins_with CONVERSION# — count and revenue per currency;
@@ -41,123 +20,29 @@ What each brought, counted to date (not only within the range — the range choo
   account's followers), CTR = link clicks ÷ impressions, CPM, CPC, CPA, ROI — "—" where a denominator is
   0 or unknown. Totals add counts over rows; money per currency; the money KPIs of the totals only when one
   currency is involved (amounts are never converted).
+A row listed only as gone out after the range (brand_range_period's rule) brings nothing here: it counts in
+the range in which it went out.
 """
 from __future__ import annotations
 
-import datetime as dt
-import re
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from chalicelib.core import i18n
+from chalicelib.campaigns.report.brand_range_period import (
+    CANCELLED,
+    Range,
+    out_at,
+    parse_range,
+    went_out_in,
+    went_out_late,
+)
+from chalicelib.campaigns.report.brand_range_period import MAX_LATE as MAX_LATE  # re-exported: tests, docs
+from chalicelib.campaigns.report.brand_range_period import local_day as local_day  # re-exported: brand_range_out
+from chalicelib.campaigns.report.brand_range_reads import Found, gather
 
-MAX_DAYS = 366
-MAX_LATE = dt.timedelta(days=62)  # the furthest from its planned time a post or placement is still found
-FIRST_YEAR, LAST_YEAR = 1970, 2100  # the years a range's days may fall in
-DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")  # YYYY-MM-DD, ASCII digits only (no week dates, no ordinals)
-CANCELLED = "cancelled"
-MAX_ITEMS = 5000  # posts or deliverables read for one range
-READERS = 8
 METRICS = ("views", "reach", "impressions", "likes", "comments", "shares", "saves", "forwards")
 KPIS = ("er", "ctr", "cpm", "cpc", "cpa", "roi")
 MONEY_KPIS = ("cpm", "cpc", "cpa")
-
-
-# --- the range -------------------------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class Range:
-    first: dt.date
-    last: dt.date
-    zone: str
-    start: dt.datetime  # UTC, included
-    end: dt.datetime  # UTC, excluded
-
-    def holds(self, stamp: str | None) -> bool:
-        from chalicelib.core.clock import parse_utc
-
-        moment = parse_utc(stamp) if stamp else None
-        return moment is not None and self.start <= moment < self.end
-
-    def after(self, stamp: str | None) -> bool:
-        """`stamp` is at or after the range's end."""
-        from chalicelib.core.clock import parse_utc
-
-        moment = parse_utc(stamp) if stamp else None
-        return moment is not None and moment >= self.end
-
-
-def today_in(zone: str) -> dt.date:
-    from chalicelib.core.clock import utcnow
-
-    return utcnow().astimezone(_zone(zone)).date()
-
-
-def _zone(zone: str):
-    from chalicelib.core.schedule import zone_info
-
-    return zone_info(zone)
-
-
-def local_day(stamp: str | None, zone: str) -> str:
-    """The day (YYYY-MM-DD) of a stored UTC instant in `zone`, or "" without one."""
-    from chalicelib.core.clock import parse_utc
-
-    moment = parse_utc(stamp) if stamp else None
-    return moment.astimezone(_zone(zone)).date().isoformat() if moment else ""
-
-
-def last_full_week(today: dt.date) -> tuple[dt.date, dt.date]:
-    """Monday and Sunday of the last week that has ended before `today`."""
-    monday = today - dt.timedelta(days=today.weekday() + 7)
-    return monday, monday + dt.timedelta(days=6)
-
-
-def _problem(field_name: str, key: str, language: str, **params):
-    from chalicelib.core.errors import ValidationFailed
-
-    message = i18n.translate(key, language, **params)
-    return ValidationFailed(message, details=[{"field": field_name, "message": message}])
-
-
-def _day(text: str | None, field_name: str, language: str) -> dt.date | None:
-    """A day of the range (`from` or `to`), or None when not given; 422 naming the field otherwise."""
-    text = (text or "").strip()
-    if not text:
-        return None
-    try:
-        if not DAY.fullmatch(text):
-            raise ValueError(text)
-        day = dt.date.fromisoformat(text)
-    except ValueError:
-        raise _problem(field_name, f"brand_report.error.day_{field_name}", language) from None
-    if not FIRST_YEAR <= day.year <= LAST_YEAR:
-        raise _problem(field_name, f"brand_report.error.year_{field_name}", language, first=FIRST_YEAR,
-                       last=LAST_YEAR)
-    return day
-
-
-def parse_range(first_text: str | None, last_text: str | None, zone: str, language: str) -> Range:
-    """The range asked for (YYYY-MM-DD, both included), or the last full week when neither is given; a missing
-    end is the other end's week edge (computed once the given end is known to be a good day).
-    ValidationFailed (422) naming the field (`from`, `to`) for a bad day or range."""
-    from chalicelib.core.schedule import to_utc
-
-    first, last = _day(first_text, "from", language), _day(last_text, "to", language)
-    if first is None and last is None:
-        first, last = last_full_week(today_in(zone))
-    elif first is None:
-        first = last - dt.timedelta(days=6)
-    elif last is None:
-        last = first + dt.timedelta(days=6)
-    if first > last:
-        raise _problem("to", "brand_report.error.order", language)
-    if (last - first).days + 1 > MAX_DAYS:
-        raise _problem("to", "brand_report.error.too_long", language, days=MAX_DAYS)
-    start = to_utc(dt.datetime.combine(first, dt.time()), zone)
-    end = to_utc(dt.datetime.combine(last + dt.timedelta(days=1), dt.time()), zone)
-    return Range(first=first, last=last, zone=zone, start=start, end=end)
 
 
 # --- rows ------------------------------------------------------------------------------------------------
@@ -220,147 +105,13 @@ def _summed(snapshots) -> dict:
 
     out = {name: kpi.total(s.values.get(name) for s in snapshots) for name in METRICS}
     out["engagements"] = kpi.total(kpi.engagements(s.values) for s in snapshots)
+    out["clicks"] = kpi.total(s.values.get("clicks") for s in snapshots)  # build() takes it out: see there
     return out
-
-
-# --- reads -----------------------------------------------------------------------------------------------
-
-def _iso(moment: dt.datetime) -> str:
-    from chalicelib.core.clock import iso
-
-    return iso(moment)
-
-
-def _posts(brand_id: str, rng: Range) -> list:
-    from chalicelib.content.models import PostItem
-    from chalicelib.content.repo import calendar_pk
-
-    return list(PostItem.gsi1.query(calendar_pk(brand_id), PostItem.gsi1sk.between(
-        _iso(rng.start - MAX_LATE), _iso(rng.end + MAX_LATE)), limit=MAX_ITEMS))
-
-
-def _deliverables(brand_id: str, rng: Range) -> list:
-    from chalicelib.deals.models import DeliverableItem
-    from chalicelib.deals.repo import placements_pk
-
-    return list(DeliverableItem.gsi1.query(placements_pk(brand_id), DeliverableItem.gsi1sk.between(
-        _iso(rng.start - MAX_LATE), _iso(rng.end + MAX_LATE)), limit=MAX_ITEMS))
-
-
-def _batch(model, keys: list) -> list:
-    keys = list(dict.fromkeys(keys))
-    return list(model.batch_get(keys)) if keys else []
-
-
-def went_out_in(published_at: str | None, rng: Range) -> bool:
-    return rng.holds(published_at)
-
-
-def went_out_late(planned_at: str | None, published_at: str | None, rng: Range) -> bool:
-    """Due within the range and gone out after its end."""
-    return rng.holds(planned_at) and rng.after(published_at)
-
-
-def listed(planned_at: str | None, published_at: str | None, rng: Range) -> bool:
-    """The listing rule (see the module's docstring) for one publication or placement: gone out in the range,
-    due in it and not gone out, or due in it and gone out after it."""
-    if published_at:
-        return went_out_in(published_at, rng) or went_out_late(planned_at, published_at, rng)
-    return rng.holds(planned_at)
-
-
-def _out_at(target) -> str | None:
-    return target.published_at if target.state == "published" else None
-
-
-def _shown_targets(targets: list, rng: Range) -> list:
-    """A post's targets the range shows (the rule of `listed`)."""
-    return [t for t in targets if listed(t.publish_at, _out_at(t), rng)]
-
-
-def _campaign_reads(campaign_id: str) -> tuple[list, list, list]:
-    from chalicelib.campaigns.conversions import repo as conversions_repo
-    from chalicelib.campaigns.links import repo as links_repo
-
-    return (links_repo.of_campaign(campaign_id), links_repo.clicks_of_campaign(campaign_id),
-            conversions_repo.of_campaign(campaign_id))
-
-
-@dataclass
-class _Read:
-    posts: list = field(default_factory=list)  # [(PostItem, [TargetItem shown])]
-    items: list = field(default_factory=list)  # [DeliverableItem shown]
-    deals: dict = field(default_factory=dict)
-    live: dict = field(default_factory=dict)  # deal id → ids of its deliverables that are not cancelled
-    bloggers: dict = field(default_factory=dict)
-    accounts: dict = field(default_factory=dict)
-    channels: dict = field(default_factory=dict)
-    campaigns: dict = field(default_factory=dict)
-    links: list = field(default_factory=list)
-    clicks: dict = field(default_factory=dict)  # link code → (clicks, visitors)
-    conversions: list = field(default_factory=list)
-    latest: dict = field(default_factory=dict)
-    truncated: bool = False
-
-
-def gather(brand_id: str, rng: Range) -> _Read:
-    from chalicelib.brands.channels.models import ChannelItem
-    from chalicelib.brands.channels.repo import channel_key
-    from chalicelib.campaigns.links.repo import day_clicks
-    from chalicelib.campaigns.metrics import read as metrics_read
-    from chalicelib.campaigns.models import CampaignItem
-    from chalicelib.campaigns.repo import campaign_key
-    from chalicelib.core.db import connection as db_connection
-    from chalicelib.deals import repo as deal_repo
-    from chalicelib.deals.models import DeliverableItem
-    from chalicelib.influencers.models import AccountItem, InfluencerItem
-    from chalicelib.influencers.repo import account_key, influencer_key
-    from chalicelib.publishing import repo as publishing_repo
-
-    db_connection.bind_models()
-    found = _Read()
-    posts, items = _posts(brand_id, rng), _deliverables(brand_id, rng)
-    found.truncated = len(posts) >= MAX_ITEMS or len(items) >= MAX_ITEMS
-    with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="brand-report") as pool:
-        targets = list(pool.map(lambda p: publishing_repo.for_post(p.id), posts))
-    for post, post_targets in zip(posts, targets):
-        shown = _shown_targets(post_targets, rng)
-        if shown:
-            found.posts.append((post, sorted(shown, key=lambda t: (t.published_at or t.publish_at, t.channel_id))))
-    found.items = [i for i in items if i.status != CANCELLED and listed(i.publish_at, i.published_at, rng)]
-    found.deals = {d.id: d for d in deal_repo.deals_by_id(i.deal_id for i in found.items)}
-    every = _batch(DeliverableItem, [deal_repo.deliverable_key(i) for d in found.deals.values()
-                                     for i in d.deliverable_ids or []])
-    status = {i.id: i.status for i in every}
-    found.live = {d.id: [i for i in d.deliverable_ids or [] if status.get(i, CANCELLED) != CANCELLED]
-                  for d in found.deals.values()}
-    found.bloggers = {b.id: b for b in _batch(InfluencerItem, [influencer_key(d.influencer_id)
-                                                               for d in found.deals.values()])}
-    found.accounts = {a.id: a for a in _batch(AccountItem, [account_key(i.account_id) for i in found.items])}
-    found.channels = {c.id: c for c in _batch(ChannelItem, [channel_key(t.channel_id)
-                                                            for _, ts in found.posts for t in ts])}
-    campaign_ids = sorted({p.campaign_id for p, _ in found.posts if p.campaign_id}
-                          | {d.campaign_id for d in found.deals.values() if d.campaign_id})
-    found.campaigns = {c.id: c for c in _batch(CampaignItem, [campaign_key(i) for i in campaign_ids])
-                       if c.brand_id == brand_id}
-    subjects = [f"target:{t.id}" for _, ts in found.posts for t in ts if went_out_in(_out_at(t), rng)]
-    subjects += [f"deliverable:{i.id}" for i in found.items if not went_out_late(i.publish_at, i.published_at, rng)]
-    with ThreadPoolExecutor(max_workers=READERS, thread_name_prefix="brand-report") as pool:
-        per_campaign = list(pool.map(_campaign_reads, found.campaigns))
-    for links, days, conversions in per_campaign:
-        found.links += links
-        found.conversions += conversions
-        for day in days:
-            clicks, visitors = day_clicks(day)
-            before = found.clicks.get(day.code, (0, 0))
-            found.clicks[day.code] = (before[0] + clicks, before[1] + visitors)
-    found.latest = metrics_read.latest(subjects)
-    return found
 
 
 # --- the report ------------------------------------------------------------------------------------------
 
-def _row_key(read: _Read, post_id: str | None, deliverable_id: str | None, deal_id: str | None):
+def _row_key(read: Found, post_id: str | None, deliverable_id: str | None, deal_id: str | None):
     """Which row a link or a conversion counts for (see the module's docstring), or None."""
     if deliverable_id:
         return ("placement", deliverable_id)
@@ -370,9 +121,9 @@ def _row_key(read: _Read, post_id: str | None, deliverable_id: str | None, deal_
     return ("placement", live[0]) if len(live) == 1 else None
 
 
-def _post_row(post, targets: list, read: _Read, rng: Range) -> Row:
-    out = [t for t in targets if went_out_in(_out_at(t), rng)]
-    late = [t for t in targets if went_out_late(t.publish_at, _out_at(t), rng)]
+def _post_row(post, targets: list, read: Found, rng: Range) -> Row:
+    out = [t for t in targets if went_out_in(out_at(t), rng)]
+    late = [t for t in targets if went_out_late(t.publish_at, out_at(t), rng)]
     late_ids = {t.id for t in late}
     campaign = read.campaigns.get(post.campaign_id or "")
     publications = []
@@ -389,7 +140,7 @@ def _post_row(post, targets: list, read: _Read, rng: Range) -> Row:
                counted=len(late) < len(targets), publications=publications, metrics=_summed(snapshots))
 
 
-def _placement_row(item, read: _Read, rng: Range) -> Row:
+def _placement_row(item, read: Found, rng: Range) -> Row:
     deal = read.deals.get(item.deal_id)
     blogger = read.bloggers.get(deal.influencer_id) if deal else None
     account = read.accounts.get(item.account_id)
@@ -457,15 +208,22 @@ def _order(row: Row) -> tuple[str, str]:
     return (row.published_at or row.planned_at or "~", row.id)  # when it went out in the range, else was due
 
 
-def build(brand, rng: Range, read: _Read) -> Report:
+def build(brand, rng: Range, read: Found) -> Report:
     posts = [_post_row(post, targets, read, rng) for post, targets in read.posts]
     placements = [_placement_row(item, read, rng) for item in read.items]
     rows = {(r.kind, r.id): r for r in (*posts, *placements) if r.counted}  # what links and conversions count for
+    # clicks as the campaign report counts them: a row's tracked links' clicks, else the clicks its snapshots
+    # report (entered by hand or imported), never both
+    reported = {key: row.metrics.pop("clicks", None) for key, row in
+                (((r.kind, r.id), r) for r in (*posts, *placements))}
     for link in read.links:
         row = rows.get(_row_key(read, link.post_id, link.deliverable_id, link.deal_id))
         if row is not None:
             clicks, visitors = read.clicks.get(link.code, (0, 0))
             row.clicks, row.visitors = (row.clicks or 0) + clicks, (row.visitors or 0) + visitors
+    for key, row in (((r.kind, r.id), r) for r in (*posts, *placements)):
+        if row.clicks is None and row.counted:
+            row.clicks = reported[key]
     for conversion in read.conversions:
         row = rows.get(_row_key(read, conversion.post_id, conversion.deliverable_id, conversion.deal_id))
         if row is not None:

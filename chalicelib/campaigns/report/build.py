@@ -57,11 +57,10 @@ def _day(stamp: str | None, zone) -> date | None:
 
 
 def latest_values(snapshots) -> dict:
-    """Per metric, the value of the newest snapshot that carries it (oldest to newest, manual > csv > check at
-    one instant), and the engagements of those values."""
-    values: dict = {}
-    for snapshot in metric_rules.ordered(snapshots or ()):
-        values.update(snapshot.values)
+    """Per metric, the value of the newest snapshot that carries it (rules/metrics.current: oldest to newest,
+    manual > csv > check at one instant), and the engagements of those values."""
+    current = metric_rules.current(snapshots or ())
+    values: dict = dict(current[1]) if current is not None else {}
     values["engagements"] = kpi.engagements(values)
     return values
 
@@ -168,8 +167,10 @@ def build(raw: Raw, today: date) -> Report:
     targets_by_post = defaultdict(list)
     for target in raw.targets:
         targets_by_post[target.post_id].append(target)
+    charted: set[str] = set()  # the subjects the publications use: the chart draws these only
     for post in raw.posts:
         its = targets_by_post.get(post.id, [])
+        charted.update(target_subject(t.id) for t in its)
         values_list = [values_of.get(target_subject(t.id), {}) for t in its]
         out_list = [v for t, v in zip(its, values_list) if t.published_at]
         summed = {name: kpi.total(v.get(name) for v in values_list) for name in SNAPSHOT_FIELDS}
@@ -216,6 +217,7 @@ def build(raw: Raw, today: date) -> Report:
         if item.status == "cancelled":
             continue
         publications.append(publication)
+        charted.add(deliverable_subject(item.id))
         reached.append(part)
         if item.platform == "telegram" and followers and values.get("views") is not None:
             telegram_views = kpi.add(telegram_views, values["views"])
@@ -307,13 +309,13 @@ def build(raw: Raw, today: date) -> Report:
     target_rows = targets.compare(plain(campaign.targets) or {}, actuals, digits=digits, starts_on=starts_on,
                                   ends_on=ends_on, today=today, partial=partial_targets)
 
-    # over time: per item, the views of each snapshot that carries views (the last known views count)
+    # over time: per item the totals count (a post's existing publication targets, a live deliverable), the
+    # views of each snapshot that carries views (the last known views count) — never figures typed for a channel
+    # the post is not scheduled on yet, which the totals leave out too
     view_points = []
     for subject, snapshots in raw.history.items():
-        if subject.startswith("deliverable:"):
-            p = pub_by_deliverable.get(subject[len("deliverable:"):])
-            if p is None or p.status == "cancelled":
-                continue
+        if subject not in charted:
+            continue
         points = [(_day(s.taken_at, zone), s.values["views"]) for s in metric_rules.ordered(snapshots)
                   if s.values.get("views") is not None]
         view_points.append([(d, v) for d, v in points if d is not None])

@@ -120,11 +120,6 @@ class Shown:
         return format_date(date.fromisoformat(value) if isinstance(value, str) else value, "medium",
                            locale=self.language)
 
-    def short_day(self, value: date) -> str:
-        from babel.dates import format_date
-
-        return format_date(value, "d MMM", locale=self.language)
-
     def target_value(self, row, value: Decimal | None, rounding: str = ROUND_HALF_EVEN) -> str:
         if value is None:
             return DASH

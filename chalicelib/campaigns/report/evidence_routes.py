@@ -32,13 +32,6 @@ class EvidenceQuery(Input):
                                                                        "when left out")
 
 
-def evidence_path(campaign_id: str) -> str:
-    """The export's address, for a link on the campaign's page."""
-    from urllib.parse import quote
-
-    return f"/v1/campaigns/{quote(campaign_id, safe='')}/evidence.pdf"
-
-
 @json_route(bp, "/v1/campaigns/{campaign_id}/evidence.pdf", "GET", tag=TAG,
             summary="The evidence for the client as one PDF: every post (approved version, approvals, publications) "
                     "and deliverable (deal, blogger, agreed time, URL, placement checks, erid) of the campaign. "

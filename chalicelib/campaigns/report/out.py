@@ -10,7 +10,12 @@
 - `kpi_base`: what the cost-based KPIs were computed over (docs/kpis.md): the revenue, views, impressions,
   engagements, clicks and conversions of what the cost paid for, `partial` (the cost-per KPIs left null because
   not every paid publication reports their base) and CTR's clicks and impressions.
-- `notes.left_out_deals`: the live deals in another currency, left out of the cost and the cost-based KPIs;
+- `notes.left_out_deals`: the live deals in another currency, left out of the cost and the cost-based KPIs
+  (their count: `notes.other_currency_deals`);
+- What a reader may see (campaigns/service.sees, report/service.seen_by): without `view_posts` (finance) no
+  posts in `publications` and `top`; without `view_deals` (copywriters, designers) no deliverables there, no
+  `bloggers`, an empty `notes.left_out_deals` (the count stays) and `cost.fees`, `cost.agency_fees`,
+  `cost.product_value` and `cost.adjustments` null (`cost.deals`, `cost.lines` and `cost.total` stay);
   `notes.partial_totals`: the totals that not every publication that went out reported (lower bounds). A
   publication's `incomplete`: the figures only some of its published channels reported.
 """

@@ -51,9 +51,12 @@ def context(report: Report, language: str) -> dict:
                     "actual": shown.target_value(row, row.actual), "status": row.status,
                     "status_text": shown.name("target_status", row.status), "gap": shown.gap(row),
                     "badge": STATUS_BADGES[row.status]} for row in r.targets]
-    cost_rows = [(shown.name("cost", name), shown.minor(value)) for name, value in (
-        ("fees", r.cost.fees), ("agency_fees", r.cost.agency), ("product_value", r.cost.products),
-        ("adjustments", r.cost.adjustments), ("lines", r.cost.lines), ("total", r.cost.total))]
+    parts = (("fees", r.cost.fees), ("agency_fees", r.cost.agency), ("product_value", r.cost.products),
+             ("adjustments", r.cost.adjustments))
+    if any(value is None for _name, value in parts):  # a reader who may not see deals: their total only
+        parts = (("deals", r.cost.deals),)
+    cost_rows = [(shown.name("cost", name), shown.minor(value))
+                 for name, value in (*parts, ("lines", r.cost.lines), ("total", r.cost.total))]
     top = {name: [{"title": p.title, "where": p.where, "kind": shown.name("kind", p.kind),
                    "views": shown.number(p.counts.views), "engagements": shown.number(p.counts.engagements),
                    "clicks": shown.number(p.counts.clicks), "er": _er(shown, p.er.value, p.er.base),
@@ -78,6 +81,9 @@ def context(report: Report, language: str) -> dict:
         deals = ", ".join(f"«{d.title}» ({d.currency})" for d in r.left_out_deals)
         notes.append(shown.t("campaign_report.note.other_currency_deals", count=len(r.left_out_deals),
                              currency=r.currency, deals=deals))
+    elif r.other_currency_deals:  # a reader who may not see deals: how many, not which
+        notes.append(shown.t("campaign_report.note.other_currency_deals_unnamed", count=r.other_currency_deals,
+                             currency=r.currency))
     if r.unassigned_clicks:
         notes.append(shown.t("campaign_report.note.unassigned_clicks", count=shown.number(r.unassigned_clicks)))
     if r.other_currency_conversions:

@@ -26,7 +26,9 @@ def campaign_page(call: PageCall, campaign_id):
     from chalicelib.identity.rules import Permission
 
     report = service.report_of(call.principal, campaign_id)
+    from chalicelib.campaigns.service import sees
+
+    evidence = sees(call.principal, report.brand_id).everything  # the evidence shows posts and deals together
     can = call.principal.can
-    evidence = can(report.brand_id, Permission.view_posts) and can(report.brand_id, Permission.view_deals)
     return call.render("campaigns/campaign.html", pdf=False, can_manage=can(report.brand_id, Permission.manage_campaigns),
                        can_evidence=evidence, **page_view.context(report, call.language))

@@ -109,6 +109,7 @@ def read_campaign(campaign: m.CampaignItem) -> Raw:
         target_keys = [(f"POST#{p.id}", f"TARGET#{c}") for p in raw.posts for c in (p.channel_ids or [])]
         channel_ids = {c for p in raw.posts for c in (p.channel_ids or [])}
         deliverable_ids = [i for d in raw.deals for i in (d.deliverable_ids or [])]
+        # every channel of a post (its targets are read at the same time); build.py uses only those with a target
         subjects = [target_subject(f"{p.id}{c}") for p in raw.posts for c in (p.channel_ids or [])]
         subjects += [deliverable_subject(i) for i in deliverable_ids]
         jobs: dict[str, Callable[[], object]] = {

@@ -4,11 +4,12 @@ builds the one Report (build.py) that the page, the JSON, the CSV and the PDF al
 brand's today (targets are measured pro rata up to it)."""
 from __future__ import annotations
 
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import date
 
 from chalicelib.campaigns.report import build, reads
-from chalicelib.campaigns.report.view import Report
+from chalicelib.campaigns.report.view import CostBreakdown, Report
+from chalicelib.campaigns.service import sees
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.rules import Permission
 
@@ -27,21 +28,39 @@ def report_of(principal: Principal, campaign_id: str, *, today: date | None = No
     return seen_by(principal, report_for(campaign, today=today))
 
 
+@dataclass(frozen=True)
+class DealsTotal(CostBreakdown):
+    """The cost as someone who may not see deals sees it: what the deals cost together (`deals`), not its parts
+    (fees, agency fees, products, adjustments are None); the cost lines and the total as they are."""
+
+    deals_minor: int = 0
+
+    @property
+    def deals(self) -> int:
+        return self.deals_minor
+
+
 def seen_by(principal: Principal, report: Report) -> Report:
-    """The report as this person may see it: the totals and KPIs for everyone who may see campaigns; the posts
-    (titles, links) only for who may see the content plan (finance may not), the bloggers' rows (fees, deals)
-    only for who may see deals (copywriters and designers may not)."""
-    posts = principal.can(report.brand_id, Permission.view_posts)
-    deals = principal.can(report.brand_id, Permission.view_deals)
-    if posts and deals:
+    """The report as this person may see it (campaigns/service.sees): the totals, KPIs and charts for everyone
+    who may see campaigns; the posts (titles, links) only for who may see the content plan (finance may not);
+    the deals — the bloggers' rows, the deals' titles among the deliverables and the deals left out for their
+    currency (their count stays), the cost of the deals by part (its total stays) — only for who may see deals
+    (copywriters and designers may not)."""
+    seen = sees(principal, report.brand_id)
+    if seen.everything:
         return report
 
     def shown(items):
-        return [p for p in items if (posts if p.kind == "post" else deals)]
+        return [p for p in items if seen.kind(p.kind)]
 
-    return replace(report, publications=shown(report.publications),
-                   top={key: shown(items) for key, items in report.top.items()},
-                   bloggers=report.bloggers if deals else [])
+    changes: dict = {"publications": shown(report.publications),
+                     "top": {key: shown(items) for key, items in report.top.items()}}
+    if not seen.deals:
+        cost = report.cost
+        changes.update(bloggers=[], left_out_deals=(),
+                       cost=DealsTotal(fees=None, agency=None, products=None, adjustments=None, lines=cost.lines,
+                                       deals_minor=cost.deals))
+    return replace(report, **changes)
 
 
 def report_for(campaign, *, today: date | None = None) -> Report:

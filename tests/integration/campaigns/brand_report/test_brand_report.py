@@ -289,3 +289,15 @@ def test_finance_sees_the_placements_and_copywriters_the_posts(client, week, mak
     assert finance["posts"] == [] and len(finance["placements"]) == len(full["placements"])
     writer = body(call(client, "get", REPORT.format(week["brand"].id), make_user("copywriter", brand=week["brand"])))
     assert writer["placements"] == [] and len(writer["posts"]) == len(full["posts"])
+
+
+def test_a_placement_without_a_link_counts_the_clicks_its_snapshots_report(client, week):
+    """As the campaign report does: a row's link clicks, else the clicks its snapshots report, never both."""
+    snapshot(f"deliverable:{week['inside'].id}", "2027-03-27T10:00:00.000000Z", clicks=120)  # no link of its own
+    snapshot(f"deliverable:{week['late'].id}", "2027-03-29T10:00:00.000000Z", clicks=999)  # it has the deal's link
+    report = body(call(client, "get", REPORT.format(week["brand"].id), week["smm_manager"]))
+    placements = {p["deliverable_id"]: p for p in report["placements"]}
+    inside, late = placements[week["inside"].id], placements[week["late"].id]
+    assert inside["clicks"] == 120 and inside["kpis"]["cpc"] == "416.666667"  # 50 000 ÷ 120
+    assert inside["kpis"]["ctr"] == "0.02" and "clicks" not in inside["metrics"]  # 120 ÷ 6 000 impressions
+    assert late["clicks"] == 25  # the link's clicks, not the snapshot's

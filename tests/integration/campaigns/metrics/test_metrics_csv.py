@@ -59,7 +59,7 @@ def test_import_new_values_then_again(client, setup):
     assert r.status_code == 200, r.body
     assert body(r) == {"created": 2, "unchanged": 0, "skipped": 0}
     latest = {i["subject"]: i["latest"] for i in body(call(client, "get", f"/v1/campaigns/{s['campaign'].id}/metrics",
-                                                           s["copywriter"]))["items"]}
+                                                           s["content_manager"]))["items"]}
     assert latest[s["x_target"]]["values"] == {"views": 1500, "shares": 4}
     assert latest[s["x_target"]]["source"] == "csv"
     assert latest[s["deliverable"]]["values"] == {"views": 900}

@@ -121,3 +121,36 @@ def test_a_later_snapshot_with_fewer_fields_does_not_wipe_the_others(client, cre
     views = {p["day"]: p["value"] for p in data["series"]["views"]}
     assert views["2026-12-08"] == 27_000 and views["2026-12-09"] == 27_500
     assert json.loads(json.dumps(data["kpis"]))["cpe"] == rub("294.33871")
+
+
+def test_views_typed_for_a_channel_the_post_is_not_on_yet_stay_out_of_the_chart_too(client, crew, seeded):
+    """A post's channel without a publication target (not scheduled there yet) has a metrics subject, and figures
+    may be typed for it; the totals leave them out (a post sums its targets), so the views chart does too."""
+    from tests.support.campaign_reports import add_channel, add_post, add_snapshot
+
+    campaign = seeded["campaign"]
+    channel = add_channel(campaign.brand_id, "vk", "Ещё не запланирован")
+    draft = add_post(campaign, [], title="Черновик", publish_at="2026-12-20T09:00:00Z", published=False)
+    draft.update(actions=[type(draft).channel_ids.set([channel.id])], add_version_condition=False)
+    add_snapshot(f"target:{draft.id}{channel.id}", "2026-12-04T12:00:00Z", {"views": 50_000})
+    tg, _ = seeded["channels"]
+    add_snapshot(f"target:{seeded['post'].id}{tg.id}", "2026-12-09T12:00:00Z", {"views": 11_000})  # one that counts
+    data = report(client, crew["smm_manager"], campaign.id)
+    assert data["totals"]["views"] == 28_000
+    views = {p["day"]: p["value"] for p in data["series"]["views"]}
+    assert views["2026-12-04"] == 4000 and views["2026-12-08"] == 27_000 and views["2026-12-09"] == 28_000
+    assert views["2026-12-31"] == data["totals"]["views"]
+
+
+def test_a_publications_figures_are_the_rules_current_values():
+    """build.latest_values is rules/metrics.current's values (per metric, the newest snapshot carrying it) with
+    their engagements."""
+    from chalicelib.campaigns.metrics.read import Snapshot
+    from chalicelib.campaigns.report.build import latest_values
+    from chalicelib.campaigns.rules.metrics import current
+
+    snapshots = [Snapshot(subject="s", taken_at="2026-12-01T10:00:00Z", source="csv", values={"views": 10, "likes": 2}),
+                 Snapshot(subject="s", taken_at="2026-12-02T10:00:00Z", source="manual", values={"views": 20})]
+    assert latest_values(snapshots) == {**current(snapshots)[1], "engagements": 2} == \
+        {"views": 20, "likes": 2, "engagements": 2}
+    assert latest_values([]) == {"engagements": None}
