@@ -2,8 +2,9 @@
 payment_pages.py)."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
+from chalicelib.core.http.api import csv_file
 from chalicelib.core.lazy import lazy_import
 from chalicelib.deals.payment_schemas import (
     AdjustmentIn,
@@ -172,6 +173,4 @@ def brand_payments_csv(call, brand_id):
     query = call.query
     data = payment_csv.export_payments(call.principal, brand_id, query.status.value if query.status else None,
                                        query.since, query.until)
-    return Response(body=data.decode("utf-8"), status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="payments-{brand_id}.csv"', "X-Content-Type-Options": "nosniff"})
+    return csv_file(data, f"payments-{brand_id}.csv")

@@ -4,9 +4,10 @@ rules/csv_influencers.py, rules/csv_snapshots.py; the use cases: influencer_tran
 snapshot_transfer.py, telegram_fetch.py."""
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib.core.errors import UnsupportedMediaType
+from chalicelib.core.http.api import csv_file
 from chalicelib.core.i18n import translate
 from chalicelib.core.lazy import lazy_import
 from chalicelib.identity.doors import json_route
@@ -28,18 +29,12 @@ def _csv_body(call) -> bytes:
     return call.request.raw_body or b""
 
 
-def _csv_file(data: bytes, filename: str) -> Response:
-    return Response(body=data.decode("utf-8"), status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="{filename}"', "X-Content-Type-Options": "nosniff"})
-
-
 @json_route(bp, "/v1/brands/{brand_id}/influencers.csv", "GET", tag=TAG,
             summary="The brand's influencers as CSV (UTF-8 with BOM), one row per account; the legal columns "
                     "only for managers", raw_response="text/csv", errors=(401, 403, 404))
 def export_influencers(call, brand_id):
     data = influencer_transfer.export_influencers(call.principal, brand_id)
-    return _csv_file(data, f"influencers-{brand_id}.csv")
+    return csv_file(data, f"influencers-{brand_id}.csv")
 
 
 @json_route(bp, "/v1/brands/{brand_id}/influencers/import", "POST", tag=TAG,
@@ -56,7 +51,7 @@ def import_influencers(call, brand_id):
             summary="An account's measurements as CSV, oldest first", raw_response="text/csv", errors=(401, 404))
 def export_snapshots(call, account_id):
     data = snapshot_transfer.export_snapshots(call.principal, account_id)
-    return _csv_file(data, f"snapshots-{account_id}.csv")
+    return csv_file(data, f"snapshots-{account_id}.csv")
 
 
 @json_route(bp, "/v1/accounts/{account_id}/snapshots/import", "POST", tag=TAG,

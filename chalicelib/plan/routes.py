@@ -7,6 +7,7 @@ import logging
 from chalice import Blueprint, Response
 
 from chalicelib.core.errors import UnsupportedMediaType
+from chalicelib.core.http.api import csv_file
 from chalicelib.core.lazy import lazy_import
 from chalicelib.identity.doors import json_route
 from chalicelib.plan.schemas import CalendarFeedOut, ImportResult, PlanRange
@@ -72,9 +73,7 @@ def ical(name):
             errors=(401, 403, 404, 422))
 def export_plan(call, brand_id):
     data = plan.export(call.principal, brand_id, call.query.from_, call.query.to)
-    return Response(body=data.decode("utf-8"), status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store",
-        "Content-Disposition": f'attachment; filename="content-plan-{brand_id}.csv"'})
+    return csv_file(data, f"content-plan-{brand_id}.csv")
 
 
 @json_route(bp, "/v1/brands/{brand_id}/content-plan", "POST", tag="posts",

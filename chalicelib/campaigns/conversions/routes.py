@@ -26,7 +26,7 @@ from chalicelib.campaigns.conversions.schemas import (
 )
 from chalicelib.core import i18n
 from chalicelib.core.errors import UnsupportedMediaType
-from chalicelib.core.http.api import JSON_HEADERS
+from chalicelib.core.http.api import JSON_HEADERS, csv_file
 from chalicelib.core.http.api import json_route as unsigned_route
 from chalicelib.core.lazy import lazy_import
 from chalicelib.identity.doors import json_route
@@ -70,9 +70,7 @@ def list_conversions(call, campaign_id):
             raw_response="text/csv", errors=(401, 403, 404))
 def export_conversions(call, campaign_id):
     data = service.export_csv(call.principal, campaign_id)
-    return Response(body=data.decode("utf-8"), status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'attachment; filename="conversions-{campaign_id}.csv"'})
+    return csv_file(data, f"conversions-{campaign_id}.csv")
 
 
 @json_route(bp, "/v1/campaigns/{campaign_id}/conversions.csv", "POST", tag=TAG,

@@ -7,9 +7,10 @@
 """
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
 from chalicelib.campaigns.metrics.schemas import EnteredOut, ImportOut, SnapshotIn, SubjectList
+from chalicelib.core.http.api import csv_file
 from chalicelib.core.lazy import lazy_import
 from chalicelib.identity.doors import json_route
 
@@ -43,9 +44,7 @@ def list_subjects(call, campaign_id):
             raw_response="text/csv", errors=(401, 403, 404))
 def export_metrics(call, campaign_id):
     data = service.export_csv(call.principal, campaign_id)
-    return Response(body=data.decode("utf-8"), status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": f'attachment; filename="campaign-metrics-{campaign_id}.csv"'})
+    return csv_file(data, f"campaign-metrics-{campaign_id}.csv")
 
 
 @json_route(bp, "/v1/campaigns/{campaign_id}/metrics.csv", "POST", tag=TAG,

@@ -14,9 +14,10 @@ brand_range.py; JSON and CSV forms: brand_range_out.py; docs/campaign-reports.md
 """
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 from pydantic import ConfigDict, Field
 
+from chalicelib.core.http.api import csv_file
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Input, Output
 from chalicelib.identity.doors import json_route
@@ -153,10 +154,5 @@ def brand_report(call, brand_id):
             summary="The brand's range report as a CSV file (one line per post and placement)", query=RangeQuery,
             raw_response="text/csv", errors=(401, 403, 404, 422))
 def brand_report_csv(call, brand_id):
-    from chalicelib.core.file_names import content_disposition
-
     rep = brand_range.report(call.principal, brand_id, call.query.first, call.query.last)
-    data = brand_range_out.to_csv(rep, call.principal.language).decode("utf-8")
-    return Response(body=data, status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": content_disposition(brand_range_out.csv_filename(rep))})
+    return csv_file(brand_range_out.to_csv(rep, call.principal.language), brand_range_out.csv_filename(rep))

@@ -115,9 +115,9 @@ def report_out(report: Report) -> dict:
                      "zone": report.zone},
         "range": {"first_day": report.first_day.isoformat(), "last_day": report.last_day.isoformat(),
                   "today": report.today.isoformat()},
-        "cost": {"fees": money_minor(report.cost.fees, report), "agency_fees": money_minor(report.cost.agency, report),
-                 "product_value": money_minor(report.cost.products, report),
-                 "adjustments": money_minor(report.cost.adjustments, report),
+        "cost": {**{name: money_minor(value if report.cost.parts_shown else None, report) for name, value in (
+                     ("fees", report.cost.fees), ("agency_fees", report.cost.agency),
+                     ("product_value", report.cost.products), ("adjustments", report.cost.adjustments))},
                  "deals": money_minor(report.cost.deals, report), "lines": money_minor(report.cost.lines, report),
                  "total": money_minor(report.cost.total, report)},
         "totals": {**counts_out(report.counts), "unassigned_clicks": report.unassigned_clicks,

@@ -53,7 +53,7 @@ def context(report: Report, language: str) -> dict:
                     "badge": STATUS_BADGES[row.status]} for row in r.targets]
     parts = (("fees", r.cost.fees), ("agency_fees", r.cost.agency), ("product_value", r.cost.products),
              ("adjustments", r.cost.adjustments))
-    if any(value is None for _name, value in parts):  # a reader who may not see deals: their total only
+    if not r.cost.parts_shown:  # a reader who may not see deals: their total only
         parts = (("deals", r.cost.deals),)
     cost_rows = [(shown.name("cost", name), shown.minor(value))
                  for name, value in (*parts, ("lines", r.cost.lines), ("total", r.cost.total))]

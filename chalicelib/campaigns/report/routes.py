@@ -12,8 +12,9 @@ one report build.py makes, so their numbers agree.
 """
 from __future__ import annotations
 
-from chalice import Blueprint, Response
+from chalice import Blueprint
 
+from chalicelib.core.http.api import csv_file
 from chalicelib.core.lazy import lazy_import
 from chalicelib.identity.doors import json_route
 
@@ -45,13 +46,8 @@ def _file_name(report, suffix: str) -> str:
                     "the JSON's numbers; UTF-8 with a BOM, the header in the caller's language",
             raw_response="text/csv", errors=(401, 403, 404))
 def report_csv(call, campaign_id):
-    from chalicelib.core.file_names import content_disposition
-
     found = service.report_of(call.principal, campaign_id)
-    data = csv_out.report_csv(out.report_out(found), call.principal.language)
-    return Response(body=data.decode("utf-8"), status_code=200, headers={
-        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
-        "Content-Disposition": content_disposition(_file_name(found, "csv"))})
+    return csv_file(csv_out.report_csv(out.report_out(found), call.principal.language), _file_name(found, "csv"))
 
 
 @json_route(bp, "/v1/campaigns/{campaign_id}/report.pdf", "GET", tag=TAG,

@@ -4,11 +4,11 @@ builds the one Report (build.py) that the page, the JSON, the CSV and the PDF al
 brand's today (targets are measured pro rata up to it)."""
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date
 
 from chalicelib.campaigns.report import build, reads
-from chalicelib.campaigns.report.view import CostBreakdown, Report
+from chalicelib.campaigns.report.view import Report
 from chalicelib.campaigns.service import sees
 from chalicelib.identity.principal import Principal
 from chalicelib.identity.rules import Permission
@@ -28,18 +28,6 @@ def report_of(principal: Principal, campaign_id: str, *, today: date | None = No
     return seen_by(principal, report_for(campaign, today=today))
 
 
-@dataclass(frozen=True)
-class DealsTotal(CostBreakdown):
-    """The cost as someone who may not see deals sees it: what the deals cost together (`deals`), not its parts
-    (fees, agency fees, products, adjustments are None); the cost lines and the total as they are."""
-
-    deals_minor: int = 0
-
-    @property
-    def deals(self) -> int:
-        return self.deals_minor
-
-
 def seen_by(principal: Principal, report: Report) -> Report:
     """The report as this person may see it (campaigns/service.sees): the totals, KPIs and charts for everyone
     who may see campaigns; the posts (titles, links) only for who may see the content plan (finance may not);
@@ -56,10 +44,7 @@ def seen_by(principal: Principal, report: Report) -> Report:
     changes: dict = {"publications": shown(report.publications),
                      "top": {key: shown(items) for key, items in report.top.items()}}
     if not seen.deals:
-        cost = report.cost
-        changes.update(bloggers=[], left_out_deals=(),
-                       cost=DealsTotal(fees=None, agency=None, products=None, adjustments=None, lines=cost.lines,
-                                       deals_minor=cost.deals))
+        changes.update(bloggers=[], left_out_deals=(), cost=replace(report.cost, parts_shown=False))
     return replace(report, **changes)
 
 

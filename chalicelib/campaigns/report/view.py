@@ -78,6 +78,7 @@ class CostBreakdown:
     products: int = 0
     adjustments: int = 0
     lines: int = 0
+    parts_shown: bool = True  # False for a reader who may not see deals: the deals' total only, not its parts
 
     @property
     def deals(self) -> int:

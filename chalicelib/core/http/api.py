@@ -94,6 +94,16 @@ def validation_details(exc: ValidationError, prefix: str = "") -> list[dict]:
     return details
 
 
+def csv_file(data: bytes, filename: str) -> Response:
+    """A CSV download (UTF-8 text our exports make: a BOM, cells guarded against formulas): not cached, not
+    sniffed, saved as `filename` (core/file_names.content_disposition)."""
+    from chalicelib.core.file_names import content_disposition
+
+    return Response(body=data.decode("utf-8"), status_code=200, headers={
+        "Content-Type": "text/csv; charset=utf-8", "Cache-Control": "no-store", "X-Content-Type-Options": "nosniff",
+        "Content-Disposition": content_disposition(filename)})
+
+
 def if_match(headers, what: str = "the") -> int | None:
     """The version an If-Match header names (`3`, `"3"`, `W/"3"`), or None without one; 400 for anything else."""
     raw = (headers.get("if-match") or "").strip().removeprefix("W/").strip('"')
