@@ -59,8 +59,7 @@ from chalicelib.placements import jobs as placements_jobs
 from chalicelib.placements import pages as placements_pages
 from chalicelib.placements import routes as placements_routes
 from chalicelib.placements import timeline as placements_timeline
-from chalicelib.plan import pages as plan_pages
-from chalicelib.plan import post_page
+from chalicelib.plan import calendar_pages, post_form_pages, post_page
 from chalicelib.plan import routes as plan_routes
 from chalicelib.profile import pages as profile_pages
 from chalicelib.profile import routes as profile_routes
@@ -100,7 +99,8 @@ BLUEPRINTS = (
     evidence_routes.bp,                             # campaigns: /v1/campaigns/…/evidence.pdf (the client's evidence)
     brand_report_routes.bp, brand_report_pages.bp,  # campaigns: /v1/brands/…/report(.csv), /brands/…/report
     slack_routes.bp,                                # approvals: /slack/interactions
-    plan_routes.bp, plan_pages.bp, post_page.bp,    # plan: CSV, calendar feed, /calendar, /posts/…
+    plan_routes.bp, calendar_pages.bp,              # plan: CSV, calendar feed, /calendar
+    post_form_pages.bp, post_page.bp,               # plan: /posts/new, /posts/…/edit, /posts/…
     approval_link_pages.bp,                         # approvals: /a/<token>
 )
 for blueprint in BLUEPRINTS:

@@ -24,7 +24,7 @@ from chalicelib.core.lazy import lazy_import
 from chalicelib.core.plain import plain
 from chalicelib.identity.doors import page
 from chalicelib.identity.rules import Permission
-from chalicelib.plan.pages import (
+from chalicelib.plan.page_kit import (
     PAGE,
     STATUS_KEYS,
     channel_list,

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from chalicelib.content.rules.fields import CONTENT_TYPES
 from chalicelib.core import i18n
 from chalicelib.core.http import csrf
-from chalicelib.plan.pages import CONTENT_TYPES, POST_NOTICES, STATUS_KEYS
+from chalicelib.plan.page_kit import POST_NOTICES, STATUS_KEYS
 from tests.support.posts import body, call, new_post
 from tests.support.web import Browser, csrf_token_in, html
 

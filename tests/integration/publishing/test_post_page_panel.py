@@ -9,7 +9,7 @@ import re
 from chalicelib.content import repo as post_repo
 from chalicelib.core import i18n
 from chalicelib.core.http import csrf
-from chalicelib.plan.pages import LIVE_STATUSES
+from chalicelib.plan.page_kit import LIVE_STATUSES
 from chalicelib.plan.post_page import ATTEMPT_OUTCOMES, TARGET_STATES
 from chalicelib.publishing import repo as target_repo
 from chalicelib.publishing import sweep as publish_sweep
