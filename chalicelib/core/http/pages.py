@@ -49,6 +49,14 @@ STATIC_TYPES = {  # the whitelist: nothing else is served
     "favicon.svg": "image/svg+xml",
     "influencers.css": "text/css; charset=utf-8",
     "post_form.js": "text/javascript; charset=utf-8",
+    "post_form.css": "text/css; charset=utf-8",
+    "media_upload.js": "text/javascript; charset=utf-8",
+    "calendar.js": "text/javascript; charset=utf-8",
+    "calendar.css": "text/css; charset=utf-8",
+    "nav_menu.js": "text/javascript; charset=utf-8",
+    "review.css": "text/css; charset=utf-8",
+    "plan_csv.css": "text/css; charset=utf-8",
+    "media.css": "text/css; charset=utf-8",
 }
 
 
