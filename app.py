@@ -37,6 +37,7 @@ from chalicelib.campaigns.report import routes as report_routes
 from chalicelib.content import hooks as content_hooks
 from chalicelib.content import routes as content_routes
 from chalicelib.core.http import files_route, system
+from chalicelib.core.http import pages as page_pipeline
 from chalicelib.core.jobs import JOBS
 from chalicelib.core.logs import configure_logging
 from chalicelib.deals import campaign_hooks as deal_campaign_hooks
@@ -53,19 +54,33 @@ from chalicelib.influencers import jobs as influencers_jobs
 from chalicelib.influencers import pages as influencers_pages
 from chalicelib.influencers import routes as influencers_routes
 from chalicelib.influencers import transfer_routes as influencers_transfer_routes
+from chalicelib.media import routes as media_routes
 from chalicelib.notifications import jobs as notifications_jobs
+from chalicelib.notifications import pages as notifications_pages
+from chalicelib.notifications import post_events as notification_events
+from chalicelib.notifications import routes as notifications_routes
 from chalicelib.placements import hooks as placements_hooks
 from chalicelib.placements import jobs as placements_jobs
 from chalicelib.placements import pages as placements_pages
 from chalicelib.placements import routes as placements_routes
 from chalicelib.placements import timeline as placements_timeline
-from chalicelib.plan import calendar_pages, post_form_pages, post_page
+from chalicelib.plan import (
+    bulk_pages,
+    bulk_routes,
+    calendar_pages,
+    move_pages,
+    post_form_pages,
+    post_page,
+    review_pages,
+)
+from chalicelib.plan import csv_pages as plan_csv_pages
 from chalicelib.plan import routes as plan_routes
 from chalicelib.profile import pages as profile_pages
 from chalicelib.profile import routes as profile_routes
 from chalicelib.publishing import hooks as publishing_hooks
 from chalicelib.publishing import jobs as publishing_jobs
 from chalicelib.publishing import routes as publishing_routes
+from chalicelib.shell import pages as shell_pages
 
 app = Chalice(app_name="greenlight")
 app.debug = False  # never show stack traces to clients; local errors carry a short "debug" field instead
@@ -74,8 +89,10 @@ configure_logging()
 BLUEPRINTS = (
     system.bp,                                      # core: /health, /openapi.json, /static/…
     files_route.bp,                                 # core: /files/<token> (downloads from the local file store)
+    media_routes.bp,                                # media: post media uploads (/v1/brands/…/media…, /media/view)
     identity_pages.bp,                              # identity: /sign-in, /auth/verify, /sign-out
     profile_routes.bp, profile_pages.bp,            # profile: /v1/me, /v1/tokens, /me
+    notifications_routes.bp, notifications_pages.bp,  # notifications: /v1/me/activity, /activity
     brands_routes.bp, members_routes.bp, channels_routes.bp, brands_pages.bp,  # brands; /, /brands/…
     approvals_routes.bp, chains_routes.bp,          # approvals: submit, decisions; approval chains
     content_routes.bp,                              # content: /v1/posts…
@@ -100,8 +117,13 @@ BLUEPRINTS = (
     brand_report_routes.bp, brand_report_pages.bp,  # campaigns: /v1/brands/…/report(.csv), /brands/…/report
     slack_routes.bp,                                # approvals: /slack/interactions
     plan_routes.bp, calendar_pages.bp,              # plan: CSV, calendar feed, /calendar
+    plan_csv_pages.bp,                              # plan: /calendar/csv (export, import with a per-row report)
+    move_pages.bp,                                  # plan: /posts/…/move (calendar drag-and-drop)
     post_form_pages.bp, post_page.bp,               # plan: /posts/new, /posts/…/edit, /posts/…
+    review_pages.bp,                                # plan: /review (the review board of posts waiting for me)
+    bulk_routes.bp, bulk_pages.bp,                  # plan: /v1/brands/…/posts/bulk(-export), /calendar/bulk
     approval_link_pages.bp,                         # approvals: /a/<token>
+    shell_pages.bp,                                 # shell: /{proxy+}, every path no route serves (HTML or JSON 404)
 )
 for blueprint in BLUEPRINTS:
     app.register_blueprint(blueprint)
@@ -110,14 +132,17 @@ app.api.binary_types.extend(["application/pdf", "multipart/form-data"])
 
 # Every post change also writes approvals' follow-ups, publishing's targets, (for a blogger's draft) its
 # deliverable's status and (when its campaign changes) the campaigns' member entries, in its transaction.
-content_hooks.plug(approvals_hooks, publishing_hooks, deals_hooks, campaigns_hooks)
+content_hooks.plug(approvals_hooks, publishing_hooks, deals_hooks, campaigns_hooks, notification_events)
 # A deal joining or leaving a campaign is checked by campaigns and moves the campaign's member entries.
 deal_campaign_hooks.plug(campaigns_deal_hooks)
 # Setting a deliverable's live URL plans its placement checks; the deal's page shows each deliverable's checks.
 placement_hooks.plug(placements_hooks)
 deal_page_hooks.plug(placements_timeline)
+# The footer's language switch, used by a signed-in person, also sets their profile's language.
+page_pipeline.keep_language_with(shell_pages.keep_profile_language)
 
 SCHEDULED = (publishing_jobs.PUBLISH_DUE, approvals_jobs.APPROVAL_REMINDERS, notifications_jobs.DAILY_DIGEST,
+             notifications_jobs.POST_NOTICES,
              influencers_jobs.INFLUENCER_VERDICTS, deals_jobs.DEAL_DEADLINES,
              placements_jobs.PLACEMENT_CHECKS)
 if set(SCHEDULED) != set(JOBS.values()):

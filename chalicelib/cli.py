@@ -115,6 +115,22 @@ def cmd_check_secret_refs(args) -> int:
     return 1 if found else 0
 
 
+def cmd_last_link(args) -> int:
+    """The link in the newest mail to EMAIL in the local outbox, decoded (no quoted-printable)."""
+    from pathlib import Path
+
+    from chalicelib.core import outbox
+    from chalicelib.core.settings import get_settings
+
+    folder = Path(args.outbox or get_settings().OUTBOX_DIR)
+    link = outbox.last_link(folder, args.email, args.kind)
+    if link is None:
+        print(f"no mail to {args.email} with a {args.kind} link in {folder}", file=sys.stderr)
+        return 1
+    print(link)
+    return 0
+
+
 def cmd_list_jobs(args) -> int:
     from chalicelib.core.jobs import load_all
 
@@ -142,6 +158,13 @@ def main(argv: list[str] | None = None) -> int:
     p = sub.add_parser("run-job", help="run one scheduled job once")
     p.add_argument("name")
     p.set_defaults(func=cmd_run_job)
+    p = sub.add_parser("last-link", help="print the link in the newest mail to EMAIL in the local outbox")
+    p.add_argument("email")
+    p.add_argument("--kind", default="sign-in", choices=["sign-in", "approve", "changes", "open", "any"],
+                   help="sign-in (default): the sign-in/invitation link; approve, changes, open: an approval "
+                        "request's links; any: the first link of the newest mail")
+    p.add_argument("--outbox", help="the outbox folder (default: OUTBOX_DIR, .data/outbox)")
+    p.set_defaults(func=cmd_last_link)
     sub.add_parser("list-jobs", help="list scheduled jobs").set_defaults(func=cmd_list_jobs)
     sub.add_parser("check-secret-refs", help="list the secret references brands use that are outside their "
                                              "own prefix").set_defaults(func=cmd_check_secret_refs)

@@ -5,15 +5,15 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 
-from tests.support import env
+from tests.support import env, test_clock
 
 env.apply()  # before anything reads settings
+test_clock.pin()  # the run lives on 2026-11-28, ticking (tests/support/test_clock.py)
 
 from chalicelib.core.db import connection as db_connection
 from chalicelib.core.settings import get_settings, reset_settings
@@ -97,7 +97,7 @@ def live_server(dynamodb):
     log_path = env.SESSION_DIR / "live-server.log"
     log_file = open(log_path, "w")  # a file, not a pipe: nobody drains a pipe while tests run
     process = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.local.server", "--port", str(env.LIVE_PORT)],
+        test_clock.python_module("chalicelib.local.server", "--port", str(env.LIVE_PORT)),
         cwd=PROJECT_DIR, env=dict(os.environ), stdout=log_file, stderr=subprocess.STDOUT, text=True)
     url = get_settings().PUBLIC_BASE_URL
     deadline = time.monotonic() + 60

@@ -14,7 +14,7 @@ from chalicelib.approvals.models import LinkUseItem
 from chalicelib.brands.members import repo as member_repo
 from chalicelib.brands.service import brand_settings
 from chalicelib.brands.service import get as get_brand
-from chalicelib.content import repo
+from chalicelib.content import guards, repo
 from chalicelib.content.models import DecisionItem, PostItem
 from chalicelib.content.rules import workflow as wf
 from chalicelib.content.service import Step, apply_change
@@ -47,7 +47,9 @@ def chain_for(brand_id: str, content_type: str):
     return next((c for c in chains if c.is_default), None)
 
 
-def submit(principal: Principal, post_id: str) -> PostItem:
+def submit(principal: Principal, post_id: str, *, needs_channel: bool = True) -> PostItem:
+    """Send a post into its brand's chain. `needs_channel=False` is for posts the brand does not publish
+    itself (a blogger's draft of a deal: it goes out on the blogger's own account)."""
     def step(post):
         principal.require(post.brand_id, Permission.edit_posts, what="post")
         brand = get_brand(principal, post.brand_id)
@@ -59,12 +61,16 @@ def submit(principal: Principal, post_id: str) -> PostItem:
                            for s in (plain(chain.stages) or []))
         outcome = wf.submit(repo.state_of(post), stages,
                             approve_without_chain=bool(brand_settings(brand).get("approve_without_chain")))
+        guards.check_submit(post, principal.language, needs_channel=needs_channel)  # guardrails
         state = outcome.state
         approval = repo.approval_map(state, chain.id if chain else None, repo.approval_of(post))
         approval["on_miss"] = (chain.on_miss or "notify") if chain else "notify"
         values = {"status": state.status.value, "approval": approval, "updated_at": iso(utcnow())}
+        restamped = guards.now_on_approval(post, brand, utcnow()) if "approved" in outcome.events else {}
+        values.update(restamped)  # approved at once (no chain needed): "publish now" is this minute
         change = Change(post.brand_id, "post", post.id, "submit", {"status": post.status},
-                        {"status": state.status.value, "chain": chain.name if chain else None}, state.version)
+                        {"status": state.status.value, "chain": chain.name if chain else None,
+                         **({"publish_at": restamped["publish_wall"]} if restamped else {})}, state.version)
         return Step(values, change, state=state, events=outcome.events, brand=brand)
 
     return apply_change(principal, post_id, step)
@@ -95,9 +101,14 @@ def decide(principal: Principal, post_id: str, data, *, via: str | None = None,
         previous = repo.approval_of(post)
         approval = repo.approval_map(new, previous.get("chain_id"), previous)
         values = {"status": new.status.value, "approval": approval, "updated_at": iso(utcnow())}
-        change = Change(post.brand_id, "post", post.id, f"decision:{data.decision.value}",
-                        {"status": post.status, "stage": state.stage_index},
-                        {"status": new.status.value, "stage": new.stage_index, "comment": data.comment},
+        # the final approval of a "publish now" post whose stamped minute passed in review: now is now
+        restamped = guards.now_on_approval(post, brand, utcnow()) if "approved" in outcome.events else {}
+        values.update(restamped)
+        before = {"status": post.status, "stage": state.stage_index}
+        after = {"status": new.status.value, "stage": new.stage_index, "comment": data.comment}
+        if restamped:
+            before["publish_at"], after["publish_at"] = post.publish_wall, restamped["publish_wall"]
+        change = Change(post.brand_id, "post", post.id, f"decision:{data.decision.value}", before, after,
                         data.version)
         items = [decision]
         if link_use:

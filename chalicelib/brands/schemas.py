@@ -31,6 +31,15 @@ class VettingSettings(Input):
                                                  "not one of them is flagged")
 
 
+class WorkingHoursSettings(Input):
+    """The brand's working hours in its zone: the calendar's free-slot hints stay inside them (docs/calendar.md)."""
+
+    start: str = Field(default="09:00", pattern=r"^([01]\d|2[0-3]):[0-5]\d$", description="HH:MM (09:00)")
+    end: str = Field(default="18:00", pattern=r"^(([01]\d|2[0-3]):[0-5]\d|24:00)$", description="HH:MM (18:00)")
+    days: list[Annotated[int, Field(ge=0, le=6)]] = Field(default_factory=lambda: [0, 1, 2, 3, 4], min_length=1,
+                                                          max_length=7, description="0 = Monday (Mon–Fri)")
+
+
 class BrandSettings(Input):
     """Per-brand switches; later features add theirs here."""
 
@@ -58,6 +67,12 @@ class BrandSettings(Input):
                                        description="The advertiser's INN (10 or 12 digits): a new deal's default")
     contract_prefix: str | None = Field(default=None, pattern=r"^[A-Za-z0-9А-Яа-яЁё]{1,10}$",
                                         description="Contract numbers are <prefix>-<year>-<nnnn> (default GL)")
+    clash_minutes: int | None = Field(default=None, ge=0, le=24 * 60,
+                                      description="Warn (a notice, not a refusal) when another post on the same "
+                                                  "channel goes out less than this many minutes away; 0 turns the "
+                                                  "warning off (default 30)")
+    working_hours: WorkingHoursSettings | None = Field(default=None, description="The calendar's free-slot hints "
+                                                       "stay inside these hours (default Mon–Fri 09:00–18:00)")
     missed_after_minutes: int | None = Field(default=None, ge=1, le=7 * 24 * 60,
                                              description="A post more than this late is not published but "
                                                          "marked missed (default: MISSED_AFTER_MINUTES, 120)")

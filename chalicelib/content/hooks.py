@@ -30,6 +30,7 @@ class PostChange:
     events: tuple[str, ...] = ()   # what the workflow says happened ("stage_started:1", "approved", …)
     brand: Any = None
     now: datetime | None = None
+    actor_id: str | None = None    # who made the change (None: a job)
 
     def value(self, name: str) -> Any:
         """The post's field as it will be after the change."""

@@ -56,6 +56,7 @@ class PostItem(ListedItem):
     publish_wall = UnicodeAttribute(null=True)  # local wall time YYYY-MM-DDTHH:MM as the user gave it
     timezone = UnicodeAttribute(null=True)  # the IANA zone of publish_wall
     publish_at = UnicodeAttribute(null=True)  # the UTC instant, recomputed from wall + zone on change
+    publish_now = BooleanAttribute(null=True)  # the time was set by "publish now": a past time may be submitted
     status = UnicodeAttribute()
     hold = BooleanAttribute(default=False)
     held_by = UnicodeAttribute(null=True)  # who set the hold: they may lift it without release_posts

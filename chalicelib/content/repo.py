@@ -32,6 +32,13 @@ def get(post_id: str, *, consistent: bool = False) -> PostItem | None:
     return get_item(PostItem, *post_key(post_id), consistent=consistent)
 
 
+def batch_get(post_ids: list[str], *, consistent: bool = False) -> dict[str, PostItem]:
+    """The posts of these ids that exist, by id (BatchGetItem, 100 keys a call; repeated ids read once)."""
+    db_connection.bind_models()
+    keys = [post_key(post_id) for post_id in dict.fromkeys(post_ids)]
+    return {item.id: item for item in PostItem.batch_get(keys, consistent_read=consistent)} if keys else {}
+
+
 def approval_of(post: PostItem) -> dict:
     return plain(post.approval) or {}
 

@@ -2,13 +2,14 @@
 from __future__ import annotations
 
 import re
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import (
     AfterValidator,
     AnyHttpUrl,
     Field,
     StringConstraints,
+    model_serializer,
     model_validator,
 )
 
@@ -17,6 +18,8 @@ from chalicelib.content.rules.fields import ContentType
 from chalicelib.content.rules.workflow import Decision, Rule
 from chalicelib.core.plain import plain
 from chalicelib.core.schemas import Id, Input, Output, PageQuery, TimeZoneName, refuse_nulls
+from chalicelib.media.rules import MAX_VIDEO_BYTES
+from chalicelib.media.schemas import KEY_PATTERN, MediaType
 
 
 def _real_instant(value: str | None) -> str | None:
@@ -44,11 +47,40 @@ WallTime = Annotated[str, StringConstraints(pattern=r"^\d{4}-\d{2}-\d{2}T\d{2}:\
 Tag = Annotated[str, StringConstraints(min_length=1, max_length=fields.MAX_TAG,
                                       pattern=rf"^[^{re.escape(fields.TAG_SEPARATOR)}]+$")]
 Body = Annotated[str, StringConstraints(max_length=fields.MAX_BODY)]
+MEDIA_KEY = KEY_PATTERN  # media/schemas.py: one definition of an upload's key and types
 
 
 class Media(Input):
-    url: AnyHttpUrl
+    """One media item (chalicelib/media: the contract). An uploaded file: `key` (from
+    POST /v1/brands/{brand_id}/media) with `kind`, `type`, `size`; or, as before uploads existed, a `url`.
+    Order in the list = display order. Empty fields are left out when stored."""
+
+    key: str | None = Field(default=None, max_length=300, pattern=MEDIA_KEY,
+                            description="Artifact key of an uploaded file (POST /v1/brands/{brand_id}/media)")
+    url: AnyHttpUrl | None = None
+    kind: Literal["image", "video"] | None = None
+    type: MediaType | None = None
+    size: int | None = Field(default=None, ge=1, le=MAX_VIDEO_BYTES)
     alt: str = Field(default="", max_length=fields.MAX_ALT)
+    name: str = Field(default="", max_length=200)
+
+    @model_validator(mode="after")
+    def _key_or_url(self) -> "Media":
+        if (self.key is None) == (self.url is None):
+            raise ValueError("give either the key of an uploaded file or a url")
+        if self.key is not None:
+            if self.type is None or self.size is None:
+                raise ValueError("an uploaded file needs its type and size (as the upload's confirm gave them)")
+            kind = "video" if self.type.startswith("video/") else "image"
+            if self.kind not in (None, kind):
+                raise ValueError(f"a {self.type} file is an {kind}")
+            self.kind = kind
+        return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty(self, handler):
+        data = handler(self)
+        return {k: v for k, v in data.items() if v is not None and not (k == "name" and v == "")}
 
 
 class Variant(Input):
@@ -70,6 +102,9 @@ class PostFields(Input):
     assignee_ids: list[Id] = Field(default_factory=list, max_length=fields.MAX_ASSIGNEES)
     campaign_id: Id | None = None
     due_at: DueAt | None = Field(default=None, description="Internal due date YYYY-MM-DD[THH:MM] (brand's zone)")
+    publish_now: bool = Field(default=False, description="Publish as soon as approved: the publish time becomes the "
+                                                         "current minute (give no publish_at with it). A past "
+                                                         "publish_at is refused without it.")
 
 
 class PostCreate(PostFields):
@@ -100,6 +135,8 @@ class PostPatch(Input):
     assignee_ids: list[Id] | None = Field(default=None, max_length=fields.MAX_ASSIGNEES)
     campaign_id: Id | None = None
     due_at: DueAt | None = None
+    publish_now: bool | None = Field(default=None, description="true: the publish time becomes the current minute "
+                                                               "(give no publish_at with it)")
 
     @model_validator(mode="after")
     def _nulls(self) -> "PostPatch":
@@ -136,6 +173,7 @@ class PostOut(Output):
     publish_at: str | None = None
     timezone: str | None = None
     publish_at_utc: str | None = None
+    publish_now: bool = Field(default=False, description="The time was set with publish_now (goes out once approved)")
     variants: dict[str, dict]
     media: list[dict]
     links: list[str]
@@ -148,7 +186,8 @@ class PostOut(Output):
     version: int
     content_hash: str
     approval: ApprovalOut
-    notices: list[str] = Field(default_factory=list, description="e.g. a wall time moved by a DST change")
+    notices: list[str] = Field(default_factory=list, description="e.g. a wall time moved by a DST change, or a "
+                                                                "clash with another post on the same channel")
     created_at: str
     updated_at: str
 
@@ -163,7 +202,8 @@ class PostOut(Output):
         return cls(
             id=item.id, brand_id=item.brand_id, author_id=item.author_id, title=item.title or "", body=item.body or "",
             channel_ids=list(item.channel_ids or []), content_type=item.content_type, publish_at=item.publish_wall,
-            timezone=item.timezone, publish_at_utc=item.publish_at, variants=plain(item.variants) or {},
+            timezone=item.timezone, publish_at_utc=item.publish_at,
+            publish_now=bool(getattr(item, "publish_now", False)), variants=plain(item.variants) or {},
             media=plain(item.media) or [], links=list(item.links or []), tags=list(item.tags or []),
             assignee_ids=list(item.assignee_ids or []), campaign_id=item.campaign_id, due_at=item.due_at,
             status=item.status, hold=bool(item.hold), version=int(item.version), content_hash=item.content_hash,

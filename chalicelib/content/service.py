@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.brands.members import repo as member_repo
 from chalicelib.brands.service import get as get_brand
-from chalicelib.content import hooks, repo
+from chalicelib.content import guard_text, guards, hooks, repo
 from chalicelib.content.models import CommentItem, PostItem, PostVersionItem
 from chalicelib.content.rules import diff, limits
 from chalicelib.content.rules import workflow as wf
@@ -126,7 +126,10 @@ def _check_assignees(brand_id: str, assignee_ids: list[str]) -> None:
                                    details=[{"field": f"assignee_ids.{index}", "message": "not a member"}])
 
 
-def _check_limits(content: dict, channels: list) -> None:
+def _check_limits(content: dict, channels: list, brand_id: str | None = None, language: str | None = None,
+                  known_keys=frozenset()) -> None:
+    from chalicelib.media import service as media_service  # media: other brand's files, per-network types/sizes/counts
+
     problems = []
     variants = content.get("variants") or {}
     for channel_id in variants:
@@ -139,18 +142,24 @@ def _check_limits(content: dict, channels: list) -> None:
         media = content.get("media") or []
         for problem in limits.check(text, channel.platform, has_media=bool(media), media_count=len(media),
                                     title=content.get("title") or None):
+            if problem.code == "too_many_media":
+                continue  # media_service.post_problems says it (translated, with the other media limits)
             problems.append({"field": where if problem.field in ("text", "body", "caption") else problem.field,
-                             "message": f"{channel.name}: {problem.message}", "code": problem.code,
-                             "limit": problem.limit, "actual": problem.actual})
+                             "message": guard_text.limit_message(problem.key or problem.code, problem.params,
+                                                                 language, channel.name),
+                             "code": problem.code, "limit": problem.limit, "actual": problem.actual,
+                             "key": problem.key or problem.code, "params": problem.params, "channel": channel.name})
+    # new uploads are probed in the store and their type/size/kind replaced by what is stored
+    problems += media_service.post_problems(brand_id, content.get("media") or [], channels, known_keys)
     if problems:
-        raise ValidationFailed("The post does not fit the networks it targets.", details=problems)
+        raise ValidationFailed(guard_text.summary(language), details=problems)
 
 
 def _timing(brand, channels: list, wall: str | None, zone: str | None) -> tuple[dict, list[str]]:
     """publish_wall/timezone/publish_at (UTC) for storage, plus notices (DST adjustments)."""
     if not wall:
         return {"publish_wall": None, "timezone": zone, "publish_at": None}, []
-    zone = zone or next((c.timezone for c in channels if c.timezone), None) or brand.timezone
+    zone = guards.post_zone(zone, channels, brand)
     try:
         resolved = schedule.resolve(wall, zone)
     except ValueError as exc:
@@ -175,7 +184,7 @@ def create(principal: Principal, data) -> tuple[PostItem, list[str]]:
     change = _created(post)
     repo.create(principal.actor, post, snapshot, new_items=hooks.in_transaction(change))
     hooks.after_commit(change, post)
-    return post, notices
+    return post, notices + _clash_notices(principal, post)
 
 
 def _created(post: PostItem) -> hooks.PostChange:
@@ -198,8 +207,9 @@ def _prepared(principal: Principal, data) -> tuple[PostItem, PostVersionItem, li
     _check_assignees(brand.id, data.assignee_ids)
     values = data.model_dump(mode="json")
     content = {k: values[k] for k in CONTENT_FIELDS}
-    _check_limits(content, channels)
-    timing, notices = _timing(brand, channels, data.publish_at, data.timezone)
+    _check_limits(content, channels, brand.id, principal.language)
+    timing, notices = guards.plan_time(_timing, brand, channels, data.publish_at, data.timezone,
+                                       publish_now=data.publish_now, language=principal.language)
     post_id, now = new_id(), iso(utcnow())
     content_hash = diff.content_hash(content)
     post = PostItem(*repo.post_key(post_id), gsi1pk=repo.calendar_pk(brand.id),
@@ -232,10 +242,15 @@ def update(principal: Principal, post_id: str, data, if_match: int | None, *,
         channels = _channels(post.brand_id, content["channel_ids"])
         if "assignee_ids" in changes:
             _check_assignees(post.brand_id, changes["assignee_ids"])
-        _check_limits(content, channels)
+        _check_limits(content, channels, post.brand_id, principal.language,
+                      {m.get("key") for m in plain(post.media) or [] if isinstance(m, dict) and m.get("key")})
         wall = changes["publish_at"] if "publish_at" in changes else post.publish_wall
         zone = changes["timezone"] if "timezone" in changes else post.timezone
-        timing, notices = _timing(brand, channels, wall, zone)
+        if changes.get("publish_now"):
+            wall = changes.get("publish_at")  # publish now replaces the stored time (a given one is refused)
+        timing, notices = guards.plan_time(_timing, brand, channels, wall, zone,
+                                           publish_now=changes.get("publish_now"), language=principal.language,
+                                           previous=post.publish_at, was_now=bool(post.publish_now))
         new_hash = diff.content_hash(content)
         content_changed = new_hash != post.content_hash
         outcome = wf.edit(repo.state_of(post), content_changed=content_changed,
@@ -260,7 +275,14 @@ def update(principal: Principal, post_id: str, data, if_match: int | None, *,
         return Step(values, change, new_items, state, outcome.events, brand)
 
     post = apply_change(principal, post_id, step, dry_run=dry_run)
-    return post, notices
+    return post, notices if dry_run else notices + _clash_notices(principal, post)
+
+
+def _clash_notices(principal: Principal, post) -> list[str]:
+    """Other posts on the same channel too close to this one (guardrails): said, never refused."""
+    brand = get_brand(principal, post.brand_id)
+    return guards.clash_notices(post, brand, _channels(post.brand_id, list(post.channel_ids or [])),
+                                principal.language)
 
 
 def _attr(name: str) -> str:
@@ -291,6 +313,8 @@ def set_hold(principal: Principal, post_id: str, hold: bool) -> PostItem:
         change = Change(post.brand_id, "post", post.id, "hold" if hold else "release", {"hold": post.hold},
                         {"hold": state.hold}, post.version)
         values = {"hold": state.hold, "updated_at": iso(utcnow())}
+        if not state.hold and post.hold and state.status is wf.Status.scheduled:
+            values.update(guards.now_on_approval(post, None, utcnow()))  # "publish now": when it can go out
         if state.hold != bool(post.hold):
             values["held_by"] = principal.user_id if state.hold else None
         return Step(values, change, state=state)
@@ -326,7 +350,8 @@ def apply_change(principal: Principal, post_id: str, step, *, dry_run: bool = Fa
         if post is None or (not principal.is_admin and post.brand_id not in principal.brands):
             raise NotFound("No such post.")
         decided = step(post)
-        change = hooks.PostChange(post, decided.values, decided.state, decided.events, decided.brand, utcnow())
+        change = hooks.PostChange(post, decided.values, decided.state, decided.events, decided.brand, utcnow(),
+                                   actor_id=principal.user_id)
         items = [*decided.items, *hooks.in_transaction(change)]  # the hooks check too (a 422 before any write)
         if dry_run:
             return post

@@ -75,11 +75,11 @@ def check_metadata(metadata: dict[str, str] | None) -> dict[str, str]:
     return metadata
 
 
-def check_data(data: bytes) -> bytes:
+def check_data(data: bytes, max_bytes: int = MAX_BYTES) -> bytes:
     if not isinstance(data, (bytes, bytearray)):
         raise TypeError("A file's data must be bytes.")
-    if len(data) > MAX_BYTES:
-        raise ValueError(f"A file may be at most {MAX_BYTES // (1024 * 1024)} MB; this one is "
+    if len(data) > max_bytes:
+        raise ValueError(f"A file may be at most {max_bytes // (1024 * 1024)} MB; this one is "
                          f"{len(data)} bytes.")
     return bytes(data)
 

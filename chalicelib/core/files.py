@@ -33,6 +33,7 @@ from pathlib import Path
 
 from chalicelib.core.errors import BadRequest, Conflict, Gone, NotFound, Upstream
 from chalicelib.core.file_names import (
+    MAX_BYTES,
     SIDECAR_SUFFIX,
     check_content_type,
     check_data,
@@ -101,12 +102,13 @@ def _check_expiry(expires_seconds: int) -> int:
 # --- the store -------------------------------------------------------------------------------
 
 def put(key: str, data: bytes, *, content_type: str, metadata: dict[str, str] | None = None,
-        overwrite: bool = False, store: "S3Store | None" = None) -> StoredFile:
-    """Store `data` under `key`. ValueError for a bad key, type, metadata or a file over MAX_BYTES;
+        overwrite: bool = False, store: "S3Store | None" = None, max_bytes: int = MAX_BYTES) -> StoredFile:
+    """Store `data` under `key`. ValueError for a bad key, type, metadata or a file over `max_bytes`
+    (default MAX_BYTES, 10 MB; post media raise it for video);
     FileAlreadyStored when the key is taken and overwrite is False; Upstream when the store fails.
     `store`: an explicit S3Store (the PDF function, which reads no settings); default: by settings."""
     check_key(key)
-    data = check_data(data)
+    data = check_data(data, max_bytes)
     content_type = check_content_type(content_type)
     metadata = check_metadata(metadata)
     digest = hashlib.sha256(data).digest()

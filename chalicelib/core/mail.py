@@ -11,7 +11,10 @@ from __future__ import annotations
 import logging
 import os
 from dataclasses import dataclass, field
+from email.header import Header
 from email.message import EmailMessage
+from email.policy import EmailPolicy
+from email.policy import default as default_policy
 from email.utils import formatdate, make_msgid
 from pathlib import Path
 
@@ -31,8 +34,37 @@ class OutgoingEmail:
     headers: dict[str, str] = field(default_factory=dict)
 
 
+class _Policy(EmailPolicy):
+    """policy.default, except that a non-ASCII Subject is written as base64 encoded-words of its own.
+
+    The standard library's refolding (Python 3.11) splits a mixed ASCII/UTF-8 subject into an *empty*
+    encoded-word (`=?utf-8?q??=`), which RFC 2047 does not allow: mail clients show it as a stray space
+    or garbage at the fold. Header() encodes the whole value as whole UTF-8 characters in words of at
+    most 75 characters, folded between words (RFC 2047 §2, RFC 5322 §2.2.3); the whitespace between
+    adjacent encoded-words is not part of the value, so it decodes back exactly.
+    """
+
+    def _encoded_subject(self, name: str, value) -> str | None:
+        text = str(value)
+        if name.lower() != "subject" or text.isascii():
+            return None
+        folded = Header(text, "utf-8", header_name=name).encode(linesep=self.linesep,
+                                                                  maxlinelen=self.max_line_length or 78)
+        return f"{name}: {folded}{self.linesep}"
+
+    def fold(self, name, value):
+        return self._encoded_subject(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name, value):
+        encoded = self._encoded_subject(name, value)
+        return encoded.encode("ascii") if encoded else super().fold_binary(name, value)
+
+
+POLICY = _Policy(**{k: getattr(default_policy, k) for k in ("linesep", "max_line_length", "utf8")})
+
+
 def build_mime(message: OutgoingEmail, sender: str) -> EmailMessage:
-    mime = EmailMessage()
+    mime = EmailMessage(policy=POLICY)
     mime["From"] = sender
     mime["To"] = message.to
     mime["Subject"] = message.subject

@@ -340,7 +340,7 @@ def submit(claims: DraftClaims, text: str, links: list[str], seen_version: int, 
     if post.status not in ("draft", "changes_requested"):
         return "received" if updated else "already"  # an edit in review (or after approval) re-enters review
     try:
-        approvals.submit(who, post.id)
+        approvals.submit(who, post.id, needs_channel=False)  # the blogger publishes it on their own account
     except (InvalidTransition, ValidationFailed) as exc:
         fresh = post_repo.get(post.id, consistent=True)
         if fresh is not None and fresh.status == "in_review" and _same(fresh, text, links):

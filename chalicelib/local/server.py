@@ -5,7 +5,8 @@ exported in the shell (another DynamoDB port, say) would be ignored. Here the st
 fill what the shell left unset (chalicelib.core.stage_env), and chalice's own overwrite goes into a
 throwaway copy of the environment.
 
-Also makes unknown routes answer like our deployed API (404 JSON, see install_not_found_gateway),
+Also makes unknown routes answer like our deployed API (404 JSON, see install_not_found_gateway;
+a greedy `{name+}` route such as the shell's `/{proxy+}` catches every deeper path, as in API Gateway),
 and any HTTP method the standard library's server does not know (TRACE …) like a wrong method
 (405 JSON, see answer_every_method), never its 501 HTML page.
 
@@ -42,13 +43,60 @@ def not_found_response() -> dict:
     }
 
 
+def _greedy_parts(route_url: str) -> tuple[str, str] | None:
+    """("/prefix", "name") for a route ending in a greedy `{name+}` segment, else None."""
+    head, _, last = route_url.rpartition("/")
+    if last.startswith("{") and last.endswith("+}"):
+        return head, last[1:-2]
+    return None
+
+
+def install_greedy_routes() -> None:
+    """Teach chalice's local RouteMatcher API Gateway's greedy path variables: `/files/{proxy+}` matches
+    /files/a and /files/a/b/c (not /files itself), with `proxy` = "a/b/c", whenever no more specific
+    route matches. Chalice matches `{proxy+}` as a one-segment variable named "proxy+" and never deeper.
+    Idempotent."""
+    from urllib.parse import parse_qs, unquote, urlparse
+
+    from chalice.local import MatchResult, RouteMatcher
+
+    original = RouteMatcher.match_route
+    if getattr(original, "_greenlight_greedy", False):
+        return
+
+    @functools.wraps(original)
+    def match_route(self, url):
+        try:
+            found = original(self, url)
+        except ValueError:
+            found = None
+        if found is not None and _greedy_parts(found.route) is None:
+            return found  # a concrete or one-segment route: chalice's own match
+        parsed = urlparse(url)
+        path = parsed.path if parsed.path == "/" or not parsed.path.endswith("/") else parsed.path[:-1]
+        # the most specific greedy route (the longest prefix) wins, as in API Gateway
+        for route_url in sorted(self.route_urls, key=len, reverse=True):
+            greedy = _greedy_parts(route_url)
+            if greedy and path.startswith(greedy[0] + "/") and len(path) > len(greedy[0]) + 1:
+                # API Gateway hands path parameters over decoded
+                return MatchResult(route_url, {greedy[1]: unquote(path[len(greedy[0]) + 1:])},
+                                   parse_qs(parsed.query, keep_blank_values=True))
+        raise ValueError("No matching route found for: %s" % url)
+
+    match_route._greenlight_greedy = True
+    RouteMatcher.match_route = match_route
+
+
 def install_not_found_gateway() -> None:
     """Patch chalice's LocalGateway so an unknown route gets our 404 instead of 403
     `{"message": "Missing Authentication Token"}`. Covers `chalice local` and chalice.test.Client
-    (both route through LocalGateway.handle_request). Idempotent.
+    (both route through LocalGateway.handle_request). Idempotent. Installs install_greedy_routes too:
+    a greedy route answers only the methods it declares, any other method on a path it catches is
+    the same 404 (API Gateway: no method on the resource → MISSING_AUTHENTICATION_TOKEN → our 404).
     """
     from chalice.local import LocalGateway
 
+    install_greedy_routes()
     original = LocalGateway.handle_request
     if getattr(original, "_greenlight_not_found", False):
         return
@@ -63,8 +111,11 @@ def install_not_found_gateway() -> None:
         # The original turns the ValueError of "no route matches" into its 403. Matching the
         # route first is cheap and leaves every other path (auth, OPTIONS, errors) untouched.
         try:
-            self._generate_lambda_event(method, path, headers, body)
+            event = self._generate_lambda_event(method, path, headers, body)
         except ValueError:
+            return not_found_response()
+        route = event["requestContext"]["resourcePath"]
+        if _greedy_parts(route) and method.upper() not in self._app_object.routes.get(route, {}):
             return not_found_response()
         response = original(self, method, path, headers, body)
         if response.get("statusCode") == 405:  # a known path, another method: our error shape too
@@ -91,6 +142,40 @@ def answer_every_method(handler_cls) -> None:
 
     handler_cls.__getattr__ = __getattr__
     handler_cls._greenlight_every_method = True
+
+
+UPLOAD_PATH = "/v1/media/put"  # chalicelib/media/routes.py: the local store's upload
+TOO_LARGE_BODY = {"error": {"code": "payload_too_large", "message": "This upload is larger than any file Greenlight "
+                                                                   "takes.", "details": []}}
+
+
+def cap_upload_bodies(handler_cls) -> None:
+    """chalice local reads a request's whole body (Content-Length bytes) into memory before any handler
+    runs: the local upload path's Content-Length is checked first, over media.rules.MAX_VIDEO_BYTES it is
+    answered 413 without reading the body (the connection is then closed). Idempotent."""
+    if getattr(handler_cls, "_greenlight_upload_cap", False):
+        return
+    original = handler_cls._generic_handle
+
+    def _generic_handle(self) -> None:
+        from chalicelib.media.rules import MAX_VIDEO_BYTES
+
+        if self.path.split("?", 1)[0] == UPLOAD_PATH:
+            try:
+                length = int(self.headers.get("Content-Length") or 0)
+            except ValueError:
+                length = -1
+            if length < 0 or length > MAX_VIDEO_BYTES:
+                self.close_connection = True
+                self._send_http_response(413, {"Content-Type": "application/json", "Connection": "close"},
+                                         json.dumps(TOO_LARGE_BODY).encode())
+                return
+        original(self)
+
+    handler_cls._generic_handle = _generic_handle
+    for method in ("PUT", "POST", "PATCH", "DELETE"):  # bound to the original at class creation
+        setattr(handler_cls, f"do_{method}", _generic_handle)
+    handler_cls._greenlight_upload_cap = True
 
 
 def _mask_access_log(handler_cls) -> None:
@@ -128,6 +213,7 @@ def create_server(host: str = "127.0.0.1", port: int = 8000, stage: str = "local
     from chalice.local import ChaliceRequestHandler
 
     ChaliceRequestHandler.disable_nagle_algorithm = True
+    cap_upload_bodies(ChaliceRequestHandler)
     answer_every_method(ChaliceRequestHandler)
     _mask_access_log(ChaliceRequestHandler)
     # chalice updates `environ` with the stage's variables: give it a copy it may clobber.

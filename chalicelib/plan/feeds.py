@@ -5,23 +5,28 @@ The feed URL is `{PUBLIC_BASE_URL}/ical/<token>.ics`, the token an itsdangerous 
 new one (old URLs stop working), revoking deletes it. A bad, tampered, rotated or revoked token is a
 plain 404 that says nothing about why.
 
-The feed: one event per planned post of every brand the person belongs to (30 days back to 180 ahead;
-archived and rejected posts left out; a client approver's feed holds only the posts put to them), at the post's own wall time and zone (TZID + VTIMEZONE), and
-one event per approval deadline of the posts now in review (UTC).
+The feed: one event per planned post of every brand the person belongs to (archived and rejected posts
+left out; a client approver's feed holds only the posts put to them), at the post's own wall time and
+zone (TZID + VTIMEZONE), and one event per approval deadline of the posts now in review (UTC).
+
+The window (both kinds of event): whole days in the reader's zone — the person's profile zone, else the
+brand's — from 00:00 on the day 30 days before today up to, not including, 00:00 on the day after the
+day 180 days after today (`window`). An event at or after the start and before the end is in the feed;
+nothing else is.
 """
 from __future__ import annotations
 
 import hmac
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from zoneinfo import ZoneInfo
 
 from chalicelib.brands import repo as brand_repo
 from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.content import repo as post_repo
 from chalicelib.content import service as post_service
-from chalicelib.core import i18n
+from chalicelib.core import i18n, schedule
 from chalicelib.core.clock import iso, parse_utc, utcnow
 from chalicelib.core.db.pages import drain
 from chalicelib.core.errors import NotFound
@@ -150,16 +155,41 @@ def _post_start(post) -> datetime:
         return instant
 
 
+def window(now: datetime, zone: str | None) -> tuple[datetime, datetime]:
+    """[start, end) of the feed as aware UTC instants: from 00:00 on the day PAST_DAYS before today to
+    00:00 on the day after the day FUTURE_DAYS after today, days and midnights in `zone` (UTC if
+    missing or unknown; DST-correct: a midnight is that zone's own)."""
+    try:
+        tz = ZoneInfo(zone) if zone else timezone.utc
+    except (ValueError, KeyError):
+        tz = timezone.utc
+    today = now.astimezone(tz).date()
+
+    def midnight(day: date) -> datetime:
+        name = getattr(tz, "key", None)
+        if name:
+            return schedule.to_utc(datetime.combine(day, time()), name)
+        return datetime.combine(day, time(), tzinfo=timezone.utc)
+
+    return midnight(today - timedelta(days=PAST_DAYS)), midnight(today + timedelta(days=FUTURE_DAYS + 1))
+
+
+def _within(instant: datetime | None, bounds: tuple[datetime, datetime]) -> bool:
+    return instant is not None and bounds[0] <= instant < bounds[1]
+
+
 def collect(user, now: datetime) -> list[FeedEvent]:
     language = i18n.normalize(user.language)
     base = get_settings().PUBLIC_BASE_URL
-    start, end = iso(now - timedelta(days=PAST_DAYS)), iso(now + timedelta(days=FUTURE_DAYS))
     brand_ids = sorted(plain(user.brands) or {})
     events: list[FeedEvent] = []
     reader = Principal.from_user(user)
     for brand in sorted(brand_repo.batch_get(brand_ids) if brand_ids else [], key=lambda b: b.name):
+        bounds = window(now, getattr(user, "timezone", None) or brand.timezone)
+        start, end = iso(bounds[0]), iso(bounds[1])
         posts = [p for p in _posts_in_window(brand.id, start, end)
-                 if parse_utc(p.publish_at) and p.status not in HIDDEN and post_service.sees(reader, p)]
+                 if _within(parse_utc(p.publish_at), bounds) and p.status not in HIDDEN
+                 and post_service.sees(reader, p)]
         channels = _channel_names(brand.id) if posts else {}
         for post in posts:
             title = (post.title or "").strip() or _first_lines(post.body).split("\n")[0] or "—"
@@ -174,9 +204,9 @@ def collect(user, now: datetime) -> list[FeedEvent]:
             events.append(FeedEvent(uid=f"post-{post.id}@greenlight", summary=f"[{brand.name}] {title}",
                                     description=description, url=f"{base}/posts/{post.id}",
                                     start=_post_start(post), stamp=_stamp(post)))
-        for post in post_repo.list_in_review(brand.id):
+        for post in post_repo.list_in_review(brand.id, deadline_before=end):
             deadline = (plain(post.approval) or {}).get("deadline")
-            if not parse_utc(deadline) or not post_service.sees(reader, post):
+            if not _within(parse_utc(deadline), bounds) or not post_service.sees(reader, post):
                 continue
             title = (post.title or "").strip() or _first_lines(post.body).split("\n")[0] or "—"
             stage = post_repo.state_of(post).current_stage

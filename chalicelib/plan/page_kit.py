@@ -8,6 +8,8 @@ from urllib.parse import parse_qs, quote
 from chalicelib.content.rules import workflow as wf
 from chalicelib.core import i18n, schedule
 from chalicelib.core.clock import parse_utc
+from chalicelib.core.errors import BadRequest
+from chalicelib.core.http import forms
 from chalicelib.core.http.pages import PageCall
 from chalicelib.core.lazy import lazy_import
 from chalicelib.identity.rules import Permission
@@ -38,7 +40,11 @@ def post_prefetch(post_id):
 def all_values(call: PageCall, name: str) -> list[str]:
     """Every value of a repeated field (checkboxes); forms.parse_body keeps only the last."""
     raw = (call.request.raw_body or b"").decode("utf-8", "replace")
-    return [v for v in parse_qs(raw, keep_blank_values=True, max_num_fields=100).get(name, []) if v]
+    try:
+        parsed = parse_qs(raw, keep_blank_values=True, max_num_fields=forms.MAX_FORM_FIELDS)
+    except ValueError:  # more fields than any of our forms has: the same answer as forms.parse_body
+        raise BadRequest("The form could not be read.") from None
+    return [v for v in parsed.get(name, []) if v]
 
 
 def wall_in(text: str | None, zone: str) -> datetime | None:

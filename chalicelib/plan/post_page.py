@@ -24,6 +24,7 @@ from chalicelib.core.lazy import lazy_import
 from chalicelib.core.plain import plain
 from chalicelib.identity.doors import page
 from chalicelib.identity.rules import Permission
+from chalicelib.plan import reader
 from chalicelib.plan.page_kit import (
     PAGE,
     STATUS_KEYS,
@@ -44,7 +45,11 @@ publishing = lazy_import("chalicelib.publishing.service")
 
 bp = Blueprint(__name__)
 
-TARGET_STATES = ("scheduled", "publishing", "published", "failed", "unconfirmed", "missed", "skipped")
+TARGET_STATES = ("scheduled", "publishing", "published", "failed", "unconfirmed", "missed", "skipped", "cancelled",
+                 "superseded")
+# Statuses a post reaches only once its approval is done (approved, then what publishing makes of it).
+PAST_APPROVAL = ("approved", "scheduled", "publishing", "published", "partially_published", "failed", "unconfirmed",
+                 "missed")
 # The post's audit trail as the page tells it: each action and field has a label (keys history.*).
 HISTORY_ACTIONS = ("create", "update", "submit", "decision:approve", "decision:request_changes", "decision:reject",
                    "hold", "release", "archive", "comment", "followup:ask", "followup:remind", "followup:escalate",
@@ -67,18 +72,24 @@ def _targets_view(principal, post, zone: str, channel_by_id: dict, can_act: bool
     for target in sorted(targets, key=lambda t: t.sk):
         channel = channel_by_id.get(target.channel_id)
         state = target.state if target.state in TARGET_STATES else "scheduled"
+        current = publishing.is_current(target, post)
+        if state == "scheduled" and not current:
+            # waiting on a version the post has left (stored before edits cancelled them): it will not go out
+            state = "superseded"
         tries = sorted(attempts.get(target.channel_id, []), key=lambda a: a.sk)
         shown.append({
             "id": target.id, "state": state, "platform": target.platform, "manual": bool(target.manual),
-            "label": i18n.translate(f"targets.state.{state}", language),
+            "label": i18n.translate(f"targets.state.{state}", language), "version": int(target.version),
+            "stale": int(target.version) != int(post.version),
             "channel": channel.name if channel else target.channel_id,
             "url": target.url if is_web_link(target.url) else None,
-            "published": wall_in(target.published_at, zone), "error": target.last_error,
-            "attempts": [{"number": int(a.number), "at": wall_in(a.started_at, zone), "error": a.error,
+            "published": reader.when(target.published_at, zone), "error": target.last_error,
+            "attempts": [{"number": int(a.number), "at": reader.when(a.started_at, zone), "error": a.error,
                           "outcome": i18n.translate(f"targets.outcome.{a.outcome}", language)
                           if a.outcome in ATTEMPT_OUTCOMES else a.outcome} for a in tries],
-            "can_retry": can_act and state in ("failed", "missed"),
+            "can_retry": can_act and current and state in ("failed", "missed"),
             "can_resolve": can_act and state == "unconfirmed",
+            "can_resend": can_act and current and state == "unconfirmed",
             "can_mark": can_act and state == "publishing" and bool(target.manual)})
     return shown
 
@@ -148,6 +159,82 @@ def _history_view(entries, people: dict, channel_by_id: dict, zone: str, languag
     return view
 
 
+def _stages_view(out, state, decisions: list, people: dict, zone: str) -> list[dict]:
+    """The chain's stages as the card shows them: done (every stage before the post's stage, so all of
+    them once it is approved — and still after it is published), current (in review), stopped (where
+    changes were requested or it was rejected or archived) or not reached."""
+    status = state.status
+    stages = []
+    for index, stage in enumerate(out.approval.stages):
+        approved = [reader.name_of(people, d.user_id, d.user_label) for d in decisions
+                    if int(d.stage) == index and d.decision == "approve" and int(d.version) == int(state.version)]
+        if index < state.stage_index:
+            where = "done"
+        elif index == state.stage_index and status is wf.Status.in_review:
+            where = "current"
+        elif index == state.stage_index and status in (wf.Status.changes_requested, wf.Status.rejected,
+                                                        wf.Status.archived):
+            where = "stopped"
+        elif status is wf.Status.in_review:
+            where = "pending"
+        else:
+            where = "not_reached"
+        deadline = reader.when(out.approval.deadline, zone) if where == "current" else ""
+        stages.append({"name": stage.name, "rule": stage.rule.value, "where": where, "approved": approved,
+                       "approvers": stage.approvers, "deadline": deadline,
+                       "overdue": bool(deadline) and out.approval.deadline <= iso(utcnow()),
+                       "waiting": out.approval.waiting_for if where == "current" else []})
+    return stages
+
+
+def _approval_notes(post, state, decisions: list, audit: list, people: dict, zone: str, language: str) -> list[str]:
+    """What the approval card says in words, true for every status: not sent yet, approved through the
+    chain or without one, scheduled/published with no approval on record (e.g. created as scheduled by
+    the demo or an import), stopped, archived; and who last sent it for approval, and when."""
+    from chalicelib.content import repo
+
+    def say(key: str, **params) -> str:
+        return i18n.translate(f"post_card.note.{key}", language, **params)
+
+    approval = repo.approval_of(post)
+    submitted = "stage_index" in approval  # the approvals service wrote it: the post went through submit
+    stage = state.stages[state.stage_index].name if state.stage_index < len(state.stages) else ""
+    status = post.status
+    notes = []
+    if state.stages:
+        if status in PAST_APPROVAL:
+            notes.append(say("approved_chain", count=len(state.stages)))
+        elif status == "changes_requested":
+            notes.append(say("changes_requested", stage=stage))
+        elif status == "rejected":
+            notes.append(say("rejected", stage=stage))
+        elif status == "archived":
+            notes.append(say("archived"))
+        elif status == "draft":
+            notes.append(say("back_to_draft", version=int(post.version)))
+    elif status in PAST_APPROVAL:
+        status_label = i18n.translate(STATUS_KEYS.get(status, "post.status.approved"), language)
+        notes.append(say("approved_no_chain") if submitted else say("no_approval", status=status_label))
+    elif status == "archived":
+        notes.append(say("archived") if submitted or decisions else say("archived_unsent"))
+    elif decisions:
+        notes.append(say("back_to_draft", version=int(post.version)))
+    else:
+        notes.append(say("not_sent"))
+    sent = next((e for e in audit if e.action == "submit"), None)  # newest first
+    if sent is not None and (submitted or state.stages):
+        notes.append(say("sent_by", who=reader.name_of(people, sent.actor_id, sent.actor_label),
+                         at=reader.when(sent.at, zone)))
+    return notes
+
+
+def _decisions_view(decisions: list, people: dict, zone: str, post) -> list[dict]:
+    """Every decision, oldest first: the person's name, what and when in the reader's zone."""
+    return [{"who": reader.name_of(people, d.user_id, d.user_label), "decision": d.decision,
+             "stage_name": d.stage_name, "version": int(d.version), "at": reader.when(d.at, zone),
+             "comment": d.comment, "older": int(d.version) != int(post.version)} for d in decisions]
+
+
 def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None = None,
                comment_form: FormState | None = None, target_form: FormState | None = None,
                status: int = 200):
@@ -170,38 +257,25 @@ def _post_page(call: PageCall, post_id: str, *, decision_form: FormState | None 
         diff = {"from": int(versions[-2].version), "to": int(versions[-1].version),
                 "title": inline_word_diff(old.get("title") or "", new.get("title") or ""),
                 "body": inline_word_diff(old.get("body") or "", new.get("body") or "")}
-    stages = []
+    zone = reader.reader_zone(principal, brand.timezone)
     status_ = wf.Status(post.status)
-    for index, stage in enumerate(out.approval.stages):
-        approved = [d for d in decisions if int(d.stage) == index and d.decision == "approve"
-                    and int(d.version) == int(post.version)]
-        if status_ in (wf.Status.approved, wf.Status.scheduled) or (status_ is wf.Status.in_review
-                                                                     and index < state.stage_index):
-            where = "done"
-        elif status_ is wf.Status.in_review and index == state.stage_index:
-            where = "current"
-        else:
-            where = "pending"
-        deadline = None
-        if where == "current" and out.approval.deadline:
-            deadline = wall_in(out.approval.deadline, post.timezone or brand.timezone)
-        stages.append({"name": stage.name, "rule": stage.rule.value, "where": where, "approved": approved,
-                       "approvers": stage.approvers, "deadline": deadline,
-                       "overdue": bool(deadline) and out.approval.deadline <= iso(utcnow()),
-                       "waiting": out.approval.waiting_for if where == "current" else []})
+    stages = _stages_view(out, state, decisions, people, zone)
+    approval_notes = _approval_notes(post, state, decisions, history["audit"], people, zone, call.language)
     is_author = post.author_id == principal.user_id
     can_edit = principal.can(brand.id, Permission.edit_posts)
     may_decide = wf.may_decide(state, principal.user_id,
                                authors_may_approve=bool(brand_settings(brand).get("authors_may_approve")))
     comments = posts.list_comments(principal, post_id, None, PAGE).items
     wall = wall_in(post.publish_at, post.timezone or brand.timezone)
-    targets = _targets_view(principal, post, post.timezone or brand.timezone, channel_by_id, can_edit,
-                            call.language)
-    reader_zone = post.timezone or brand.timezone
-    audit = _history_view(history["audit"], people, channel_by_id, reader_zone, call.language)
+    targets = _targets_view(principal, post, zone, channel_by_id, can_edit, call.language)
+    audit = _history_view(history["audit"], people, channel_by_id, zone, call.language)
     return call.render(
         "post.html", status=status, post=post, brand=brand, out=out, people=people, channel_by_id=channel_by_id,
-        history=audit, history_zone=reader_zone,
+        history=audit, history_zone=zone, reader_zone=zone, approval_notes=approval_notes,
+        decision_rows=_decisions_view(decisions, people, zone, post),
+        comment_rows=[{"who": reader.name_of(people, c.author_id, c.author_label), "at": reader.when(c.at, zone),
+                       "text": c.text, "visibility": c.visibility or "internal", "version": c.version}
+                      for c in comments],
         targets=targets, target_form=target_form or FormState(),
         campaign_line=_campaign_line(principal, post, call.language),
         stages=stages, decisions=decisions, versions=versions, diff=diff, comments=comments,
@@ -288,7 +362,10 @@ def _target_action(call: PageCall, post_id: str, target_id: str, act, notice: st
         return _post_page(call, post_id, target_form=state, status=422)
     except InvalidTransition as exc:
         now = exc.extra.get("state")
-        if now in TARGET_STATES:  # it moved on meanwhile (or the button was stale)
+        if exc.extra.get("reason") == "superseded":  # a target of an older version: never sent again
+            state.errors = {"__all__": i18n.translate("post_card.target.not_current", call.language,
+                                                      version=exc.extra.get("current_version"))}
+        elif now in TARGET_STATES:  # it moved on meanwhile (or the button was stale)
             label = i18n.translate(f"targets.state.{now}", call.language)
             state.errors = {"__all__": i18n.translate("targets.error.state", call.language, state=label)}
         else:  # the only other refusal: the post is on hold

@@ -77,7 +77,8 @@ def export_plan(call, brand_id):
 
 
 @json_route(bp, "/v1/brands/{brand_id}/content-plan", "POST", tag="posts",
-            summary="Import a content-plan CSV (all rows or none)", raw_body="text/csv", response=ImportResult,
+            summary="Import a content-plan CSV (all rows or none; unchanged rows write nothing)", raw_body="text/csv",
+            response=ImportResult,
             errors=(401, 403, 404, 415, 422))
 def import_plan(call, brand_id):
     content_type = (call.headers.get("content-type") or "").split(";")[0].strip().lower()

@@ -15,6 +15,7 @@ from chalicelib.core.i18n import translate
 from chalicelib.core.lazy import lazy_import
 from chalicelib.core.schemas import Input, Name, TimeZoneName
 from chalicelib.identity.doors import page
+from chalicelib.notifications.rules import EVENT_KINDS
 from chalicelib.profile.schemas import SLACK_MEMBER_ID, DigestVia
 
 people = lazy_import("chalicelib.profile.service")
@@ -43,11 +44,31 @@ class ProfileForm(Input):
     slack_user_id: str | None = Field(default=None, pattern=SLACK_MEMBER_ID)
 
 
+EVENT_WAYS = ("email", "slack")
+EVENT_LABELS = {"approved": "profile.event.approved", "changes_requested": "profile.event.changes_requested",
+                "rejected": "profile.event.rejected", "scheduled": "profile.event.scheduled",
+                "published": "profile.event.published", "failed": "profile.event.failed"}
+WAY_LABELS = {"email": "profile.event_email", "slack": "profile.event_slack"}
+
+
+def _event_field(kind: str, way: str) -> str:
+    return f"event_{kind}_{way}"
+
+
+def _events_from(form) -> dict:
+    """The per-event switches of the form (checkboxes: absent means off)."""
+    return {kind: {way: bool(form.get(_event_field(kind, way))) for way in EVENT_WAYS} for kind in EVENT_KINDS}
+
+
 def _values_of(user) -> dict[str, str]:
     notify = people.notify_of(user)
-    return {"name": user.name, "language": user.language, "timezone": user.timezone or "",
-            "digest": notify["digest"], "hour": str(notify["hour"]), "slack_user_id": user.slack_user_id or "",
-            "notify_email": "on" if notify["email"] else "", "notify_slack": "on" if notify["slack"] else ""}
+    values = {"name": user.name, "language": user.language, "timezone": user.timezone or "",
+              "digest": notify["digest"], "hour": str(notify["hour"]), "slack_user_id": user.slack_user_id or "",
+              "notify_email": "on" if notify["email"] else "", "notify_slack": "on" if notify["slack"] else ""}
+    for kind in EVENT_KINDS:
+        for way in EVENT_WAYS:
+            values[_event_field(kind, way)] = "on" if notify["events"][kind][way] else ""
+    return values
 
 
 def _profile_page(call: PageCall, *, form: FormState | None = None, status: int = 200):
@@ -55,7 +76,10 @@ def _profile_page(call: PageCall, *, form: FormState | None = None, status: int 
     notice = call.query.get("done") if call.request.method == "GET" else None
     return call.render("profile.html", status=status, user=user, form=form or FormState(_values_of(user)),
                        feed=feeds.status(call.principal), digest_choices=DIGEST_CHOICES, hours=range(24),
-                       zones=ZONES,
+                       zones=ZONES, event_ways=[translate(WAY_LABELS[w], call.language) for w in EVENT_WAYS],
+                       event_rows=[(translate(EVENT_LABELS[kind], call.language),
+                                    [(_event_field(kind, way), translate(WAY_LABELS[way], call.language))
+                                     for way in EVENT_WAYS]) for kind in EVENT_KINDS],
                        notice=translate(PROFILE_NOTICES[notice], call.language) if notice in PROFILE_NOTICES else None)
 
 
@@ -69,12 +93,17 @@ def save_profile(call: PageCall):
     data, form = validate(ProfileForm, call.form, call.language, fields=PROFILE_FIELDS, required=("name",))
     form.values["notify_email"] = "on" if call.form.get("notify_email") else ""
     form.values["notify_slack"] = "on" if call.form.get("notify_slack") else ""
+    events = _events_from(call.form) if call.form.get("event_switches") else None  # a form without them keeps them
+    shown = people.notify_of(people.get_me(call.principal))["events"] if events is None else events
+    for kind in EVENT_KINDS:
+        for way in EVENT_WAYS:
+            form.values[_event_field(kind, way)] = "on" if shown[kind][way] else ""
     if data is not None:
         try:
             people.update_profile(
                 call.principal, name=data.name, language=data.language, timezone=data.timezone,
                 notify={"email": bool(call.form.get("notify_email")), "slack": bool(call.form.get("notify_slack")),
-                        "digest": data.digest, "hour": data.hour},
+                        "digest": data.digest, "hour": data.hour, "events": events},
                 slack_user_id=data.slack_user_id)
         except people.SlackLinkRefused as exc:
             form.errors = {"slack_user_id": translate(f"profile.slack_error.{exc.reason}", call.language)}

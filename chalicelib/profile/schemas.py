@@ -6,9 +6,23 @@ from typing import Literal
 from pydantic import Field
 
 from chalicelib.core.schemas import Input, Name, Output, TimeZoneName
+from chalicelib.notifications.rules import EVENT_KINDS
 
 DigestVia = Literal["off", "email", "slack", "both"]
 SLACK_MEMBER_ID = r"^[UW][A-Z0-9]{2,20}$"
+
+
+EventKind = Literal[EVENT_KINDS]  # the one list: notifications/rules.py
+
+
+class EventWays(Output):
+    email: bool
+    slack: bool
+
+
+class EventWaysPatch(Input):
+    email: bool | None = None
+    slack: bool | None = None
 
 
 class NotifyOut(Output):
@@ -16,6 +30,9 @@ class NotifyOut(Output):
     slack: bool = Field(description="The same in Slack (when the brand has Slack and you are linked)")
     digest: DigestVia = Field(description="Daily digest: off, email, slack or both")
     hour: int = Field(ge=0, le=23, description="Local hour of the daily digest (your time zone)")
+    events: dict[EventKind, EventWays] | None = Field(
+        default=None, description="Per event on your posts (you wrote them or are assigned): email and Slack on/off; "
+                                  "`email`/`slack` above switch the way off altogether")
 
 
 class NotifyPatch(Input):
@@ -25,6 +42,8 @@ class NotifyPatch(Input):
     slack: bool | None = None
     digest: DigestVia | None = None
     hour: int | None = Field(default=None, ge=0, le=23)
+    events: dict[EventKind, EventWaysPatch] | None = Field(
+        default=None, description="Only the events and ways given change, e.g. {\"published\": {\"email\": false}}")
 
 
 class MeOut(Output):

@@ -30,8 +30,11 @@ def merged_notify(user, patch: dict | None) -> dict | None:
     if not patch:
         return None
     prefs = preferences.of(user)
-    current = {"email": prefs.email, "slack": prefs.slack, "digest": prefs.digest, "hour": prefs.hour}
-    return {**current, **{k: v for k, v in patch.items() if v is not None}}
+    current = {"email": prefs.email, "slack": prefs.slack, "digest": prefs.digest, "hour": prefs.hour,
+               "events": prefs.events}
+    merged = {**current, **{k: v for k, v in patch.items() if v is not None and k != "events"}}
+    merged["events"] = preferences.merge_events(prefs.events, patch.get("events"))
+    return merged
 
 
 def update_profile(principal: Principal, *, name: str | None = None, language: str | None = None,
@@ -64,7 +67,8 @@ def update_profile(principal: Principal, *, name: str | None = None, language: s
 
 def notify_of(user) -> dict:
     prefs = preferences.of(user)
-    return {"email": prefs.email, "slack": prefs.slack, "digest": prefs.digest, "hour": prefs.hour}
+    return {"email": prefs.email, "slack": prefs.slack, "digest": prefs.digest, "hour": prefs.hour,
+            "events": prefs.events}
 
 
 # --- the Slack link: proven by Slack, never claimed --------------------------------------------------

@@ -1,7 +1,12 @@
 """Telling people about publication targets: failed, unconfirmed and missed targets alert the post's
 assignees and the brand's SMM managers (email, and Slack when the brand has it); a target on a
 network without an adapter sends its assignees a task with the text and media to publish by hand.
-A failing alert is logged and never stops the sweep."""
+A failing alert is logged and never stops the sweep.
+
+The sweep itself no longer calls alert(): a failed, unconfirmed or missed send queues a notice
+(notifications/notice_queue.py) and the post-notices job tells the author and assignees and alerts
+the managers (notifications/post_events.deliver, alert_managers), off the sweep's threads. alert()
+stays for a caller that must alert at once (and its Slack escaping is tested)."""
 from __future__ import annotations
 
 import logging
@@ -18,15 +23,20 @@ from chalicelib.publishing.models import TargetItem
 log = logging.getLogger(__name__)
 
 
-def _recipients(post: PostItem) -> list:
+def _recipients(post: PostItem, *, authors_told_elsewhere: bool = False) -> list:
     people = {u.id: u for u in members.managers(post.brand_id)}
+    if authors_told_elsewhere:  # the author and assignees get their own notice (notifications/post_events.py)
+        for user_id in {post.author_id, *(post.assignee_ids or [])}:
+            people.pop(user_id, None)
+        return list(people.values())
     assignees = list(post.assignee_ids or []) or [post.author_id]
     people.update(user_repo.batch_get(assignees))
     return list(people.values())
 
 
-def alert(target: TargetItem, state: str, error: str) -> None:
-    """failed, unconfirmed, missed: email (and Slack) the post's assignees and the brand's SMM managers."""
+def alert(target: TargetItem, state: str, error: str, *, authors_told_elsewhere: bool = False) -> None:
+    """failed, unconfirmed, missed: email (and Slack) the post's assignees and the brand's SMM managers
+    (authors_told_elsewhere: the managers only, who are neither the post's author nor an assignee)."""
     try:
         post = post_repo.get(target.post_id)
         if post is None:
@@ -36,7 +46,7 @@ def alert(target: TargetItem, state: str, error: str) -> None:
         params = {"title": post.title or "—", "channel": channel.name if channel else target.channel_id,
                   "error": error or "—"}
         lines = [(f"publish_notice.{state}", params), (f"publish_notice.{state}_what_now", {})]
-        people = _recipients(post)
+        people = _recipients(post, authors_told_elsewhere=authors_told_elsewhere)
         for user in people:
             try:
                 notices.email_notice(user, subject_key=f"email.publish_{state}.subject", lines=lines, post=post,
@@ -56,7 +66,9 @@ def manual_task(post: PostItem, target: TargetItem) -> None:
         brand = brand_repo.get(post.brand_id)
         outgoing = outgoing_for(target)
         assignees = user_repo.batch_get(list(post.assignee_ids or []) or [post.author_id])
-        media = ", ".join(m.get("url", "") for m in outgoing.media) or "—"
+        from chalicelib.media.display import page_link  # uploaded files: a link to sign in and open them
+
+        media = ", ".join(page_link(post.brand_id, m) for m in outgoing.media) or "—"
         lines = [("publish_notice.manual", {"title": post.title or "—", "channel": outgoing.channel_name}),
                  ("publish_notice.manual_text", {"text": outgoing.text}),
                  ("publish_notice.manual_media", {"media": media}),

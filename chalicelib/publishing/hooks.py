@@ -1,7 +1,9 @@
 """What publishing adds to every post change (plugged into content/hooks.py by app.py): the
 post's publication targets follow it in the same transaction — created when it is scheduled,
-re-queued when its time or approved text changes, skipped when a channel leaves it
-(publishing/service.schedule_ops). Light at import: the work is imported when a post changes.
+re-queued when its time or approved text changes, skipped when a channel leaves it, cancelled
+when the post stops being scheduled (an edit that needs approval again, archived) and scheduled
+afresh at the new version when it is scheduled again (publishing/service.schedule_ops, cancel_ops).
+Light at import: the work is imported when a post changes.
 """
 from __future__ import annotations
 
@@ -13,4 +15,13 @@ def in_transaction(change) -> list:
 
 
 def after_commit(change, post) -> None:
-    """Nothing: the publish-due job takes scheduled targets from its queue."""
+    """The publish-due job takes scheduled targets from its queue; a scheduled post none of whose
+    targets waits any more (all went out before) gets its status from them."""
+    import logging
+
+    from chalicelib.publishing import service
+
+    try:
+        service.settle_after_schedule(post)
+    except Exception:  # noqa: BLE001 - never breaks the change; the next change or sweep settles it
+        logging.getLogger(__name__).exception("the post's status could not be settled", extra={"post": post.id})

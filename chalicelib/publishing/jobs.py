@@ -5,7 +5,9 @@ from __future__ import annotations
 from chalicelib.core.jobs import Job, register
 
 LAMBDA_TIMEOUT_SECONDS = 60  # .chalice/config.json lambda_functions.publish_due
-BUDGET_SECONDS = LAMBDA_TIMEOUT_SECONDS - 15  # no claim or send starts later than BUDGET - 15 s (the send timeout)
+# no claim or send starts later than BUDGET - sweep.SEND_TIMEOUT_SECONDS (15 s), a send with uploaded
+# media not later than BUDGET - sweep.MEDIA_SEND_TIMEOUT_SECONDS (30 s)
+BUDGET_SECONDS = LAMBDA_TIMEOUT_SECONDS - 15
 
 
 def publish_due() -> dict:

@@ -27,7 +27,7 @@ class TargetItem(QueuedItem):
     brand_id = UnicodeAttribute()
     channel_id = UnicodeAttribute()
     platform = UnicodeAttribute()
-    state = UnicodeAttribute()  # scheduled | publishing | published | failed | unconfirmed | missed | skipped
+    state = UnicodeAttribute()  # scheduled | publishing | published | failed | unconfirmed | missed | skipped | cancelled
     version = NumberAttribute()  # the approved content version this target publishes
     publish_at = UnicodeAttribute()  # UTC ISO
     window_start = UnicodeAttribute(null=True)  # a person's retry/resend: "late" counts from here, not publish_at

@@ -30,7 +30,6 @@ from typing import Callable
 from chalicelib.content.models import PostItem
 from chalicelib.core.clock import iso, utcnow
 from chalicelib.core.db.writes import BatchConflict, Change, OwnedWrite, transact_owned
-from chalicelib.publishing import alerts as publish_alerts
 from chalicelib.publishing import rules
 from chalicelib.publishing.models import AttemptItem, TargetItem
 from chalicelib.publishing.repo import TARGETS
@@ -144,13 +143,19 @@ def _plan(outcome: Outcome, *, fold: bool) -> _Plan:
 
 
 def _follow_up(plan: _Plan, tally: Callable[[str], None]) -> None:
-    """After the outcome is stored: the post's status (unless folded in), alerts, the run's tally."""
+    """After the outcome is stored: the post's status (unless folded in), the notice, the run's tally.
+    The notice is only queued here (one write): the post-notices job tells the post's author and
+    assignees (per their preferences, once) and alerts the brand's managers of a failure
+    (notifications/post_events.deliver), so no email or Slack call runs on a recorder thread."""
     outcome = plan.outcome
     target = outcome.claimed.target
     if not plan.folded and not (target.solo and outcome.state in ("retry", "released")):
         refresh_post_status(target.post_id, known={target.channel_id: _state_of(outcome)})
-    if outcome.state in ("failed", "unconfirmed"):
-        publish_alerts.alert(target, outcome.state, outcome.error or "")
+    if outcome.state in ("published", "failed", "unconfirmed"):
+        # one queue write; the post-notices job tells the author and assignees and alerts the managers
+        from chalicelib.notifications import post_events
+
+        post_events.after_outcome(target, outcome.state, outcome.error, int(outcome.claimed.attempt.number))
     tally({"released": "left_for_next_run"}.get(outcome.state, outcome.state))
 
 

@@ -6,6 +6,9 @@
         │                    │ lease expired (worker died mid-send) ──▶ unconfirmed
         └─ more than MISSED_AFTER_MINUTES late ──▶ missed
     a channel removed from the post before it went out ──▶ skipped
+    the post stops being scheduled before it went out (its content edited into a new version that
+      needs approval again, its time cleared, archived) ──▶ cancelled
+    skipped / cancelled ──the post is scheduled again (with the channel)──▶ scheduled, at the new version
 
 A person acts on the end states: retry a `failed` one (→ scheduled), resolve an `unconfirmed` one
 ("it went out" + URL → published, or "send again" → scheduled), mark a manual one published.
@@ -32,6 +35,7 @@ class TargetState(str, Enum):
     unconfirmed = "unconfirmed"
     missed = "missed"
     skipped = "skipped"
+    cancelled = "cancelled"  # superseded before it went out: the post was edited, unscheduled or archived
 
 
 MAX_ATTEMPTS = 5
@@ -68,8 +72,9 @@ def after_refusal(attempts: int, now: datetime, *, permanent: bool, retry_after:
 
 def derive_post_status(states: list[str]) -> str | None:
     """The post's status from its targets' states: `scheduled` while none has started, `publishing`
-    while some are under way, then the outcome (None: no targets). Skipped targets do not count."""
-    counted = [TargetState(s) for s in states if s != TargetState.skipped.value]
+    while some are under way, then the outcome (None: no targets). Skipped and cancelled targets do not
+    count."""
+    counted = [TargetState(s) for s in states if s not in (TargetState.skipped.value, TargetState.cancelled.value)]
     if not counted:
         return None
     if any(s in (TargetState.scheduled, TargetState.publishing) for s in counted):

@@ -22,7 +22,8 @@ class TargetOut(Output):
     channel_id: str
     channel_name: str | None = None
     platform: str
-    state: str = Field(description="scheduled | publishing | published | failed | unconfirmed | missed | skipped")
+    state: str = Field(description="scheduled | publishing | published | failed | unconfirmed | missed | skipped "
+                                   "| cancelled")
     version: int = Field(description="The approved version this target publishes")
     publish_at: str = Field(description="UTC")
     manual: bool = Field(description="A person publishes it (a network without an adapter) and marks it published")

@@ -25,16 +25,24 @@ from chalicelib.publishing.rules import TargetState
 
 log = logging.getLogger(__name__)
 JOB_ACTOR = Actor(None, "publish-due", "job")
+# Targets that schedule_ops (re)queues when the post is scheduled: none of them has gone out.
+REQUEUED_STATES = (TargetState.scheduled.value, TargetState.cancelled.value, TargetState.skipped.value)
+# ... and these, when they are of an older version than the one now scheduled (nothing of them went out).
+RETRIED_STATES = (TargetState.failed.value, TargetState.missed.value)
 
 # --- targets follow the post ---------------------------------------------------------------------
 
 def schedule_ops(post: PostItem, values: dict) -> list:
     """Operations for the post's transaction when, after `values`, it is scheduled and not on hold:
-    create the targets it lacks, (re)queue the scheduled ones at the publish time and version, skip
-    those whose channel left the post. Nothing when the post is not (or no longer) publishable."""
+    create the targets it lacks, (re)queue the scheduled ones (and the cancelled or skipped ones, and
+    the failed or missed ones of an older version: none went out) at the publish time and version, skip those whose channel left the post. A
+    scheduled post that stops being scheduled cancels its waiting targets (cancel_ops). Nothing else
+    when the post is not publishable (on hold: the claim refuses its targets until it is released)."""
     def new(name):
         return values[name] if name in values else getattr(post, name)
 
+    if post.status == "scheduled" and (new("status") not in rules.PUBLICATION_STATUSES or not new("publish_at")):
+        return cancel_ops(post)
     if new("status") != "scheduled" or new("hold") or not new("publish_at"):
         return []
     version, publish_at, channel_ids = int(new("version")), new("publish_at"), list(new("channel_ids") or [])
@@ -60,18 +68,62 @@ def schedule_ops(post: PostItem, values: dict) -> list:
                               version=version, publish_at=publish_at, attempts=0, created_at=now, updated_at=now,
                               title=title, text=text_for(channel_id), media=media, links=links, solo=solo)
             ops.append(_put(item))
-        elif target.state == TargetState.scheduled.value:
-            ops.append(_update(target, [TargetItem.version.set(version), TargetItem.publish_at.set(publish_at),
+        elif target.state in REQUEUED_STATES or (target.state in RETRIED_STATES and int(target.version) < version):
+            # scheduled: the new time/text; cancelled (an edit superseded it) or skipped (the channel left and
+            # came back): nothing of it ever went out, so it is scheduled afresh at this version; failed or
+            # missed on an older version: nothing went out either, and the new version is approved to go
+            restart = [] if target.state == TargetState.scheduled.value else [
+                TargetItem.state.set("scheduled"), TargetItem.window_start.remove(), TargetItem.lease_until.remove(),
+                TargetItem.last_error.remove()]
+            ops.append(_update(target, [*restart, TargetItem.version.set(version),
+                                        TargetItem.publish_at.set(publish_at),
                                         TargetItem.title.set(title), TargetItem.text.set(text_for(channel_id)),
                                         TargetItem.media.set(media), TargetItem.links.set(links),
                                         TargetItem.solo.set(solo), *repo.TARGETS.enqueue(publish_at, tid),
                                         TargetItem.updated_at.set(now)],
-                               (TargetItem.state == "scheduled") & (TargetItem.updated_at == target.updated_at)))
+                               (TargetItem.state == target.state) & (TargetItem.updated_at == target.updated_at)))
     for channel_id, target in existing.items():
         if channel_id not in channel_ids and target.state == TargetState.scheduled.value:
             ops.append(_update(target, [TargetItem.state.set("skipped"), *repo.TARGETS.dequeue(),
                                         TargetItem.updated_at.set(now)],
                                (TargetItem.state == "scheduled") & (TargetItem.updated_at == target.updated_at)))
+    return ops
+
+
+def settle_after_schedule(post: PostItem) -> None:
+    """After a change that left the post scheduled: if none of its targets waits to go out (all published,
+    unconfirmed …), the post would stay `scheduled` for ever; its status follows its targets instead."""
+    if post is None or post.status != "scheduled" or post.hold:
+        return
+    states = [t.state for t in repo.for_post(post.id)]
+    if states and not any(s in (TargetState.scheduled.value, TargetState.publishing.value) for s in states):
+        refresh_post_status(post.id)
+
+
+def cancel_ops(post: PostItem) -> list:
+    """Operations for the post's transaction when a scheduled post stops being scheduled (its content
+    edited into a new version that needs approval again, its publish time cleared, or archived): each
+    target still waiting to go out is cancelled and leaves the queue, conditional on being exactly as
+    read (still `scheduled`, not claimed meanwhile). If the publish-due job claimed one between the read
+    and the write, the post's transaction is refused and the change is decided again on a fresh read
+    (content/service.apply_change): the claimed target is then left alone — its claim checked that the
+    post was approved on its version, so that version goes out exactly once — and a target publishing
+    or published is never touched: while one of its targets is being sent (claimed, `publishing`) the change
+    is refused with a Conflict ("try again in a minute"), so an edit never lands half-way through a
+    send and the approved version goes out exactly once. (The claim, in turn, checks the post's status and version in its own
+    transaction, so once the edit is written no old-version target can be claimed.) A cancelled
+    target is scheduled afresh, at the new version, when the post is scheduled again."""
+    now = iso(utcnow())
+    targets = repo.for_post(post.id)
+    if any(t.state == TargetState.publishing.value and not t.manual for t in targets):
+        raise Conflict("This post is being published right now; try again in a minute.")
+    ops = []
+    for target in targets:
+        if target.state != TargetState.scheduled.value:
+            continue
+        ops.append(_update(target, [TargetItem.state.set("cancelled"), *repo.TARGETS.dequeue(),
+                                    TargetItem.lease_until.remove(), TargetItem.updated_at.set(now)],
+                           (TargetItem.state == "scheduled") & (TargetItem.updated_at == target.updated_at)))
     return ops
 
 
@@ -103,7 +155,8 @@ def outgoing_for(target: TargetItem, channel=None):
         channel_name=channel.name if channel else "", external_id=channel.external_id if channel else None,
         handle=channel.handle if channel else None, credentials_ref=channel.credentials_ref if channel else None,
         title=content.get("title") or "", text=text or "", media=tuple(content.get("media") or ()),
-        links=tuple(content.get("links") or ()), publish_at=target.publish_at, brand_id=target.brand_id)
+        links=tuple(content.get("links") or ()), publish_at=target.publish_at, brand_id=target.brand_id,
+        user_credentials_ref=getattr(channel, "user_credentials_ref", None) if channel else None)
 
 
 # --- the post follows its targets -----------------------------------------------------------------
@@ -171,6 +224,19 @@ def _person_change(principal, target: TargetItem, actions: list, condition, acti
     refresh_post_status(target.post_id)
 
 
+def is_current(target: TargetItem, post: PostItem) -> bool:
+    """The target publishes the post as approved now: the same version, and the post in a publishing status."""
+    return int(target.version) == int(post.version) and post.status in rules.PUBLICATION_STATUSES
+
+
+def _require_current(target: TargetItem, post: PostItem) -> None:
+    """Sending again is only for the version that is approved now (the claim would refuse any other)."""
+    if not is_current(target, post):
+        raise InvalidTransition(f"This publication is of version {int(target.version)}; the post has changed since "
+                                f"(version {int(post.version)}, {post.status}), so it is not sent again.",
+                                state=target.state, reason="superseded", current_version=int(post.version))
+
+
 def _requeue_actions(target: TargetItem, now: datetime) -> list:
     return [TargetItem.state.set("scheduled"), TargetItem.window_start.set(iso(now)),
             *repo.TARGETS.enqueue(now, target.id), TargetItem.lease_until.remove(), TargetItem.updated_at.set(iso(now))]
@@ -184,6 +250,7 @@ def retry(principal, target_id: str) -> TargetItem:
                                 state=target.state)
     if post.hold:
         raise InvalidTransition("The post is on hold; release it first.")
+    _require_current(target, post)
     _person_change(principal, target, _requeue_actions(target, utcnow()), TargetItem.state == target.state,
                    "publish:retry", {})
     return repo.get(target_id)
@@ -204,9 +271,11 @@ def resolve(principal, target_id: str, outcome: str, url: str | None) -> TargetI
             actions.append(TargetItem.url.set(url))
         _person_change(principal, target, actions, TargetItem.state == "unconfirmed", "publish:resolved",
                        {"outcome": "published", "url": url})
+        _tell_published(principal, target)
     else:
         if post.hold:
             raise InvalidTransition("The post is on hold; release it first.")
+        _require_current(target, post)
         _person_change(principal, target, _requeue_actions(target, now) + [TargetItem.resolved_by.set(principal.user_id)],
                        TargetItem.state == "unconfirmed", "publish:resend", {"outcome": "resend"})
     return repo.get(target_id)
@@ -225,4 +294,14 @@ def mark_published(principal, target_id: str, url: str) -> TargetItem:
                                        TargetItem.updated_at.set(iso(now))],
                    (TargetItem.state == "publishing") & (TargetItem.manual == True),  # noqa: E712
                    "publish:marked_published", {"url": url})
+    _tell_published(principal, target)
     return repo.get(target_id)
+
+
+def _tell_published(principal, target: TargetItem) -> None:
+    """A person marked a target published: the post's author and assignees hear of it like of any
+    publication (queued: notifications/notice_queue.py; once the whole post is published), never the
+    person who marked it."""
+    from chalicelib.notifications import post_events
+
+    post_events.after_outcome(target, "published", actor_id=principal.user_id)

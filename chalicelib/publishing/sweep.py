@@ -58,10 +58,18 @@ BATCH = 200  # queue entries per Query page
 CLAIM_CHUNK = 32  # targets per claim transaction: target and attempt (+ a post check) each; DynamoDB allows 100
 CLAIMERS = 2  # claim transactions in flight
 CLAIM_ROUNDS = 3  # a chunk is claimed again without its refused targets at most this often
-# One outbound request gives up at core/net/guard.DEADLINE (12 s) + margin. A Telegram album with a long
-# text makes two requests (≤ 24 s): with the job's 45 s budget the last one starts by 30 s and still
-# ends inside the Lambda's 60 s.
+# One outbound request gives up at core/net/guard.DEADLINE (12 s) + margin: a send without uploaded media
+# (text, URL media; a Telegram post whose text follows its media is two requests, ≤ 24 s, still inside the
+# margin of the Lambda's 60 s). With the job's 45 s budget such a send starts by 30 s.
 SEND_TIMEOUT_SECONDS = 15
+# A send with uploaded media: the files' upload requests get a deadline that grows with their bytes
+# (publishing/channels/media_files.py: DEADLINE + bytes at 4 MB/s, at most 25 s; a post's media are at most
+# 50 MB together, media/rules.MAX_TOTAL_BYTES, checked on save) and the whole send — VK's chain of upload
+# calls and wall.post included — ends within media_files.SEND_BUDGET_SECONDS (28 s; a Telegram upload
+# followed by its text gets at most 28 - 12 = 16 s). So such a send starts by 45 - 30 = 15 s and ends
+# inside the budget, well before the Lambda's 60 s and the 5-minute lease; a media target reached later
+# is released untouched (nothing sent) to the next run, so exactly-once is the same as for any send.
+MEDIA_SEND_TIMEOUT_SECONDS = 30
 
 
 class _Tally:
@@ -106,6 +114,7 @@ def run(now: datetime | None = None, *, time_budget_seconds: float = 40, concurr
     """The job: everything due now, until the queue is empty or the time budget is spent."""
     now = now or utcnow()
     last_start = _time.monotonic() + max(1.0, time_budget_seconds - SEND_TIMEOUT_SECONDS)
+    media_last_start = _time.monotonic() + max(1.0, time_budget_seconds - MEDIA_SEND_TIMEOUT_SECONDS)
     workers = concurrency or get_settings().PUBLISH_CONCURRENCY
     tally, gate = _Tally(), Gate(rate_limits)
     window = _Window(workers + (CLAIMERS + 1) * CLAIM_CHUNK)
@@ -113,7 +122,7 @@ def run(now: datetime | None = None, *, time_budget_seconds: float = 40, concurr
 
     def deliver(claimed: Claimed) -> None:
         try:
-            _deliver(claimed, gate, last_start, recorder, tally, now)
+            _deliver(claimed, gate, (last_start, media_last_start), recorder, tally, now)
         except Exception:  # a bug: the target keeps its lease, which runs out into unconfirmed
             log.exception("sending a claimed target failed", extra={"target": claimed.target.id})
             tally("error")
@@ -273,8 +282,9 @@ def _settle_refused(target: TargetItem) -> str:
 
 # --- sending -------------------------------------------------------------------------------------
 
-def _deliver(claimed: Claimed, gate: Gate, last_start: float, recorder: Recorder, tally: _Tally,
+def _deliver(claimed: Claimed, gate: Gate, last_start: tuple[float, float], recorder: Recorder, tally: _Tally,
              now: datetime) -> None:
+    """`last_start`: when the last send may start — without uploaded media, and with (a longer send)."""
     from chalicelib.publishing.channels import dispatch as adapters
 
     target = claimed.target
@@ -292,7 +302,8 @@ def _deliver(claimed: Claimed, gate: Gate, last_start: float, recorder: Recorder
         log.exception("a claimed target could not be prepared", extra={"target": target.id})
         recorder.put(Outcome(claimed, "failed", error=f"could not be prepared: {type(exc).__name__}"))
         return
-    if _time.monotonic() > last_start:
+    uploads = any(isinstance(m, dict) and m.get("key") for m in outgoing.media)
+    if _time.monotonic() > last_start[1 if uploads else 0]:
         recorder.put(Outcome(claimed, "released"))
         return
     try:
@@ -341,7 +352,10 @@ def _missed(target: TargetItem, now: datetime) -> str:
     except WriteConflict:
         return "taken"
     refresh_post_status(target.post_id)
-    publish_alerts.alert(target, "missed", "")
+    from chalicelib.notifications import post_events  # queued: the post-notices job tells people
+
+
+    post_events.after_outcome(target, "missed", "too late to publish", int(target.attempts or 0))
     return "missed"
 
 
@@ -364,5 +378,8 @@ def _lease_expired(target: TargetItem, now: datetime) -> str:
     except WriteConflict:
         return "taken"
     refresh_post_status(target.post_id)
-    publish_alerts.alert(target, "unconfirmed", reason)
+    from chalicelib.notifications import post_events  # queued: the post-notices job tells people
+
+
+    post_events.after_outcome(target, "unconfirmed", reason, number)
     return "unconfirmed"

@@ -7,14 +7,13 @@ from __future__ import annotations
 import os
 import re
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
 
-from tests.support import env
+from tests.support import env, test_clock
 from tests.support.browser import DESKTOP, PHONE, open_as
 from tests.support.placements import CHANNEL, GOOD_TEXT, checked_deal
 
@@ -44,7 +43,7 @@ def checked_server(dynamodb):
     log_path = env.SESSION_DIR / "placements-server.log"
     log_file = open(log_path, "w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "chalicelib.local.server", "--port", str(port)], cwd=PROJECT_DIR,
+        test_clock.python_module("chalicelib.local.server", "--port", str(port)), cwd=PROJECT_DIR,
         env={**os.environ, "TELEGRAM_WEB_BASE_URL": preview.url, "PUBLIC_BASE_URL": url},
         stdout=log_file, stderr=subprocess.STDOUT, text=True)
     deadline = time.monotonic() + 60

@@ -63,6 +63,9 @@ NO_SUCCESS = {
     # a real PNG/JPEG/PDF in a multipart form (tests/integration/placements/test_placement_api.py)
     ("smm_manager", "POST /v1/deliverables/{deliverable_id}/evidence"),
     ("admin", "POST /v1/deliverables/{deliverable_id}/evidence"),
+    # the upload URL's signed token and a file stored through it (tests/integration/media/test_media_api.py)
+    ("smm_manager", "PUT /v1/media/put"), ("admin", "PUT /v1/media/put"),
+    ("smm_manager", "POST /v1/brands/{brand_id}/media"), ("admin", "POST /v1/brands/{brand_id}/media"),
     # signed with the campaign's secret, not a token (tests/integration/campaigns/conversions/test_webhook.py)
     ("smm_manager", "POST /v1/campaigns/{campaign_id}/conversions"),
     ("admin", "POST /v1/campaigns/{campaign_id}/conversions"),
@@ -301,6 +304,8 @@ def flatmap_body(context, body):
     if isinstance(body, dict) and ("/influencers" in path or path.startswith("/v1/accounts/")):
         return _mostly(body, st.builds(lambda n, status: _influencer_body(path, body, n, status),
                                        st.integers(0, 10**9), st.sampled_from(["blacklisted", "prospect", "vetting"])))
+    if path.endswith(("/posts/bulk", "/posts/bulk-export")) and isinstance(body, dict):  # the world's real posts
+        return _mostly(body, st.just(_bulk_body(body)))
     if not isinstance(body, dict):
         return st.just(body)
     adding_member = path.endswith("/members")
@@ -327,6 +332,17 @@ def flatmap_body(context, body):
     return _mostly(body, st.builds(repaired, st.sampled_from(VALID_ZONES), st.sampled_from(people),
                                    st.sampled_from(["copywriter", "designer", "content_manager"]),
                                    st.integers(0, 10**9)))
+
+
+def _bulk_body(body: dict) -> dict:
+    """A bulk action on the world's real posts (for move: by a day), so the per-post services run."""
+    fixed = {k: v for k, v in body.items() if k != "versions"}
+    fixed["post_ids"] = [*(KNOWN.get("post_id") or []), *(KNOWN.get("review_post_id") or [])][:5] or ["nosuchpost"]
+    if fixed.get("action") == "move":
+        fixed["days"] = 1
+    if fixed.get("action") == "approve":  # approve needs the version seen of each post
+        fixed["versions"] = {post_id: 1 for post_id in fixed["post_ids"]}
+    return fixed
 
 
 def _repair_post_fields(path: str, fixed: dict, original: dict) -> None:
@@ -407,7 +423,7 @@ def _make_world(kind: str, live_server: str, make_user, test_name: str = "") -> 
         chains.append(r.json()["id"])
     writer = {"Authorization": f"Bearer {colleagues[0].token}", "Content-Type": "application/json"}
     posts = []
-    for n in range(2):
+    for n in range(3):  # 0: has publications (its targets below), 1: in review, 2: a draft
         r = requests.post(f"{live_server}/v1/posts", timeout=30, headers=writer, data=json.dumps(
             {"brand_id": brand.id, "title": f"Post {n}", "body": "Hello", "channel_ids": channels[:1]}))
         assert r.status_code == 201, r.text
@@ -428,6 +444,7 @@ def _make_world(kind: str, live_server: str, make_user, test_name: str = "") -> 
     deals = _deals(live_server, brand, json_headers, make_user)
     deals.update(_deal_in_state(live_server, json_headers, deals, test_name))
     campaigns = _campaigns(live_server, brand.id, json_headers, writer, posts[0], targets["failed"])
+    _published_in_part(posts[0])  # its targets are of its current version: retry and resolve may succeed
     KNOWN.clear()
     KNOWN.update(**deals, **campaigns)
     KNOWN.update(brand_id=[brand.id], channel_id=channels[:2], victim_channel_id=channels[2:],
@@ -579,6 +596,15 @@ def _publication_targets(brand_id: str, post_id: str, channel_ids: list[str]) ->
                    last_error=None if manual else "fuzz: refused", created_at=now, updated_at=now).save()
         made[kind] = tid
     return made
+
+
+def _published_in_part(post_id: str) -> None:
+    """The post the targets belong to, as the sweep leaves it when one went out by hand, one failed and
+    one is unconfirmed (a target of an older version or of a draft is never sent again)."""
+    from chalicelib.content import repo as post_repo
+    from chalicelib.content.models import PostItem
+
+    post_repo.get(post_id, consistent=True).update(actions=[PostItem.status.set("partially_published")])
 
 
 @pytest.fixture

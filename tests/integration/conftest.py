@@ -11,6 +11,8 @@ from tests.support.fake_webhook import FakeWebhook
 from tests.support.posts import body, call
 from tests.support.sweep import HOOK_SECRET, TG_TOKEN, VK_TOKEN
 
+VK_USER_TOKEN = "vk1.a.test-user-token"  # FakeVK's default user token: VK uploads media only with one
+
 
 @pytest.fixture
 def fakes(monkeypatch):
@@ -19,6 +21,7 @@ def fakes(monkeypatch):
     monkeypatch.setenv("VK_API_BASE_URL", vk.base_url)
     monkeypatch.setenv("GL_BRAND_SWEEP_TG_TOKEN", TG_TOKEN)
     monkeypatch.setenv("GL_BRAND_SWEEP_VK_TOKEN", VK_TOKEN)
+    monkeypatch.setenv("GL_BRAND_SWEEP_VK_USER_TOKEN", VK_USER_TOKEN)  # the VK channel's uploads (media)
     monkeypatch.setenv("GL_BRAND_SWEEP_HOOK_SECRET", HOOK_SECRET)
     reset_settings()
     yield {"telegram": telegram, "vk": vk, "hook": hook}
@@ -35,7 +38,8 @@ def channels(client, team, fakes):
     r = call(client, "patch", f"/v1/channels/{team['tg']}", smm, {"credentials_ref": "env:GL_BRAND_SWEEP_TG_TOKEN"})
     assert r.status_code == 200, r.body
     made = {"tg": team["tg"]}
-    for key, data in (("vk", {"platform": "vk", "name": "VK", "external_id": "-123", "credentials_ref": "env:GL_BRAND_SWEEP_VK_TOKEN"}),
+    for key, data in (("vk", {"platform": "vk", "name": "VK", "external_id": "-123", "credentials_ref": "env:GL_BRAND_SWEEP_VK_TOKEN",
+                             "user_credentials_ref": "env:GL_BRAND_SWEEP_VK_USER_TOKEN"}),
                       ("hook", {"platform": "webhook", "name": "Hook", "handle": fakes["hook"].url + "/hook",
                                 "credentials_ref": "env:GL_BRAND_SWEEP_HOOK_SECRET"})):
         r = call(client, "post", f"/v1/brands/{brand_id}/channels", smm, data)

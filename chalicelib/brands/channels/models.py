@@ -24,6 +24,10 @@ class ChannelItem(ListedItem):
     timezone = UnicodeAttribute(null=True)
     credentials_ref = UnicodeAttribute(null=True)  # where the token lives (core/secret_refs.py), never the token
     credentials_set_at = UnicodeAttribute(null=True)  # when a manager last typed a token in (stored by Greenlight)
+    # VK only: a community admin's user token (scopes wall, photos, video, offline) for the media upload
+    # methods, which VK refuses with a community token (error 27); a reference, as credentials_ref
+    user_credentials_ref = UnicodeAttribute(null=True)
+    user_credentials_set_at = UnicodeAttribute(null=True)
     status = UnicodeAttribute(default="active")
     created_at = UnicodeAttribute()
     updated_at = UnicodeAttribute()

@@ -9,7 +9,8 @@ from chalicelib.core.db.reads import changed_fields, get_item
 from chalicelib.core.db.writes import Actor, Change, transact
 from chalicelib.core.ids import new_id
 
-FIELDS = ("platform", "name", "handle", "external_id", "timezone", "credentials_ref", "credentials_set_at")
+FIELDS = ("platform", "name", "handle", "external_id", "timezone", "credentials_ref", "credentials_set_at",
+          "user_credentials_ref", "user_credentials_set_at")
 
 
 def channel_key(channel_id: str) -> tuple[str, str]:

@@ -31,6 +31,10 @@ CREDENTIALS_HELP = ("The token itself (bot token, community token, webhook signi
 REF_HELP = ("Where the token lives, under the brand's channels/ prefix: "
             "ssm:/greenlight/<stage>/brands/<brand id>/channels/… "
             "or secretsmanager:greenlight/<stage>/brands/<brand id>/channels/… — never the token")
+USER_CREDENTIALS_HELP = ("VK only: a user token of an admin of the community (scopes wall, photos, video, offline), "
+                         "write-only like credentials. VK uploads photos and video only with a user token; the "
+                         "community token still posts (wall.post from the community). Needed for posts with media.")
+USER_REF_HELP = "VK only: where the admin's user token lives (same rules as credentials_ref)"
 Handle = Annotated[str, StringConstraints(min_length=1, max_length=300)]
 ExternalId = Annotated[str, StringConstraints(min_length=1, max_length=120)]
 
@@ -43,6 +47,9 @@ class ChannelCreate(Input):
     timezone: TimeZoneName | None = None
     credentials_ref: SecretRef | None = Field(default=None, description=REF_HELP)
     credentials: SecretStr | None = Field(default=None, min_length=1, max_length=4096, description=CREDENTIALS_HELP)
+    user_credentials_ref: SecretRef | None = Field(default=None, description=USER_REF_HELP)
+    user_credentials: SecretStr | None = Field(default=None, min_length=1, max_length=4096,
+                                               description=USER_CREDENTIALS_HELP)
 
 
 class ChannelPatch(Input):
@@ -52,6 +59,9 @@ class ChannelPatch(Input):
     timezone: TimeZoneName | None = None
     credentials_ref: SecretRef | None = Field(default=None, description=REF_HELP + "; null removes it")
     credentials: SecretStr | None = Field(default=None, min_length=1, max_length=4096, description=CREDENTIALS_HELP)
+    user_credentials_ref: SecretRef | None = Field(default=None, description=USER_REF_HELP + "; null removes it")
+    user_credentials: SecretStr | None = Field(default=None, min_length=1, max_length=4096,
+                                               description=USER_CREDENTIALS_HELP)
     version: int | None = Field(default=None, ge=1)
 
 
@@ -65,6 +75,9 @@ class ChannelOut(Output):
     timezone: str | None = None
     credentials_ref: str | None = None
     credentials_set_at: str | None = Field(default=None, description="When a token was last stored through Greenlight")
+    user_credentials_ref: str | None = None
+    user_credentials_set_at: str | None = Field(default=None, description="VK: when the admin's user token was last "
+                                                                          "stored through Greenlight")
     version: int
     created_at: str
     updated_at: str

@@ -18,6 +18,31 @@ def _one_way_to_credentials(data, given: set[str]) -> None:
     if "credentials" in given and data.credentials is not None and data.credentials_ref is not None:
         message = "Give the token (credentials) or where it lives (credentials_ref), not both."
         raise ValidationFailed(message, details=[{"field": "credentials", "message": message}])
+    if "user_credentials" in given and data.user_credentials is not None and data.user_credentials_ref is not None:
+        message = "Give the user token (user_credentials) or where it lives (user_credentials_ref), not both."
+        raise ValidationFailed(message, details=[{"field": "user_credentials", "message": message}])
+
+
+def user_token_name(channel_id: str) -> str:
+    """Where Greenlight stores a VK channel's second token (the admin's user token for media uploads)."""
+    return secret_refs.managed_channel_name(channel_id) + "-user"
+
+
+def _user_token_only_for_vk(platform, data, given: set[str]) -> None:
+    if getattr(platform, "value", platform) == "vk":
+        return
+    for field in ("user_credentials", "user_credentials_ref"):
+        if field in given and getattr(data, field) is not None:
+            message = "Only a VK channel takes a user token (for uploading photos and video)."
+            raise ValidationFailed(message, details=[{"field": field, "message": message}])
+
+
+def _store_user(brand_id: str, channel_id: str, data) -> dict:
+    value = data.user_credentials.get_secret_value().strip()
+    if not value:
+        raise ValidationFailed("The user token is empty.", details=[{"field": "user_credentials", "message": "empty"}])
+    reference = secrets.store_for_brand(brand_id, user_token_name(channel_id), value)
+    return {"user_credentials_ref": reference, "user_credentials_set_at": iso(utcnow())}
 
 
 def _store(brand_id: str, channel_id: str, data) -> dict:
@@ -64,12 +89,16 @@ def create(principal: Principal, brand_id: str, data: ChannelCreate):
     principal.require(brand_id, Permission.manage_channels)
     get_brand(principal, brand_id)
     _one_way_to_credentials(data, data.model_fields_set)
+    _user_token_only_for_vk(data.platform, data, data.model_fields_set)
     secrets.check_for_brand(data.credentials_ref, brand_id, field="credentials_ref")
+    secrets.check_for_brand(data.user_credentials_ref, brand_id, field="user_credentials_ref")
     _check_webhook_url(data.platform, data.handle)
-    values = data.model_dump(mode="json", exclude={"credentials"})
+    values = data.model_dump(mode="json", exclude={"credentials", "user_credentials"})
     channel_id = new_id()
     if data.credentials is not None:
         values.update(_store(brand_id, channel_id, data))
+    if data.user_credentials is not None:
+        values.update(_store_user(brand_id, channel_id, data))
     return channel_repo.create(principal.actor, brand_id, values, channel_id)
 
 
@@ -87,8 +116,10 @@ def update(principal: Principal, channel_id: str, data: ChannelPatch):
     if data.version is not None and data.version != channel.version:
         raise Conflict("The channel changed since you loaded it.", current_version=channel.version)
     _one_way_to_credentials(data, data.model_fields_set)
+    _user_token_only_for_vk(channel.platform, data, data.model_fields_set)
     secrets.check_for_brand(data.credentials_ref, channel.brand_id, field="credentials_ref")
-    changes = data.model_dump(mode="json", exclude_unset=True, exclude={"version", "credentials"})
+    secrets.check_for_brand(data.user_credentials_ref, channel.brand_id, field="user_credentials_ref")
+    changes = data.model_dump(mode="json", exclude_unset=True, exclude={"version", "credentials", "user_credentials"})
     if "handle" in changes:
         _check_webhook_url(channel.platform, changes["handle"])
     for field in ("name",):
@@ -99,7 +130,14 @@ def update(principal: Principal, channel_id: str, data: ChannelPatch):
         changes.update(_store(channel.brand_id, channel.id, data))
     elif "credentials_ref" in changes:
         changes["credentials_set_at"] = None
+    if data.user_credentials is not None:
+        changes.update(_store_user(channel.brand_id, channel.id, data))
+    elif "user_credentials_ref" in changes:
+        changes["user_credentials_set_at"] = None
     updated = channel_repo.update(principal.actor, channel, changes)
+    if "user_credentials_ref" in changes and updated is not None and \
+            updated.user_credentials_ref != channel.user_credentials_ref:
+        secrets.forget_for_brand(channel.brand_id, channel.user_credentials_ref, user_token_name(channel.id))
     if "credentials_ref" in changes and updated is not None and updated.credentials_ref != channel.credentials_ref:
         # The token Greenlight stored is no longer named (read after the write: a concurrent "store a new
         # token" puts the managed reference back, and then nothing is deleted).
@@ -112,3 +150,4 @@ def delete(principal: Principal, channel_id: str) -> None:
     principal.require(channel.brand_id, Permission.manage_channels, what="channel")
     channel_repo.delete(principal.actor, channel)
     secrets.forget_for_brand(channel.brand_id, channel.credentials_ref, secret_refs.managed_channel_name(channel.id))
+    secrets.forget_for_brand(channel.brand_id, channel.user_credentials_ref, user_token_name(channel.id))

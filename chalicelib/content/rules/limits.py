@@ -51,7 +51,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from chalicelib.core.errors import ValidationFailed
 
@@ -87,6 +87,18 @@ LIMITS: dict[str, Limit] = {
     "webhook": Limit(100000),
 }
 
+# Where a feed folds a long text behind "more" ("…ещё", "Показать полностью"), in characters (code
+# points). None of these is a hard limit or an official figure; they are what the feeds showed when
+# measured (sources and dates in docs/post-form.md). The preview cuts there so the author sees what a
+# reader sees before tapping.
+FOLDS: dict[str, int] = {
+    "instagram": 125,   # Instagram Help Center: "we recommend adding a caption of 125 characters or fewer"
+    "linkedin": 210,    # desktop feed "…see more" (≈140 on a phone)
+    "facebook": 480,    # desktop feed "See more" (≈110 on a phone)
+    "vk": 280,          # wall "Show more" / "Показать полностью…" — unverified estimate, VK folds by lines too
+    "tiktok": 150,      # caption "…more" under a video
+}
+
 LABELS = {"telegram": "Telegram", "vk": "VK", "ok": "OK", "instagram": "Instagram", "facebook": "Facebook",
           "x": "X", "linkedin": "LinkedIn", "tiktok": "TikTok", "youtube": "YouTube", "webhook": "The webhook"}
 
@@ -104,13 +116,26 @@ _ZWJ, _VS15, _VS16, _KEYCAP = 0x200D, 0xFE0E, 0xFE0F, 0x20E3
 
 @dataclass(frozen=True)
 class Problem:
-    """One limit a text breaks; `message` is plain English for the author."""
+    """One limit a text breaks; `message` is plain English for the author (the API's default).
+
+    For other languages the problem carries what a translation needs: `key` names the message
+    (`limits.<key>` in chalicelib/core/i18n/*/post_form.json; it is the `code`, or a more precise
+    wording of it such as `too_long_bytes`) and `params` its values (see `params`)."""
 
     field: str  # "text", "title" or "media"
     code: str  # too_long | caption_too_long | title_too_long | too_many_hashtags | too_many_media
     message: str
     limit: int
     actual: int
+    key: str = field(default="", compare=False)
+    platform: str = field(default="", compare=False)
+    url_weight: int = field(default=0, compare=False)
+
+    @property
+    def params(self) -> dict:
+        """{network, limit, actual, url_weight}: the placeholders of every `limits.*` message."""
+        return {"network": LABELS.get(self.platform, self.platform), "limit": self.limit, "actual": self.actual,
+                "url_weight": self.url_weight}
 
 
 def limit_for(platform: str) -> Limit:
@@ -180,35 +205,94 @@ def check(text: str, platform: str, has_media: bool, media_count: int, *,
                 "text", "caption_too_long",
                 f"{name} allows {limit.caption_max_chars:,} {unit_word} in a caption under photos or videos; "
                 f"this text has {size:,}. Shorten it or post the text without media.",
-                limit.caption_max_chars, size))
+                limit.caption_max_chars, size, "caption_too_long", platform))
     elif size > limit.max_chars:
         message = f"{name} allows {limit.max_chars:,} {unit_word}; this text has {size:,}."
+        key = "too_long"
         if limit.unit == UTF8_BYTES:
+            key = "too_long_bytes"
             message = (f"{name} allows {limit.max_chars:,} bytes in a description; this text has {size:,}. "
                        "Letters outside the Latin alphabet (Cyrillic, for one) take 2 bytes each.")
         elif limit.url_weight and find_urls(text):
+            key = "too_long_links"
             message += f" Each link counts as {limit.url_weight} characters."
-        problems.append(Problem("text", "too_long", message, limit.max_chars, size))
+        problems.append(Problem("text", "too_long", message, limit.max_chars, size, key, platform,
+                                limit.url_weight or 0))
 
     if limit.max_hashtags is not None:
         tags = count_hashtags(text)
         if tags > limit.max_hashtags:
             problems.append(Problem("text", "too_many_hashtags",
                                     f"{name} allows {limit.max_hashtags} hashtags; this text has {tags}.",
-                                    limit.max_hashtags, tags))
+                                    limit.max_hashtags, tags, "too_many_hashtags", platform))
 
     if limit.max_media is not None and media_count > limit.max_media:
         noun = "file" if limit.max_media == 1 else "files"
         problems.append(Problem("media", "too_many_media",
                                 f"{name} allows {limit.max_media} media {noun} per post; this post has {media_count}.",
-                                limit.max_media, media_count))
+                                limit.max_media, media_count, "too_many_media", platform))
 
     if title is not None and limit.title_max_chars is not None and len(title) > limit.title_max_chars:
         problems.append(Problem("title", "title_too_long",
                                 f"{name} allows {limit.title_max_chars} characters in a title; "
                                 f"this title has {len(title)}.",
-                                limit.title_max_chars, len(title)))
+                                limit.title_max_chars, len(title), "title_too_long", platform))
     return problems
+
+
+@dataclass(frozen=True)
+class Cut:
+    """A text as a network shows it: `visible` before the feed's "more", `folded` after it, and `over`
+    what goes past the hard limit (the network refuses the post; the preview strikes it out)."""
+
+    visible: str
+    folded: str
+    over: str
+    count: int  # counted the network's way (see count_chars)
+    max_chars: int  # the limit in force: the caption's when the post has media and the network has one
+    fold: int | None
+
+    @property
+    def is_over(self) -> bool:
+        return self.count > self.max_chars
+
+
+def max_for(platform: str, has_media: bool) -> int:
+    """The text limit in force: Telegram's 1024-character caption under media, else max_chars."""
+    limit = limit_for(platform)
+    return limit.caption_max_chars if has_media and limit.caption_max_chars is not None else limit.max_chars
+
+
+def cut(text: str, platform: str, has_media: bool = False) -> Cut:
+    """Where `platform` cuts `text`: the fold of its feed and its hard limit.
+
+        cut("x" * 300, "instagram").visible == "x" * 125
+        cut("é" * 1100, "telegram", has_media=True).over == "é" * 76
+    """
+    size = count_chars(text, platform)
+    most = max_for(platform, has_media)
+    end = len(text)
+    if size > most:  # the longest prefix that fits, found by halving (counts grow with the prefix)
+        low, high = 0, len(text)
+        while low < high:
+            middle = (low + high + 1) // 2
+            if count_chars(text[:middle], platform) <= most:
+                low = middle
+            else:
+                high = middle - 1
+        end = low
+    fits, over = text[:end], text[end:]
+    fold = FOLDS.get(platform)
+    at = _fold_at(fits, fold) if fold is not None else len(fits)
+    return Cut(fits[:at], fits[at:], over, size, most, fold)
+
+
+def _fold_at(text: str, fold: int) -> int:
+    """The feed's fold: `fold` characters, moved back to the last space within 20 of them."""
+    if len(text) <= fold:
+        return len(text)
+    space = text.rfind(" ", fold - 20, fold + 1)
+    return space if space > 0 else fold
 
 
 def limits_for_form() -> dict:
@@ -218,7 +302,7 @@ def limits_for_form() -> dict:
         entry = {"label": LABELS[platform], "max_chars": limit.max_chars,
                  "caption_max_chars": limit.caption_max_chars, "url_weight": limit.url_weight,
                  "max_hashtags": limit.max_hashtags, "max_media": limit.max_media, "unit": limit.unit,
-                 "title_max_chars": limit.title_max_chars}
+                 "title_max_chars": limit.title_max_chars, "fold": FOLDS.get(platform)}
         if limit.unit == X_WEIGHTED:
             entry["light_ranges"] = [list(r) for r in X_LIGHT_RANGES]  # weight 1; all else weighs 2
         form[platform] = entry

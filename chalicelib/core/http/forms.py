@@ -18,6 +18,7 @@ from chalicelib.core.errors import BadRequest, UnsupportedMediaType, ValidationF
 
 FORM_TYPE = "application/x-www-form-urlencoded"
 MAX_FORM_BYTES = 64 * 1024
+MAX_FORM_FIELDS = 250  # room for a bulk form: up to 100 ticked posts (plan/bulk_pages.py) and its own fields
 
 
 def parse_body(request) -> dict[str, str]:
@@ -30,7 +31,7 @@ def parse_body(request) -> dict[str, str]:
         raise BadRequest("The form is too large.")
     try:
         text = raw.decode("utf-8")
-        parsed = parse_qs(text, keep_blank_values=True, strict_parsing=False, max_num_fields=100)
+        parsed = parse_qs(text, keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_FORM_FIELDS)
     except (UnicodeDecodeError, ValueError):
         raise BadRequest("The form could not be read.") from None
     return {name: values[-1] for name, values in parsed.items()}

@@ -44,6 +44,19 @@ SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
 }
 STATIC_DIR = TEMPLATES_DIR / "static"
+
+
+def page_csp() -> str:
+    """The pages' CSP. With FILES_BUCKET set (AWS), post media live in S3: previews are presigned GETs and
+    uploads presigned POSTs to the bucket's origin, so img-src, media-src and connect-src name it (both
+    the global and the regional host, as presigned URLs may use either; docs/media.md)."""
+    settings = get_settings()
+    bucket = settings.FILES_BUCKET.strip()
+    if not bucket:
+        return CSP
+    origins = f"https://{bucket}.s3.amazonaws.com https://{bucket}.s3.{settings.AWS_REGION}.amazonaws.com"
+    return CSP.replace("img-src 'self' data:;", f"img-src 'self' data: {origins}; media-src 'self' {origins}; "
+                                                f"connect-src 'self' {origins};")
 STATIC_TYPES = {  # the whitelist: nothing else is served
     "app.css": "text/css; charset=utf-8",
     "favicon.svg": "image/svg+xml",
@@ -57,6 +70,7 @@ STATIC_TYPES = {  # the whitelist: nothing else is served
     "review.css": "text/css; charset=utf-8",
     "plan_csv.css": "text/css; charset=utf-8",
     "media.css": "text/css; charset=utf-8",
+    "activity.css": "text/css; charset=utf-8",
 }
 
 
@@ -89,14 +103,57 @@ def static_url(name: str) -> str:
 # --- language ------------------------------------------------------------------------------------
 
 def page_language(query: dict, cookie_jar: dict, principal, accept_language: str | None) -> str:
-    """An explicit choice (?lang=, then the gl_lang cookie the switch sets), else the signed-in
-    user's language, else the browser's Accept-Language."""
-    for choice in (query.get("lang"), cookie_jar.get(cookies.LANGUAGE_COOKIE)):
-        if choice in i18n.LANGUAGES:
-            return choice
+    """The footer switch's choice (?lang=) first; then a signed-in person's profile language (the switch
+    stores its choice there, see remember_language, and the profile form changes it); then the gl_lang
+    cookie the switch sets (pages without sign-in: the sign-in page, signed links); else the browser's
+    Accept-Language."""
+    if query.get("lang") in i18n.LANGUAGES:
+        return query["lang"]
     if principal is not None:
         return i18n.normalize(principal.language)
+    if cookie_jar.get(cookies.LANGUAGE_COOKIE) in i18n.LANGUAGES:
+        return cookie_jar[cookies.LANGUAGE_COOKIE]
     return i18n.from_accept_language(accept_language)
+
+
+_language_keepers: list[Callable[[Any, str], Any]] = []
+
+
+def keep_language_with(keeper: Callable[[Any, str], Any]) -> None:
+    """Plug in what stores a signed-in person's language (the profile; wired in app.py). Idempotent."""
+    if keeper not in _language_keepers:
+        _language_keepers.append(keeper)
+
+
+SAVING_FETCH_SITES = ("same-origin", "none")  # our own link, or typed / bookmarked by the person
+
+
+def _own_navigation(request) -> bool:
+    """The request comes from our own pages or the person's own address bar (Sec-Fetch-Site `same-origin`
+    or `none`; a browser too old to send the header counts as that), not from another site's link."""
+    site = ((getattr(request, "headers", None) or {}).get("sec-fetch-site") or "").strip().lower()
+    return not site or site in SAVING_FETCH_SITES
+
+
+def remember_language(call: "PageCall") -> None:
+    """The footer switch (a GET with ?lang=) used by a signed-in person changes their profile's language
+    too, so the profile form shows it and its Save keeps it. It only ever sets the person's own display
+    language (as the cookie already did); a failure is logged and the page is shown all the same.
+    Only a navigation of our own (Sec-Fetch-Site same-origin or none, or no such header) saves it: a
+    cross-site link with ?lang= shows that one page in the language and leaves the profile alone."""
+    language, principal = call.query.get("lang"), call.principal
+    if call.request.method != "GET" or principal is None or language not in i18n.LANGUAGES:
+        return
+    if not _own_navigation(call.request):
+        return  # a link from another site only shows the page in that language; it never changes the profile
+    if i18n.normalize(principal.language) == language:
+        return
+    for keeper in _language_keepers:
+        try:
+            keeper(principal, language)
+        except Exception:  # noqa: BLE001 - the page matters more than the preference
+            log.warning("the language switch could not update the profile", exc_info=True,
+                        extra={"request_id": call.request_id})
 
 
 # --- one request ---------------------------------------------------------------------------------
@@ -157,7 +214,8 @@ class PageCall:
 
 
 def _finish(call: PageCall, response: Response) -> Response:
-    headers = {**SECURITY_HEADERS, "Cache-Control": "no-store", **response.headers}
+    headers = {**SECURITY_HEADERS, "Content-Security-Policy": page_csp(), "Cache-Control": "no-store",
+               **response.headers}
     headers.setdefault("Content-Type", HTML_TYPE)
     set_cookies = list(call.set_cookies)
     if call._csrf_new and call._csrf_nonce:
@@ -250,6 +308,7 @@ def page(bp, path: str, methods: tuple[str, ...] = ("GET",), *, authenticate: Ca
                                                        prefetch(**uri_params) if prefetch else ())
                         call.language = page_language(call.query, call.cookies, call.principal,
                                                       request.headers.get("accept-language"))
+                        remember_language(call)
                         if request.method == "POST":
                             call.form = forms.parse_body(request)
                             if not csrf.verify(call.form.get(csrf.FIELD), call.cookies.get(csrf.COOKIE),
@@ -265,6 +324,42 @@ def page(bp, path: str, methods: tuple[str, ...] = ("GET",), *, authenticate: Ca
         return view
 
     return decorator
+
+
+# --- paths no route serves -----------------------------------------------------------------------
+
+NOT_FOUND_MESSAGE = "No such page or API route."  # the same words as API Gateway's 404 (infra/, local/server.py)
+
+
+def wants_html(request) -> bool:
+    """A browser navigating (Accept names text/html), as opposed to an API client or a script."""
+    return "text/html" in (request.headers.get("accept") or "").lower()
+
+
+def unknown_path(request, *, authenticate: Callable) -> Response:
+    """The answer of the catch-all route (`/{proxy+}`, GET) for a path no other route serves: a person in a
+    browser gets the HTML 404 page in their language (with the top bar when signed in); the API (/v1/…)
+    and every client that does not ask for HTML get the JSON error, as before."""
+    from chalicelib.core.http.api import error_response
+
+    params = request.uri_params or {}
+    rest = str(params.get("proxy") or params.get("proxy+") or "")
+    app_path = "/" + rest.lstrip("/")
+    if app_path == "/v1" or app_path.startswith("/v1/") or not wants_html(request):
+        return error_response(404, "not_found", NOT_FOUND_MESSAGE, headers={"Cache-Control": "no-store"})
+    path = quote(app_path, safe="/-._~")
+    call = PageCall(request=request, request_id=request_id_of(request) or secrets.token_hex(8), path=path,
+                    back=path, query=dict(request.query_params or {}), cookies=cookies_of(request))
+
+    def build():
+        with request_scope():
+            call.principal = _authenticate(call, authenticate, False)
+            call.language = page_language(call.query, call.cookies, call.principal,
+                                          request.headers.get("accept-language"))
+            remember_language(call)
+            return call.error_page(404, "not_found")
+
+    return answer(call, build)
 
 
 def static_file(name: str) -> Response:

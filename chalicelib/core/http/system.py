@@ -1,4 +1,4 @@
-"""Health, the API description and the pages' static files (no sign-in for any of them)."""
+"""Health, the API description, the pages' static files and /favicon.ico (no sign-in for any of them)."""
 from __future__ import annotations
 
 import json
@@ -37,3 +37,10 @@ def openapi_document():
 @bp.route("/static/{name}", methods=["GET"])
 def static(name):
     return static_file(name)
+
+
+@bp.route("/favicon.ico", methods=["GET"], content_types=["*/*"])
+def favicon():
+    """Browsers and bookmark tools ask for /favicon.ico whatever the page links: the SVG icon (every
+    current browser takes an SVG icon whatever the name says; the type header is what counts)."""
+    return static_file("favicon.svg")

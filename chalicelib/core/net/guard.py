@@ -118,12 +118,13 @@ def api_session() -> requests.Session:
     return session
 
 
-def post(url: str, *, what: str, **kwargs) -> requests.Response:
-    """POST to a trusted API URL within DEADLINE, at most MAX_REPLY_BYTES of the answer read;
+def post(url: str, *, what: str, seconds: float | None = None, **kwargs) -> requests.Response:
+    """POST to a trusted API URL within DEADLINE (or `seconds`: an upload of a large file is given more,
+    publishing/channels/media_files.upload_seconds), at most MAX_REPLY_BYTES of the answer read;
     transport failures classified. The URL may carry a token (Telegram puts it in the path): it never
     appears in a reason."""
-    return exchange(api_session(), url, deadline=Deadline(DEADLINE, timeouts, classify_transport), what=what,
-                    limit=MAX_REPLY_BYTES, **kwargs)
+    return exchange(api_session(), url, deadline=Deadline(seconds or DEADLINE, timeouts, classify_transport),
+                    what=what, limit=MAX_REPLY_BYTES, **kwargs)
 
 
 def get(url: str, *, what: str, headers: dict | None = None) -> requests.Response:

@@ -58,21 +58,57 @@ class PlanRow:
     due_at: str | None  # YYYY-MM-DD or YYYY-MM-DDTHH:MM
     version: int | None  # only with an id (ignored on a new row); the caller compares it
     line: int = field(default=0, compare=False)  # spreadsheet row, for the caller's own RowErrors
+    # Columns whose cell has a problem (an error of this row names it); their values here are empty, so
+    # the caller can still check the rest of the row (network limits, references) and list every problem.
+    bad: frozenset[str] = field(default=frozenset(), compare=False)
+
+
+KEY = "plan_csv."  # the prefix of the errors' translation keys (chalicelib/core/i18n/*/plan_csv.json)
 
 
 @dataclass(frozen=True)
 class RowError:
+    """One problem of the file: a translation key with its parameters (the service words it in the
+    reader's language; `message` is the English wording, for logs and tests)."""
+
     line: int  # spreadsheet row (header = 1); 0 = the file as a whole
     column: str | None
-    message: str
+    key: str  # a translation key (plan_csv.*), or the text itself when `params` holds {"text": …}
+    params: dict = field(default_factory=dict, compare=False)
     text_line: int | None = field(default=None, compare=False)  # where the record starts in a text editor
+
+    def words(self, language: str | None = "en") -> str:
+        if not self.key.startswith(KEY):
+            return self.key
+        return _worded((self.key, self.params), language)
+
+    @property
+    def message(self) -> str:
+        return self.words("en")
+
+
+def _worded(value: Any, language: str | None, joiner: str = ", ") -> str:
+    """A parameter as text: (key, params) translated (its own parameters worded first), a list joined
+    (the header's `problems` with spaces, names with commas), anything else as it is."""
+    if isinstance(value, tuple) and len(value) == 2 and isinstance(value[0], str) and value[0].startswith(KEY):
+        from chalicelib.core import i18n  # at use: the catalogs are files; the rules stay free of I/O
+
+        key, params = value
+        return i18n.translate(key, language, **{name: _worded(v, language, " " if name == "problems" else ", ")
+                                                for name, v in params.items()})
+    if isinstance(value, list):
+        return joiner.join(str(_worded(v, language)) for v in value)
+    return value
 
 
 @dataclass(frozen=True)
 class ParseResult:
-    rows: list[PlanRow]
+    rows: list[PlanRow]  # every data row, but only when there is no error at all (all or nothing)
     errors: list[RowError]
     delimiter: str = ","
+    # Every data row that could be read into cells, also those with errors (their bad cells empty,
+    # PlanRow.bad naming them): what the caller checks further so that every problem is listed.
+    checked: list[PlanRow] = field(default_factory=list)
 
     @property
     def ok(self) -> bool:
@@ -106,7 +142,8 @@ def _joined(value: Any, column: str, post_id: Any) -> str:
     return LIST_SEPARATOR.join(items)
 
 
-def _cells(post: Mapping[str, Any] | PlanRow) -> list[str]:
+def cells_of(post: Mapping[str, Any] | PlanRow) -> list[str]:
+    """The cells the export writes for a post (guarded against formulas), in COLUMNS order."""
     if isinstance(post, PlanRow):
         post = {f.name: getattr(post, f.name) for f in dataclass_fields(post)}
     values = dict(post)
@@ -135,7 +172,7 @@ def export_rows(posts: Iterable[Mapping[str, Any] | PlanRow], *, delimiter: str 
                         quoting=csv.QUOTE_MINIMAL, doublequote=True)
     writer.writerow(COLUMNS)
     for post in posts:
-        writer.writerow(_cells(post))
+        writer.writerow(cells_of(post))
     return out.getvalue()
 
 

@@ -43,6 +43,7 @@ class Outgoing:
     links: tuple[str, ...]
     publish_at: str           # UTC ISO
     brand_id: str
+    user_credentials_ref: str | None = None  # VK: a community admin's user token, for the media upload methods
 
 
 @dataclass(frozen=True)
@@ -51,14 +52,14 @@ class Sent:
     url: str | None           # public link to the live post, when there is one
 
 
-def resolve_token(outgoing: Outgoing, what: str, *, required: bool = True) -> str | None:
+def resolve_token(outgoing: Outgoing, what: str, *, required: bool = True, ref: str | None = None) -> str | None:
     """The channel's secret from its reference, checked against the channel's brand. A missing or
     unreadable secret is Refused (nothing was sent) with one generic reason that never names the path
     or the provider's error; permanent when no retry can help (no reference, a reference the brand may
     not name, a local variable or file that is not there), else an SSM/Secrets Manager hiccup may pass."""
     from chalicelib.core.secrets import CredentialsUnreadable, resolve_for_brand
 
-    ref = outgoing.credentials_ref
+    ref = ref if ref is not None else outgoing.credentials_ref
     if not ref:
         if required:
             raise Refused(f"channel {outgoing.channel_name!r} has no credentials for its {what}", permanent=True)

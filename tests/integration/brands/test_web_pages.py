@@ -445,7 +445,9 @@ def test_security_headers_on_every_page(client, brand, as_manager):
         assert "default-src 'self'" in policy and "frame-ancestors 'none'" in policy
         assert "unsafe-inline" not in policy
         assert r.headers["Cache-Control"] == "no-store"
-        assert "<script" not in html(r)
+        # scripts only as files from /static/ (CSP script-src 'self'), never inline
+        assert all(re.fullmatch(r'<script src="/static/[\w.-]+\?v=\w+" defer></script>', tag)
+                   for tag in re.findall(r"<script\b.*?</script>", html(r), re.S))
 
 
 def test_static_assets_are_whitelisted(client):

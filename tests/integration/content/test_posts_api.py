@@ -152,10 +152,10 @@ def test_comments_internal_and_external(client, team):
     ("Europe/Berlin", "2027-01-15T10:00", "2027-01-15T09:00:00.000000Z"),
     ("Europe/Berlin", "2027-07-15T10:00", "2027-07-15T08:00:00.000000Z"),
     ("Europe/Berlin", "2027-03-28T10:00", "2027-03-28T08:00:00.000000Z"),   # the day clocks go forward
-    ("Europe/Berlin", "2026-10-25T10:00", "2026-10-25T09:00:00.000000Z"),   # the day clocks go back
+    ("Europe/Berlin", "2027-10-31T10:00", "2027-10-31T09:00:00.000000Z"),   # the day clocks go back
     ("Europe/Moscow", "2027-07-15T10:00", "2027-07-15T07:00:00.000000Z"),
     ("America/New_York", "2027-03-14T10:00", "2027-03-14T14:00:00.000000Z"),
-    ("America/New_York", "2026-11-01T10:00", "2026-11-01T15:00:00.000000Z"),
+    ("America/New_York", "2027-11-07T10:00", "2027-11-07T15:00:00.000000Z"),
 ])
 def test_wall_time_and_zone_across_dst(client, team, zone, wall, utc):
     post = new_post(client, team, publish_at=wall, timezone=zone)

@@ -74,9 +74,11 @@ def test_bad_file_imports_nothing_and_names_lines(client, team):
 def test_update_rows_need_the_current_version(client, team):
     post = new_post(client, team)
     exported = export(client, team).decode("utf-8")
-    stale = exported.replace(",draft,1", ",draft,7")
-    assert upload(client, team, stale.encode()).status_code == 422
     changed = exported.replace("Pumpkin latte is back!", "Pumpkin latte returns!")
+    stale = changed.replace(",draft,1", ",draft,7")
+    assert upload(client, team, stale.encode()).status_code == 422
+    unchanged_but_stale = exported.replace(",draft,1", ",draft,7")  # nothing to write: no error
+    assert body(upload(client, team, unchanged_but_stale.encode()))["unchanged"] == [post["id"]]
     r = upload(client, team, changed.encode())
     assert r.status_code == 200, r.body
     assert body(r)["updated"] == [post["id"]]

@@ -30,7 +30,9 @@ def test_me_shows_defaults(client, make_user):
     user = make_user()
     me = body(call(client, "get", "/v1/me", user))
     assert me["timezone"] is None and me["slack_user_id"] is None
+    events = me["notify"].pop("events")
     assert me["notify"] == {"email": True, "slack": True, "digest": "off", "hour": 8}
+    assert events["changes_requested"] == {"email": True, "slack": True} and len(events) == 6  # all on
 
 
 def test_patch_timezone_and_partial_notify_merge(client, make_user):
@@ -39,11 +41,14 @@ def test_patch_timezone_and_partial_notify_merge(client, make_user):
     assert r.status_code == 200, r.body
     me = body(r)
     assert me["timezone"] == "Europe/Berlin"
-    assert me["notify"] == {"email": False, "slack": True, "digest": "off", "hour": 8}
-    me = body(patch_me(client, user, {"notify": {"hour": 7}}))
-    assert me["notify"] == {"email": False, "slack": True, "digest": "off", "hour": 7}
+    assert me["notify"] | {"events": None} == {"email": False, "slack": True, "digest": "off", "hour": 8, "events": None}
+    me = body(patch_me(client, user, {"notify": {"hour": 7, "events": {"published": {"slack": False}}}}))
+    assert me["notify"] | {"events": None} == {"email": False, "slack": True, "digest": "off", "hour": 7, "events": None}
+    assert me["notify"]["events"]["published"] == {"email": True, "slack": False}
+    me = body(patch_me(client, user, {"notify": {"hour": 6}}))  # the events stay as they were
+    assert me["notify"]["events"]["published"] == {"email": True, "slack": False}
     me = body(patch_me(client, user, {"timezone": None}))
-    assert me["timezone"] is None and me["notify"]["hour"] == 7
+    assert me["timezone"] is None and me["notify"]["hour"] == 6
     assert body(call(client, "get", "/v1/me", user))["notify"]["email"] is False
 
 
@@ -215,7 +220,8 @@ def test_profile_page_renders_and_saves(client, make_user):
     assert r.headers["Location"].startswith("/me")
     me = body(call(client, "get", "/v1/me", user))
     assert me["name"] == "Ann Other" and me["language"] == "ru" and me["timezone"] == "Europe/Berlin"
-    assert me["notify"] == {"email": True, "slack": False, "digest": "both", "hour": 7}
+    assert me["notify"] | {"events": None} == {"email": True, "slack": False, "digest": "both", "hour": 7, "events": None}
+    assert all(ways == {"email": True, "slack": True} for ways in me["notify"]["events"].values())  # not in the form
     assert digest_repo.get(user.id).via == "both"
     page = browser.get("/me?done=saved")
     assert "Профиль сохранён" in html(page)

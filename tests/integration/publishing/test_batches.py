@@ -72,28 +72,29 @@ def test_a_run_out_of_time_releases_what_it_has_not_sent_and_the_next_run_sends_
         assert attempt.outcome == "published" and int(attempt.number) == 1
 
 
-def test_a_post_edited_while_its_only_channel_sends_keeps_the_edit(client, team, channels, fakes, monkeypatch):
-    """The outcome would set the post's status with it; the post moved on to a new version meanwhile,
-    so the outcome is recorded alone and the post stays in review of the new version."""
+def test_a_post_edited_while_its_only_channel_sends_is_refused_and_v1_goes_out_once(client, team, channels, fakes,
+                                                                                     monkeypatch):
+    """An edit while the post's only target is being sent (claimed) is refused with 409 ("being published
+    right now"): what was approved goes out once and the post is published on version 1."""
     posts = [approve(client, team, channel_ids=[channels["hook"]], publish_at="2026-12-06T12:21") for _ in range(3)]
     edited = posts[0]
     due = _due(posts[0])
     send = adapters.send
+    answers = []
 
     def edit_then_send(outgoing):
         if outgoing.post_id == edited["id"]:
-            r = call(client, "patch", f"/v1/posts/{edited['id']}", team["copywriter"], {"version": 1, "body": "New"})
-            assert r.status_code == 200, r.body
+            answers.append(call(client, "patch", f"/v1/posts/{edited['id']}", team["copywriter"],
+                                {"version": 1, "body": "New"}))
         return send(outgoing)
 
     monkeypatch.setattr(adapters, "send", edit_then_send)
     publish_sweep.run(due + timedelta(seconds=10), rate_limits=False)
+    [r] = answers
+    assert r.status_code == 409 and "being published right now" in r.body.decode(), r.body
     sent = fakes["hook"].sends_by_target()
     for post in posts:
         [target] = target_repo.for_post(post["id"])
         assert target.state == "published" and sent[target.id] == 1  # what was approved went out, once
         stored = post_repo.get(post["id"])
-        if post is edited:
-            assert stored.status == "in_review" and int(stored.version) == 2
-        else:
-            assert stored.status == "published"
+        assert stored.status == "published" and int(stored.version) == 1

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import os
 import subprocess
-import sys
 import time
 from datetime import UTC, datetime, timedelta
 
@@ -15,6 +14,7 @@ from chalicelib.brands.channels import repo as channel_repo
 from chalicelib.core.settings import reset_settings
 from chalicelib.publishing import repo as target_repo
 from tests.conftest import PROJECT_DIR
+from tests.support import test_clock
 from tests.support.fake_webhook import FakeWebhook
 from tests.support.posts import body, call
 from tests.support.publishing import seed_due_targets
@@ -45,7 +45,7 @@ def test_eight_processes_over_500_due_targets_send_each_exactly_once(client, tea
                                datetime.now(UTC) - timedelta(seconds=30)))
     for _ in range(ROUNDS_LIMIT):
         # The job as deployed: default settings (PUBLISH_CONCURRENCY=8), each process on its own.
-        workers = [subprocess.Popen([sys.executable, "-m", "chalicelib.cli", "run-job", "publish-due"],
+        workers = [subprocess.Popen(test_clock.python_module("chalicelib.cli", "run-job", "publish-due"),
                                     cwd=PROJECT_DIR, env={**os.environ},
                                     stdout=subprocess.DEVNULL, stderr=subprocess.PIPE) for _ in range(PROCESSES)]
         for worker in workers:

@@ -110,7 +110,7 @@ def test_publishing_alert_slack_text_is_escaped(monkeypatch):
     monkeypatch.setattr(alerts.post_repo, "get", lambda post_id, **kw: post)
     monkeypatch.setattr(alerts.brand_repo, "get", lambda brand_id, **kw: SimpleNamespace(id="b1", name=EVIL_BRAND))
     monkeypatch.setattr(alerts.channel_repo, "get", lambda channel_id, **kw: SimpleNamespace(name="TG <!everyone>"))
-    monkeypatch.setattr(alerts, "_recipients", lambda p: people)
+    monkeypatch.setattr(alerts, "_recipients", lambda p, **kw: people)
     target = SimpleNamespace(id="p0alert#c1", post_id="p0alert", channel_id="c1")
     for state in ("failed", "unconfirmed", "missed"):
         alerts.alert(target, state, EVIL_ERROR)
@@ -187,3 +187,20 @@ def test_request_fallback_text_and_blocks_are_escaped(language):
     assert_escaped(line)
     modal = sb.changes_modal(language, "{}", EVIL_TITLE)
     assert_escaped(modal["blocks"][0]["text"]["text"])
+
+
+@pytest.mark.parametrize("kind", ["approved", "changes_requested", "rejected", "scheduled", "published", "failed"])
+def test_post_notice_slack_text_is_escaped(kind):
+    from chalicelib.notifications import notices, post_events
+
+    reader = SimpleNamespace(id="u1", language="en", name="Ann")
+    post = SimpleNamespace(id="p0note")
+    what = {"title": EVIL_TITLE, "actor_name": EVIL_NAME, "channel": "TG <!everyone>", "error": EVIL_ERROR,
+            "publish_at": "2026-12-01T09:00:00.000000Z", "target_state": "failed"}
+    text = notices.notice_text(reader, post_events.lines_for(reader, kind, what, "Europe/Berlin"), post)
+    assert_escaped(text, f"<{base()}/posts/p0note>")
+    assert "&lt;https://evil|Open in Greenlight&gt; a &amp; b" in text
+    if kind in ("changes_requested", "rejected", "approved"):
+        assert "Eve &lt;!channel&gt; &lt;@U0BOSS&gt;" in text
+    if kind == "scheduled":
+        assert "2026-12-01 10:00 (Europe/Berlin)" in text

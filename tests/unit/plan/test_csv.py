@@ -337,8 +337,6 @@ MULTILINE = line(title="Многострочный", body="первая стро
     ({"title": "", "body": "  \n "}, "title", "title or a body"),
     ({"title": "x" * 301}, "title", "limit is 300"),
     ({"body": "ж" * 20001}, "body", "limit is 20000"),
-    ({"channels": ""}, "channels", "at least one channel"),
-    ({"channels": " | "}, "channels", "at least one channel"),
     ({"channels": "tg1|fb9"}, "channels", "Unknown channel(s): fb9. This brand's channels: ig3, tg1, vk2, x4."),
     ({"channels": "|".join(f"c{i}" for i in range(21))}, "channels", "limit is 20"),
     ({"content_type": "memes"}, "content_type", "use one of engaging, branded"),
@@ -367,7 +365,7 @@ def test_each_error_kind_has_its_row_and_column_after_a_multiline_cell(cells, co
 
 
 def test_several_errors_in_one_row_and_in_several_rows_come_in_file_order():
-    text = csv_text(line(channels="", content_type="x"), MULTILINE, line(due_at="x", timezone="y"))
+    text = csv_text(line(channels="nope", content_type="x"), MULTILINE, line(due_at="x", timezone="y"))
     result = parse(text)
     assert errors_of(result) == [(2, "channels"), (2, "content_type"), (4, "timezone"), (4, "due_at")]
 
@@ -405,7 +403,7 @@ def test_all_or_nothing_valid_rows_are_not_returned_when_another_fails():
 
 
 def test_error_list_is_capped():
-    text = csv_text(*[line(channels="") for _ in range(10)])
+    text = csv_text(*[line(channels="nope") for _ in range(10)])
     result = parse(text, max_errors=3)
     assert [e.line for e in result.errors] == [2, 3, 4, 0]
     assert "Stopped after 3 errors" in result.errors[-1].message
