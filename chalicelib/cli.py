@@ -26,6 +26,7 @@ def cmd_create_tables(args) -> int:
 
 
 def cmd_seed_demo(args) -> int:
+    import app  # noqa: F401 - the composition root plugs the hooks (campaigns into deals, …) the seed goes through
     from chalicelib.demo import seed
 
     result = seed()

@@ -59,3 +59,21 @@ def test_the_demo_brand_has_a_campaign_with_a_report_to_show(dynamodb):
     totals = wire["totals"]
     assert totals["clicks"] > 0 and totals["conversions"] == 42
     assert totals["views"] == 16_900
+
+
+def test_the_seed_demo_command_works_in_a_fresh_interpreter_on_an_empty_table(dynamodb, tmp_path):
+    """What `make run` does: `create-tables` then `seed-demo`, each its own process (nothing imported
+    before, so the command itself must plug the app's hooks), on a table of their own."""
+    import os
+    import subprocess
+
+    from tests.conftest import PROJECT_DIR
+    from tests.support import test_clock
+
+    environ = {**os.environ, "TABLE_PREFIX": f"greenlight-clitest-{tmp_path.name[-8:]}-",
+               "OUTBOX_DIR": str(tmp_path / "outbox")}
+    for command in ("create-tables", "seed-demo"):
+        done = subprocess.run(test_clock.python_module("chalicelib.cli", command), cwd=PROJECT_DIR, env=environ,
+                              capture_output=True, text=True, timeout=300)
+        assert done.returncode == 0, done.stdout + done.stderr
+    assert "demo brand demo-coffee" in done.stdout and "created" in done.stdout
